@@ -1,0 +1,31 @@
+/**
+ * Replaces `${NAME}` in every string value with the environment variable NAME. An unset (or
+ * empty) variable is an error naming it and the key that used it, because substituting ""
+ * would e.g. send an empty token and fail far from the cause. `$${` escapes a literal `${`.
+ */
+export class MissingEnvError extends Error {
+  constructor(
+    readonly variable: string,
+    readonly keyPath: (string | number)[],
+  ) {
+    super(`environment variable ${variable} is not set`);
+  }
+}
+
+export function interpolateEnv(value: unknown, env: NodeJS.ProcessEnv, keyPath: (string | number)[] = []): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/\$(\$?)\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, escape: string, name: string) => {
+      if (escape) return whole.slice(1);
+      const found = env[name];
+      if (found === undefined || found === '') throw new MissingEnvError(name, keyPath);
+      return found;
+    });
+  }
+  if (Array.isArray(value)) return value.map((item, i) => interpolateEnv(item, env, [...keyPath, i]));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, interpolateEnv(item, env, [...keyPath, key])]),
+    );
+  }
+  return value;
+}

@@ -1,0 +1,168 @@
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { type Document, isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError } from './configError.js';
+import { interpolateEnv, MissingEnvError } from './interpolateEnv.js';
+import { configSchema, type FileConfig } from './schema.js';
+import { Secret } from './secret.js';
+import { suggestKey } from './suggestKey.js';
+
+/** The config after validation: paths absolute, token resolved and wrapped so it can't be printed. */
+export interface Config extends FileConfig {
+  file: string;
+  token: Secret;
+}
+
+export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Config {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(path, undefined, undefined, code === 'ENOENT' ? 'file not found (use --config FILE)' : `can't read: ${code}`);
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const syntax = doc.errors[0];
+  if (syntax) {
+    throw new ConfigError(path, undefined, lines.linePos(syntax.pos[0]).line, `invalid YAML: ${syntax.message.split('\n')[0]}`);
+  }
+  const locate = (keyPath: (string | number)[]) => lineOf(doc, lines, keyPath);
+
+  let raw: unknown;
+  try {
+    raw = interpolateEnv(doc.toJS() ?? {}, env);
+  } catch (error) {
+    if (error instanceof MissingEnvError) {
+      throw new ConfigError(path, error.keyPath.join('.'), locate(error.keyPath), `${error.message} (the value is "\${${error.variable}}")`);
+    }
+    throw error;
+  }
+
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) throw toConfigError(path, parsed.error.issues[0]!, raw, locate);
+  const settings = parsed.data;
+  const base = dirname(path);
+  const absolute = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
+
+  refuseInsecureHttp(path, settings, locate);
+  const token = readToken(path, settings, absolute, locate);
+  return {
+    ...settings,
+    file: path,
+    token,
+    source: { ...settings.source, path: absolute(settings.source.path) },
+    target: { ...settings.target, token: undefined, tokenFile: settings.target.tokenFile && absolute(settings.target.tokenFile) },
+    report: { ...settings.report, dir: absolute(settings.report.dir) },
+    state: { ...settings.state, dir: absolute(settings.state.dir) },
+  };
+}
+
+function readToken(file: string, settings: FileConfig, absolute: (p: string) => string, locate: Locate): Secret {
+  if (settings.target.token !== undefined) return new Secret(settings.target.token);
+  const tokenFile = absolute(settings.target.tokenFile!);
+  try {
+    const value = readFileSync(tokenFile, 'utf8').trim();
+    if (value === '') throw new ConfigError(file, 'target.tokenFile', locate(['target', 'tokenFile']), `${tokenFile} is empty`);
+    return new Secret(value);
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(file, 'target.tokenFile', locate(['target', 'tokenFile']), `can't read ${tokenFile}: ${code}`);
+  }
+}
+
+/** A token sent in clear text over a network is a leaked token; loopback (the emulator, a sidecar) is fine. */
+function refuseInsecureHttp(file: string, settings: FileConfig, locate: Locate): void {
+  const url = new URL(settings.target.baseUrl);
+  if (url.protocol === 'https:') return;
+  if (url.protocol !== 'http:') {
+    throw new ConfigError(file, 'target.baseUrl', locate(['target', 'baseUrl']), `got "${settings.target.baseUrl}", expected an http(s) URL`);
+  }
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) || url.hostname.startsWith('127.');
+  if (!loopback && !settings.target.allowInsecureHttp) {
+    throw new ConfigError(
+      file,
+      'target.baseUrl',
+      locate(['target', 'baseUrl']),
+      `got "${settings.target.baseUrl}": plain http to a non-loopback host would send the token unencrypted; ` +
+        'use https, or set target.allowInsecureHttp: true if you really mean it',
+    );
+  }
+}
+
+type Locate = (keyPath: (string | number)[]) => number | undefined;
+
+function toConfigError(file: string, issue: z.core.$ZodIssue, raw: unknown, locate: Locate): ConfigError {
+  const keyPath = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0]!;
+    const full = [...keyPath, key];
+    const hint = suggestKey(key, allowedKeysAt(keyPath));
+    return new ConfigError(
+      file,
+      full.join('.'),
+      locate(full),
+      `unknown key${hint ? ` (did you mean "${[...keyPath, hint].join('.')}"?)` : ''}; allowed here: ${allowedKeysAt(keyPath).join(', ')}`,
+    );
+  }
+  const value = valueAt(raw, keyPath);
+  const got = value === undefined ? 'nothing' : JSON.stringify(value);
+  const key = keyPath.join('.') || '(top level)';
+  return new ConfigError(file, key, locate(keyPath), `got ${got}, expected ${expectation(issue)}`);
+}
+
+function expectation(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type') return issue.expected === 'undefined' ? 'no value' : `a ${issue.expected}`;
+  if (issue.code === 'too_small') return `at least ${issue.minimum}`;
+  if (issue.code === 'too_big') return `at most ${issue.maximum}`;
+  if (issue.code === 'invalid_value') return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  return issue.message.replace(/^Invalid input: ?/, '') || 'a valid value';
+}
+
+function valueAt(raw: unknown, keyPath: (string | number)[]): unknown {
+  let current = raw;
+  for (const key of keyPath) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string | number, unknown>)[key];
+  }
+  return current;
+}
+
+/** Keys the schema allows at a path, for "allowed here: …" and "did you mean". */
+function allowedKeysAt(keyPath: (string | number)[]): string[] {
+  let schema: unknown = configSchema;
+  for (const key of keyPath) {
+    const shape = objectShape(schema);
+    if (!shape) return [];
+    schema = shape[key as string];
+  }
+  return Object.keys(objectShape(schema) ?? {});
+}
+
+function objectShape(schema: unknown): Record<string, unknown> | undefined {
+  let current = schema as { shape?: Record<string, unknown>; _zod?: { def?: { innerType?: unknown; in?: unknown } } } | undefined;
+  for (let depth = 0; current && depth < 10; depth++) {
+    if (current.shape) return current.shape;
+    current = (current._zod?.def?.innerType ?? current._zod?.def?.in) as typeof current;
+  }
+  return undefined;
+}
+
+function lineOf(doc: Document, lines: LineCounter, keyPath: (string | number)[]): number | undefined {
+  for (let n = keyPath.length; n >= 0; n--) {
+    const parent = n === 0 ? doc.contents : doc.getIn(keyPath.slice(0, n - 1), true);
+    if (n === 0) return undefined;
+    const key = keyPath[n - 1];
+    if (isMap(parent)) {
+      const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === key);
+      const range = pair && isScalar(pair.key) ? pair.key.range : undefined;
+      if (range) return lines.linePos(range[0]).line;
+    }
+    const node = doc.getIn(keyPath.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+    if (node?.range) return lines.linePos(node.range[0]).line;
+  }
+  return undefined;
+}

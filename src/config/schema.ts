@@ -1,0 +1,109 @@
+import { z } from 'zod';
+
+/**
+ * The config file's shape. Every object is strict, so a typo'd key is an error instead of a
+ * setting that silently does nothing. Defaults here are the documented ones (README, example).
+ */
+
+const nonEmpty = z.string().trim().min(1, 'a non-empty string');
+
+const columns = z
+  .object({
+    externalId: nonEmpty,
+    userName: nonEmpty,
+    givenName: nonEmpty,
+    familyName: nonEmpty,
+    locale: nonEmpty.optional(),
+  })
+  .strict();
+
+const source = z
+  .object({
+    path: nonEmpty,
+    delimiter: z.string().length(1, 'a single character').default(','),
+    columns,
+    status: z
+      .object({
+        column: nonEmpty,
+        active: z.array(nonEmpty).min(1, 'at least one value'),
+      })
+      .strict()
+      .optional(),
+    /** Share of rejected rows above which the whole roster is considered broken. */
+    maxRejectedShare: z.number().min(0).max(1).default(0.05),
+  })
+  .strict();
+
+const target = z
+  .object({
+    baseUrl: z.url({ message: 'an absolute URL such as https://api.getpostman.com/scim/v2' }),
+    token: nonEmpty.optional(),
+    tokenFile: nonEmpty.optional(),
+    requestsPerMinute: z.number().int().positive().max(100_000).default(170),
+    pageSize: z.number().int().positive().max(10_000).default(100),
+    concurrency: z.number().int().positive().max(64).default(4),
+    allowInsecureHttp: z.boolean().default(false),
+    timeouts: z
+      .object({
+        connectMs: z.number().int().positive().default(10_000),
+        headersMs: z.number().int().positive().default(30_000),
+        bodyMs: z.number().int().positive().default(30_000),
+      })
+      .strict()
+      .prefault({}),
+    retry: z
+      .object({
+        maxAttempts: z.number().int().min(1).max(20).default(5),
+        baseDelayMs: z.number().int().min(0).default(500),
+        maxDelayMs: z.number().int().min(0).default(30_000),
+        defaultRetryAfterSeconds: z.number().min(0).default(60),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .refine((t) => (t.token === undefined) !== (t.tokenFile === undefined), {
+    message: 'exactly one of target.token or target.tokenFile',
+    path: ['token'],
+  });
+
+const sync = z
+  .object({
+    deactivateMissing: z.boolean().default(true),
+    protect: z.array(nonEmpty).default([]),
+    /** A count ("25") or a share of managed users ("10%"). */
+    maxDeactivations: z
+      .union([z.number().int().min(0), z.string().regex(/^\d+(\.\d+)?%$/, 'a count or a percentage like "10%"')])
+      .default('10%'),
+    /** Consecutive failures of one kind that stop the run (circuit breaker). */
+    maxConsecutiveFailures: z.number().int().positive().default(10),
+  })
+  .strict()
+  .prefault({});
+
+const report = z
+  .object({
+    dir: nonEmpty.default('./reports'),
+  })
+  .strict()
+  .prefault({});
+
+const log = z
+  .object({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .strict()
+  .prefault({});
+
+export const configSchema = z
+  .object({
+    source,
+    target,
+    sync,
+    report,
+    log,
+    state: z.object({ dir: nonEmpty.default('./.scim-sync') }).strict().prefault({}),
+  })
+  .strict();
+
+export type FileConfig = z.infer<typeof configSchema>;

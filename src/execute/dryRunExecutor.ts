@@ -1,0 +1,12 @@
+import type { Operation } from '../domain/types.js';
+import { describeOperation } from './describeOperation.js';
+import type { Executor } from './executor.js';
+import type { ExecutionResult } from './outcome.js';
+
+/** Sends nothing: every operation is reported as "planned". */
+export class DryRunExecutor implements Executor {
+  async execute(operations: readonly Operation[]): Promise<ExecutionResult> {
+    return { outcomes: operations.map((op) => describeOperation(op, 'planned')) };
+  }
+  stop(): void {}
+}

@@ -1,0 +1,169 @@
+import PQueue from 'p-queue';
+import type { Logger } from 'pino';
+import type { Operation, RemoteUser, RosterUser } from '../domain/types.js';
+import { sameName } from '../plan/normalise.js';
+import { ConflictError, NoSlotsError, RunFatalError, ScimRequestError } from '../scim/errors.js';
+import type { ScimClient } from '../scim/scimClient.js';
+import { toRemoteUser } from '../scim/scimUser.js';
+import { createUserBody, replaceNameBody, setActiveBody, userNameFilterPath } from '../scim/userRequests.js';
+import { CircuitBreaker } from './circuitBreaker.js';
+import { describeOperation } from './describeOperation.js';
+import type { Executor } from './executor.js';
+import type { ExecutionResult, OperationOutcome } from './outcome.js';
+
+export interface LiveExecutorOptions {
+  /** Operations in flight at once (each may make more than one request). */
+  concurrency: number;
+  /** Consecutive failures of one kind that stop the run. */
+  maxConsecutiveFailures: number;
+  logger: Logger;
+  /** Called after each operation finishes, for progress and metrics. */
+  onOutcome?: (outcome: OperationOutcome) => void;
+  /** Stops the shared rate gate so nothing else is sent once the run must stop. */
+  haltRequests: (reason: Error) => void;
+}
+
+/** p-queue priorities: leavers first, then returners, renames, and new hires last. */
+const PRIORITY: Record<Operation['kind'], number> = { deactivate: 3, reactivate: 2, update: 1, create: 0 };
+
+/**
+ * Sends the plan to the service. p-queue's job is *which operation next*: it orders operations
+ * by priority, bounds how many are in flight and is cleared when the run must stop. How fast
+ * requests go out is the rate gate's job, inside the client.
+ */
+export class LiveExecutor implements Executor {
+  private readonly queue: PQueue;
+  private readonly breaker: CircuitBreaker;
+  private stoppedBecause: ExecutionResult['stoppedBecause'];
+  private haltCause: Error | undefined;
+  private noSlots: NoSlotsError | undefined;
+
+  constructor(
+    private readonly client: ScimClient,
+    private readonly options: LiveExecutorOptions,
+  ) {
+    this.queue = new PQueue({ concurrency: options.concurrency });
+    this.breaker = new CircuitBreaker(options.maxConsecutiveFailures);
+  }
+
+  async execute(operations: readonly Operation[]): Promise<ExecutionResult> {
+    const outcomes = operations.map((op) => describeOperation(op, 'not-attempted'));
+    operations.forEach((op, i) => {
+      void this.queue.add(
+        async () => {
+          if (this.stoppedBecause) return;
+          outcomes[i] = await this.apply(op, outcomes[i]!);
+          this.options.onOutcome?.(outcomes[i]!);
+        },
+        { priority: PRIORITY[op.kind] },
+      );
+    });
+    await this.queue.onIdle();
+    return { outcomes, stoppedBecause: this.stoppedBecause };
+  }
+
+  stop(reason: string): void {
+    this.halt({ reason });
+  }
+
+  private halt(why: NonNullable<ExecutionResult['stoppedBecause']>): void {
+    if (this.stoppedBecause) return;
+    this.stoppedBecause = why;
+    this.haltCause = new Error(`run stopped: ${why.reason}`);
+    this.queue.clear();
+    this.options.haltRequests(this.haltCause);
+    this.options.logger.error({ ...why }, 'run stopped: no further requests will be sent');
+  }
+
+  private async apply(op: Operation, planned: OperationOutcome): Promise<OperationOutcome> {
+    if (op.kind === 'create' && this.noSlots) {
+      return { ...planned, outcome: 'skipped', httpStatus: this.noSlots.httpStatus, failureKind: 'no-slots', detail: this.noSlots.detail };
+    }
+    try {
+      const result = await this.send(op);
+      this.breaker.recordSuccess();
+      return { ...planned, outcome: 'succeeded', ...result };
+    } catch (error) {
+      // Once halted, the gate refuses requests with the halt's cause: that operation never
+      // reached the service, so it stays "not attempted" rather than counting as a failure.
+      if (error === this.haltCause) return planned;
+      if (!(error instanceof ScimRequestError)) throw error;
+      return this.recordFailure(planned, error);
+    }
+  }
+
+  private recordFailure(planned: OperationOutcome, error: ScimRequestError): OperationOutcome {
+    const failed: OperationOutcome = {
+      ...planned,
+      outcome: 'failed',
+      httpStatus: error.httpStatus,
+      failureKind: error.kind,
+      detail: error.detail ?? error.message,
+    };
+    this.options.logger.warn(
+      { op: planned.op, userName: planned.userName, httpStatus: error.httpStatus, kind: error.kind, detail: failed.detail },
+      'operation failed',
+    );
+    if (error instanceof RunFatalError) {
+      this.halt({ reason: 'the service gave a run-fatal answer', httpStatus: error.httpStatus, detail: failed.detail });
+    } else if (error instanceof NoSlotsError) {
+      this.noSlots ??= error;
+      this.options.logger.error({ detail: error.detail }, 'no slots left on the team: creates stop, other changes go on');
+    } else if (this.breaker.recordFailure(error.kind)) {
+      this.halt({
+        reason: `circuit breaker: ${this.breaker.limit} consecutive "${error.kind}" failures`,
+        httpStatus: error.httpStatus,
+        detail: failed.detail,
+      });
+    }
+    return failed;
+  }
+
+  /** The requests for one operation. Resolves with facts for the report or throws a classified error. */
+  private async send(op: Operation): Promise<Partial<OperationOutcome>> {
+    switch (op.kind) {
+      case 'deactivate':
+        await this.client.patch(`/Users/${encodeURIComponent(op.remote.id)}`, setActiveBody(false));
+        return {};
+      case 'update':
+        await this.client.put(`/Users/${encodeURIComponent(op.remote.id)}`, replaceNameBody(op.remote, op.user));
+        return {};
+      case 'reactivate':
+        await this.client.patch(`/Users/${encodeURIComponent(op.remote.id)}`, setActiveBody(true));
+        if (op.changes.length > 0) await this.client.put(`/Users/${encodeURIComponent(op.remote.id)}`, replaceNameBody(op.remote, op.user));
+        return {};
+      case 'create':
+        return this.create(op.user);
+    }
+  }
+
+  private async create(user: RosterUser): Promise<Partial<OperationOutcome>> {
+    try {
+      const { body } = await this.client.post('/Users', createUserBody(user));
+      return { id: toRemoteUser(body)?.id };
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      return this.adopt(user, error);
+    }
+  }
+
+  /**
+   * 409 on create: the account exists (made by hand, by an earlier run whose answer was lost,
+   * or by a run killed mid-way). Look it up and make it match instead of failing. If the lookup
+   * finds nothing (Postman answers 409 for members of another team), the 409 stands: no loop.
+   */
+  private async adopt(user: RosterUser, conflict: ConflictError): Promise<Partial<OperationOutcome>> {
+    const { body } = await this.client.get(userNameFilterPath(user.userName));
+    const resources = (body as { Resources?: unknown[] } | undefined)?.Resources ?? [];
+    const existing = resources
+      .map(toRemoteUser)
+      .find((r): r is RemoteUser => r !== undefined && r.userName.toLowerCase() === user.userName.toLowerCase());
+    if (!existing) throw conflict;
+    const path = `/Users/${encodeURIComponent(existing.id)}`;
+    if (!existing.active) await this.client.patch(path, setActiveBody(true));
+    if (!sameName(existing.givenName, user.givenName) || !sameName(existing.familyName, user.familyName)) {
+      await this.client.put(path, replaceNameBody(existing, user));
+    }
+    return { id: existing.id, adopted: true };
+  }
+}

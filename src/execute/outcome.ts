@@ -1,0 +1,34 @@
+import type { FailureKind } from '../scim/errors.js';
+import type { OperationKind } from '../domain/types.js';
+
+/**
+ * What happened to one planned operation. Every planned operation gets exactly one, so the
+ * report can always account for all of them, even after a crash-stop or a signal.
+ */
+export type OutcomeStatus =
+  | 'succeeded'
+  | 'failed'
+  | 'planned' // dry run: would have been sent
+  | 'not-attempted' // the run stopped (fatal error, circuit breaker, signal) before it started
+  | 'skipped'; // deliberately not sent (e.g. creates after "No slots available")
+
+export interface OperationOutcome {
+  op: OperationKind;
+  userName: string;
+  externalId?: string;
+  id?: string;
+  outcome: OutcomeStatus;
+  /** What changes, for people reading the report ("givenName: Bob → Robert"). */
+  changes?: string;
+  /** A create that met 409 and took over the existing account. */
+  adopted?: boolean;
+  httpStatus?: number;
+  failureKind?: FailureKind;
+  detail?: string;
+}
+
+export interface ExecutionResult {
+  outcomes: OperationOutcome[];
+  /** Why the run stopped early, if it did. */
+  stoppedBecause?: { reason: string; httpStatus?: number; detail?: string };
+}

@@ -1,0 +1,170 @@
+import type {
+  FieldChange,
+  Operation,
+  Plan,
+  PlanPolicy,
+  RejectedRow,
+  RemoteUser,
+  Roster,
+  RosterUser,
+  SkippedUser,
+} from '../domain/types.js';
+import { sameName, userNameKey } from './normalise.js';
+
+/**
+ * The functional core: every decision about who is created, renamed, deactivated or
+ * reactivated is made here, from data alone. No I/O, no clock, no randomness: the same inputs
+ * in any order give the same plan (operations sorted by kind, then userName).
+ *
+ * Matching: by externalId first, else by userName compared case-insensitively.
+ * Safety rules that live here rather than in the shells:
+ *   - a remote user matching a *rejected* roster row is left exactly as it is;
+ *   - protected userNames are never touched;
+ *   - a remote user that two roster rows (or two keys) point at ambiguously is left alone.
+ */
+export function plan(roster: Pick<Roster, 'users' | 'rejected'>, remoteUsers: readonly RemoteUser[], policy: PlanPolicy): Plan {
+  const protectedNames = new Set(policy.protect.map(userNameKey));
+  const shield = shieldFromRejectedRows(roster.rejected);
+  const index = indexRemote(remoteUsers);
+
+  const operations: Operation[] = [];
+  const skipped: SkippedUser[] = [];
+  const claimed = new Set<string>(); // remote ids accounted for by a roster row or a skip
+  let unchanged = 0;
+
+  for (const user of roster.users) {
+    const match = findMatch(user, index);
+    if (match.kind === 'ambiguous') {
+      for (const remote of match.candidates) claimed.add(remote.id);
+      skipped.push({ userName: user.userName, reason: 'ambiguous-match' });
+      continue;
+    }
+    const remote = match.remote;
+    if (remote) claimed.add(remote.id);
+    if (protectedNames.has(userNameKey(user.userName)) || (remote && protectedNames.has(userNameKey(remote.userName)))) {
+      skipped.push({ userName: remote?.userName ?? user.userName, id: remote?.id, reason: 'protected' });
+      continue;
+    }
+    const operation = decideForRosterUser(user, remote);
+    if (operation) operations.push(operation);
+    else if (remote) unchanged++;
+    else skipped.push({ userName: user.userName, reason: 'inactive-not-on-service' });
+  }
+
+  for (const remote of remoteUsers) {
+    if (claimed.has(remote.id)) continue;
+    claimed.add(remote.id);
+    if (protectedNames.has(userNameKey(remote.userName))) {
+      skipped.push({ userName: remote.userName, id: remote.id, reason: 'protected' });
+    } else if (shield.covers(remote)) {
+      skipped.push({ userName: remote.userName, id: remote.id, reason: 'rejected-row' });
+    } else if (index.isAmbiguous(remote)) {
+      skipped.push({ userName: remote.userName, id: remote.id, reason: 'ambiguous-match' });
+    } else if (remote.active && policy.deactivateMissing) {
+      operations.push({ kind: 'deactivate', remote, reason: 'missing-from-roster' });
+    } else {
+      // Inactive already, or leavers are not ours to deactivate: nothing to do.
+    }
+  }
+
+  operations.sort(byExecutionOrder);
+  skipped.sort((a, b) => compareText(a.userName, b.userName));
+  return { operations, unchanged, skipped };
+}
+
+function decideForRosterUser(user: RosterUser, remote: RemoteUser | undefined): Operation | undefined {
+  if (!remote) return user.active ? { kind: 'create', user } : undefined;
+  if (!user.active) {
+    return remote.active ? { kind: 'deactivate', remote, user, reason: 'inactive-in-roster' } : undefined;
+  }
+  const changes = nameChanges(user, remote);
+  if (!remote.active) return { kind: 'reactivate', user, remote, changes };
+  return changes.length > 0 ? { kind: 'update', user, remote, changes } : undefined;
+}
+
+function nameChanges(user: RosterUser, remote: RemoteUser): FieldChange[] {
+  const changes: FieldChange[] = [];
+  if (!sameName(user.givenName, remote.givenName)) changes.push({ field: 'givenName', from: remote.givenName, to: user.givenName });
+  if (!sameName(user.familyName, remote.familyName)) changes.push({ field: 'familyName', from: remote.familyName, to: user.familyName });
+  return changes;
+}
+
+type Match = { kind: 'one'; remote: RemoteUser | undefined } | { kind: 'ambiguous'; candidates: RemoteUser[] };
+
+interface RemoteIndex {
+  byExternalId: Map<string, RemoteUser[]>;
+  byUserName: Map<string, RemoteUser[]>;
+  isAmbiguous(remote: RemoteUser): boolean;
+}
+
+function indexRemote(remoteUsers: readonly RemoteUser[]): RemoteIndex {
+  const byExternalId = new Map<string, RemoteUser[]>();
+  const byUserName = new Map<string, RemoteUser[]>();
+  for (const remote of remoteUsers) {
+    if (remote.externalId !== undefined) push(byExternalId, remote.externalId, remote);
+    push(byUserName, userNameKey(remote.userName), remote);
+  }
+  return {
+    byExternalId,
+    byUserName,
+    isAmbiguous: (remote) =>
+      (remote.externalId !== undefined && (byExternalId.get(remote.externalId)?.length ?? 0) > 1) ||
+      (byUserName.get(userNameKey(remote.userName))?.length ?? 0) > 1,
+  };
+}
+
+/**
+ * externalId wins. If the externalId points at one user and the userName at another, both are
+ * left alone: guessing would either rename the wrong account or deactivate a live one.
+ */
+function findMatch(user: RosterUser, index: RemoteIndex): Match {
+  const byId = index.byExternalId.get(user.externalId) ?? [];
+  const byName = index.byUserName.get(userNameKey(user.userName)) ?? [];
+  if (byId.length > 1) return { kind: 'ambiguous', candidates: [...byId, ...byName] };
+  const idMatch = byId[0];
+  if (idMatch) {
+    const other = byName.filter((r) => r.id !== idMatch.id);
+    return other.length > 0 ? { kind: 'ambiguous', candidates: [idMatch, ...other] } : { kind: 'one', remote: idMatch };
+  }
+  // No externalId match: a userName match only counts if that account doesn't carry another
+  // person's externalId (that would be a different employee who happens to reuse the address).
+  const candidates = byName.filter((r) => r.externalId === undefined || r.externalId === user.externalId);
+  if (byName.length > 1) return { kind: 'ambiguous', candidates: byName };
+  if (byName.length === 1 && candidates.length === 0) return { kind: 'ambiguous', candidates: byName };
+  return { kind: 'one', remote: candidates[0] };
+}
+
+interface Shield {
+  covers(remote: RemoteUser): boolean;
+}
+
+/** Users whose roster row was rejected must keep exactly what they have on the service. */
+function shieldFromRejectedRows(rejected: readonly RejectedRow[]): Shield {
+  const externalIds = new Set(rejected.flatMap((r) => (r.externalId ? [r.externalId] : [])));
+  const userNames = new Set(rejected.flatMap((r) => (r.userName ? [userNameKey(r.userName)] : [])));
+  return {
+    covers: (remote) =>
+      (remote.externalId !== undefined && externalIds.has(remote.externalId)) || userNames.has(userNameKey(remote.userName)),
+  };
+}
+
+const EXECUTION_ORDER: Record<Operation['kind'], number> = { deactivate: 0, reactivate: 1, update: 2, create: 3 };
+
+/** Leavers lose access first; new hires, who lose nothing by waiting, go last. */
+function byExecutionOrder(a: Operation, b: Operation): number {
+  return EXECUTION_ORDER[a.kind] - EXECUTION_ORDER[b.kind] || compareText(operationUserName(a), operationUserName(b));
+}
+
+export function operationUserName(op: Operation): string {
+  return op.kind === 'create' ? op.user.userName : op.remote.userName;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

@@ -1,0 +1,92 @@
+import type { Plan, RemoteUser, Roster } from '../domain/types.js';
+import { userNameKey } from './normalise.js';
+
+/**
+ * Pure guards against mass lock-out, checked after planning and before any write. Each returns
+ * a refusal (with the exit code and what to do next) or nothing.
+ */
+export interface SafetyPolicy {
+  /** A count, or a share of managed users such as "10%". */
+  maxDeactivations: number | string;
+  /** From `--allow-deactivations N`: the operator has checked and accepts up to N. */
+  allowDeactivations?: number;
+  /** Share of rows that may be rejected before the roster is considered broken. */
+  maxRejectedShare: number;
+  protect: readonly string[];
+  /** Accepted rows of the last successful run, to notice a truncated export. */
+  previousRosterRows?: number;
+}
+
+export interface Refusal {
+  exitCode: 2 | 3;
+  reason: string;
+  /** What the operator should do next. */
+  howToProceed: string;
+}
+
+/** Checks on the roster alone (before reading the service). */
+export function checkRoster(roster: Roster, policy: SafetyPolicy): Refusal | undefined {
+  if (roster.rows === 0) {
+    return {
+      exitCode: 3,
+      reason: `the roster ${roster.file} has no data rows`,
+      howToProceed: 'check the HR export; an empty roster would deactivate everyone, so scim-sync never applies one',
+    };
+  }
+  const share = roster.rejected.length / roster.rows;
+  if (share > policy.maxRejectedShare) {
+    return {
+      exitCode: 2,
+      reason: `${roster.rejected.length} of ${roster.rows} roster rows were rejected (${percent(share)}), more than source.maxRejectedShare (${percent(policy.maxRejectedShare)})`,
+      howToProceed: 'fix the rows listed under roster.rejected in the report, or raise source.maxRejectedShare',
+    };
+  }
+  const previous = policy.previousRosterRows;
+  const lost = previous === undefined ? 0 : previous - roster.users.length;
+  if (previous && lost > 0 && policy.allowDeactivations === undefined) {
+    const share = shareLimit(policy.maxDeactivations);
+    const tooMany = share === undefined ? lost > Number(policy.maxDeactivations) : lost / previous > share;
+    if (tooMany) {
+      return {
+        exitCode: 3,
+        reason: `the roster has ${roster.users.length} usable rows, ${lost} fewer (${percent(lost / previous)}) than the ${previous} of the last successful run; sync.maxDeactivations is ${policy.maxDeactivations}`,
+        howToProceed: 'check the HR export is complete; if the drop is real, re-run with --allow-deactivations N',
+      };
+    }
+  }
+  return undefined;
+}
+
+/** Checks on the plan: never deactivate more than the cap unless the operator allowed it. */
+export function checkPlan(plan: Plan, remoteUsers: readonly RemoteUser[], policy: SafetyPolicy): Refusal | undefined {
+  const deactivations = plan.operations.filter((op) => op.kind === 'deactivate').length;
+  const cap = deactivationCap(remoteUsers, policy);
+  if (deactivations <= cap) return undefined;
+  if (policy.allowDeactivations !== undefined && deactivations <= policy.allowDeactivations) return undefined;
+  return {
+    exitCode: 3,
+    reason: `the plan deactivates ${deactivations} users, more than sync.maxDeactivations allows (${cap}${typeof policy.maxDeactivations === 'string' ? ` = ${policy.maxDeactivations} of ${managedCount(remoteUsers, policy)} managed users` : ''})`,
+    howToProceed: `check the planned deactivations in the report (or with --dry-run); if they are right, re-run with --allow-deactivations ${deactivations} or raise sync.maxDeactivations`,
+  };
+}
+
+/** Users scim-sync would otherwise manage: active on the service and not protected. */
+function managedCount(remoteUsers: readonly RemoteUser[], policy: SafetyPolicy): number {
+  const protectedNames = new Set(policy.protect.map(userNameKey));
+  return remoteUsers.filter((u) => u.active && !protectedNames.has(userNameKey(u.userName))).length;
+}
+
+/** A percentage rounds up, so "10%" of a 5-person team still allows one leaver. */
+export function deactivationCap(remoteUsers: readonly RemoteUser[], policy: SafetyPolicy): number {
+  const share = shareLimit(policy.maxDeactivations);
+  if (share === undefined) return Number(policy.maxDeactivations);
+  return Math.ceil(share * managedCount(remoteUsers, policy));
+}
+
+function shareLimit(limit: number | string): number | undefined {
+  return typeof limit === 'string' && limit.endsWith('%') ? Number(limit.slice(0, -1)) / 100 : undefined;
+}
+
+function percent(share: number): string {
+  return `${Math.round(share * 1000) / 10}%`;
+}

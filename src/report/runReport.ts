@@ -1,0 +1,57 @@
+import type { RejectedRow, SkippedUser } from '../domain/types.js';
+import type { ExecutionResult, OperationOutcome } from '../execute/outcome.js';
+
+/** The JSON report written once per run. Field names are a contract with admins' tooling. */
+export interface RunReport {
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  dryRun: boolean;
+  exitCode: number;
+  /** One line a person can read: what happened overall. */
+  result: string;
+  config: { file: string; baseUrl: string };
+  roster?: { file: string; rows: number; accepted: number; rejected: Pick<RejectedRow, 'line' | 'reason'>[] };
+  remote?: { users: number; pages: number };
+  summary: Summary;
+  requests: { total: number; byMethod: Record<string, number>; retries: number; throttled: number };
+  operations: OperationOutcome[];
+  skipped: SkippedUser[];
+  /** Why the run refused to start writing, or stopped early. */
+  refused?: { reason: string; howToProceed: string };
+  stoppedBecause?: ExecutionResult['stoppedBecause'];
+  error?: string;
+}
+
+export interface CountPair {
+  planned: number;
+  succeeded: number;
+}
+
+export interface Summary {
+  create: CountPair;
+  update: CountPair;
+  deactivate: CountPair;
+  reactivate: CountPair;
+  unchanged: number;
+  failed: number;
+  skipped: number;
+  notAttempted: number;
+}
+
+export function summarise(outcomes: readonly OperationOutcome[], unchanged: number, skippedUsers: number): Summary {
+  const pair = (op: OperationOutcome['op']): CountPair => ({
+    planned: outcomes.filter((o) => o.op === op).length,
+    succeeded: outcomes.filter((o) => o.op === op && o.outcome === 'succeeded').length,
+  });
+  return {
+    create: pair('create'),
+    update: pair('update'),
+    deactivate: pair('deactivate'),
+    reactivate: pair('reactivate'),
+    unchanged,
+    failed: outcomes.filter((o) => o.outcome === 'failed').length,
+    skipped: skippedUsers + outcomes.filter((o) => o.outcome === 'skipped').length,
+    notAttempted: outcomes.filter((o) => o.outcome === 'not-attempted').length,
+  };
+}

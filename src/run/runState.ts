@@ -1,0 +1,22 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** What scim-sync remembers between runs: enough to notice a truncated roster. */
+export interface RunState {
+  lastSuccess?: { at: string; rosterUsers: number };
+}
+
+export function readRunState(dir: string): RunState {
+  try {
+    return JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as RunState;
+  } catch {
+    return {};
+  }
+}
+
+export function writeRunState(dir: string, state: RunState): void {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'state.json');
+  writeFileSync(`${file}.tmp`, JSON.stringify(state, null, 2));
+  renameSync(`${file}.tmp`, file);
+}

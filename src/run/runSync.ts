@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Config } from '../config/loadConfig.js';
+import type { Plan, Roster } from '../domain/types.js';
+import { DryRunExecutor } from '../execute/dryRunExecutor.js';
+import type { Executor } from '../execute/executor.js';
+import { LiveExecutor } from '../execute/liveExecutor.js';
+import type { ExecutionResult, OperationOutcome } from '../execute/outcome.js';
+import { RateGate } from '../gate/rateGate.js';
+import { plan } from '../plan/plan.js';
+import { checkPlan, checkRoster, type Refusal, type SafetyPolicy } from '../plan/safety.js';
+import { type RunReport, summarise } from '../report/runReport.js';
+import { writeReport } from '../report/writeReport.js';
+import { readRoster, RosterFileError } from '../roster/readRoster.js';
+import { readRemoteUsers, type RemoteDirectory } from '../scim/readRemoteUsers.js';
+import { ScimClient } from '../scim/scimClient.js';
+import { readRunState, writeRunState } from './runState.js';
+
+export interface RunOptions {
+  dryRun: boolean;
+  /** Write the report here instead of a new file in report.dir. */
+  reportFile?: string;
+  /** `--allow-deactivations N`: the operator accepts up to N deactivations this run. */
+  allowDeactivations?: number;
+  /** Aborting stops new operations; in-flight requests finish and the report is written. */
+  signal?: AbortSignal;
+  /** Rolling window of the rate gate; 60 s except in tests. */
+  rateWindowMs?: number;
+}
+
+export interface RunResult {
+  exitCode: number;
+  report: RunReport;
+  reportPath: string;
+}
+
+export const EXIT = { ok: 0, someFailed: 1, unusableInput: 2, refusedUnsafe: 3, locked: 4 } as const;
+
+/**
+ * One reconciliation: read roster → read service → plan → safety checks → execute → report.
+ * The imperative shell around `plan()`: it owns I/O and ordering, and makes no decisions the
+ * planner or the safety checks could make.
+ */
+export async function runSync(config: Config, options: RunOptions, logger: Logger): Promise<RunResult> {
+  const startedAt = new Date();
+  const report = emptyReport(config, options.dryRun, startedAt);
+  const finish = (exitCode: number, result: string): RunResult => {
+    report.exitCode = exitCode;
+    report.result = result;
+    report.finishedAt = new Date().toISOString();
+    const reportPath = writeReport(report, { file: options.reportFile, dir: config.report.dir });
+    logger.info({ runId: report.runId, exitCode, summary: report.summary, requests: report.requests, reportPath }, result);
+    return { exitCode, report, reportPath };
+  };
+  const state = readRunState(config.state.dir);
+  const safety: SafetyPolicy = {
+    maxDeactivations: config.sync.maxDeactivations,
+    allowDeactivations: options.allowDeactivations,
+    maxRejectedShare: config.source.maxRejectedShare,
+    protect: config.sync.protect,
+    previousRosterRows: state.lastSuccess?.rosterUsers,
+  };
+
+  let roster: Roster;
+  try {
+    roster = await readRoster(config.source);
+  } catch (error) {
+    if (!(error instanceof RosterFileError)) throw error;
+    report.error = error.message;
+    return finish(EXIT.unusableInput, 'the roster is unusable; nothing was sent');
+  }
+  report.roster = {
+    file: roster.file,
+    rows: roster.rows,
+    accepted: roster.users.length,
+    rejected: roster.rejected.map(({ line, reason }) => ({ line, reason })),
+  };
+  for (const row of roster.rejected) logger.warn({ file: roster.file, line: row.line, reason: row.reason }, 'roster row rejected');
+  const rosterRefusal = checkRoster(roster, safety);
+  if (rosterRefusal) return refuse(rosterRefusal);
+
+  const gate = new RateGate({
+    requestsPerMinute: config.target.requestsPerMinute,
+    concurrency: config.target.concurrency,
+    windowMs: options.rateWindowMs,
+  });
+  const client = new ScimClient({
+    baseUrl: config.target.baseUrl,
+    token: config.token.reveal(),
+    gate,
+    connections: config.target.concurrency,
+    timeouts: config.target.timeouts,
+    retry: { ...config.target.retry, defaultRetryAfterMs: config.target.retry.defaultRetryAfterSeconds * 1000 },
+    onAttempt: (a) => {
+      if (a.failure) logger.debug({ method: a.method, path: a.path, status: a.status, kind: a.failure.kind, willRetry: a.willRetry }, 'request failed');
+    },
+  });
+  const executor: Executor = options.dryRun
+    ? new DryRunExecutor()
+    : new LiveExecutor(client, {
+        concurrency: config.target.concurrency,
+        maxConsecutiveFailures: config.sync.maxConsecutiveFailures,
+        logger,
+        haltRequests: (reason) => gate.close(reason),
+      });
+  const onAbort = () => {
+    const reason = `interrupted by ${String(options.signal?.reason ?? 'signal')}`;
+    gate.close(new Error(reason));
+    executor.stop(reason);
+  };
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  try {
+    let remote: RemoteDirectory;
+    try {
+      remote = await readRemoteUsers(client, config.target.pageSize);
+    } catch (error) {
+      report.error = `reading users from the service failed: ${(error as Error).message}`;
+      return finish(EXIT.someFailed, 'the run failed before planning; nothing was changed');
+    } finally {
+      report.requests = client.stats.toJSON();
+    }
+    report.remote = { users: remote.users.length, pages: remote.pages };
+
+    const thePlan = plan(roster, remote.users, { deactivateMissing: config.sync.deactivateMissing, protect: config.sync.protect });
+    report.skipped = thePlan.skipped;
+    const planRefusal = checkPlan(thePlan, remote.users, safety);
+    if (planRefusal) {
+      report.operations = (await new DryRunExecutor().execute(thePlan.operations)).outcomes;
+      return refuse(planRefusal, thePlan);
+    }
+
+    const execution = await executor.execute(thePlan.operations);
+    report.operations = execution.outcomes;
+    report.stoppedBecause = execution.stoppedBecause;
+    report.summary = summarise(execution.outcomes, thePlan.unchanged, thePlan.skipped.length);
+    report.requests = client.stats.toJSON();
+    return concludeExecution(execution);
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    await gate.dispose();
+    await client.close();
+  }
+
+  function refuse(refusal: Refusal, refusedPlan?: Plan): RunResult {
+    report.refused = { reason: refusal.reason, howToProceed: refusal.howToProceed };
+    if (refusedPlan) report.summary = summarise(report.operations, refusedPlan.unchanged, refusedPlan.skipped.length);
+    logger.error({ reason: refusal.reason, howToProceed: refusal.howToProceed }, 'run refused: nothing was sent');
+    return finish(refusal.exitCode, `refused: ${refusal.reason}; nothing was sent`);
+  }
+
+  function concludeExecution(execution: ExecutionResult): RunResult {
+    const failed = execution.outcomes.filter((o: OperationOutcome) => o.outcome !== 'succeeded' && o.outcome !== 'planned');
+    if (options.signal?.aborted) {
+      return finish(String(options.signal.reason) === 'SIGINT' ? 130 : 143, `interrupted: ${failed.length} operations not done`);
+    }
+    if (failed.length > 0 || execution.stoppedBecause) {
+      return finish(EXIT.someFailed, `${failed.length} of ${execution.outcomes.length} operations did not succeed`);
+    }
+    if (!options.dryRun) writeRunState(config.state.dir, { lastSuccess: { at: startedAt.toISOString(), rosterUsers: roster.users.length } });
+    const n = execution.outcomes.length;
+    return finish(EXIT.ok, options.dryRun ? `${n} operations planned` : n === 0 ? 'nothing to do: the service matches the roster' : `all ${n} operations succeeded`);
+  }
+}
+
+function emptyReport(config: Config, dryRun: boolean, startedAt: Date): RunReport {
+  return {
+    runId: randomUUID(),
+    startedAt: startedAt.toISOString(),
+    finishedAt: startedAt.toISOString(),
+    dryRun,
+    exitCode: 0,
+    result: '',
+    config: { file: config.file, baseUrl: config.target.baseUrl },
+    summary: summarise([], 0, 0),
+    requests: { total: 0, byMethod: {}, retries: 0, throttled: 0 },
+    operations: [],
+    skipped: [],
+  };
+}

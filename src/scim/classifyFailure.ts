@@ -1,0 +1,52 @@
+import {
+  ConflictError,
+  type FailureFacts,
+  GoneError,
+  NoSlotsError,
+  RejectedError,
+  RunFatalError,
+  type ScimRequestError,
+  TransientError,
+} from './errors.js';
+
+/**
+ * Phrases from Postman's documented error bodies (seeds 000/001) that change what a status
+ * code means. Matched case-insensitively with typographic apostrophes folded to "'", because
+ * Postman writes "doesn’t" and a proxy or a future API version may not.
+ */
+const RUN_FATAL_PHRASES = [
+  'team admin who is no longer on your team', // 403: the key's owner left; every call will fail
+  "postman team doesn't exist anymore", // 400: the team is gone
+  'only postman teams on the enterprise plan', // 400: SCIM not available on this plan
+];
+const NO_SLOTS_PHRASE = 'no slots available'; // 400 on create: the team is full
+const NOT_A_MEMBER_PHRASE = "isn't a member of the team"; // 403/404 on a user that left the team
+
+const TRANSIENT_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+
+/** Decides, once, what an HTTP error answer means for the run. Pure. */
+export function classifyHttpFailure(facts: FailureFacts, retryAfterMs?: number): ScimRequestError {
+  const status = facts.httpStatus ?? 0;
+  const detail = normalise(facts.detail);
+
+  if (status === 401) return new RunFatalError(facts);
+  if (RUN_FATAL_PHRASES.some((p) => detail.includes(p))) return new RunFatalError(facts);
+  if (TRANSIENT_STATUSES.has(status)) return new TransientError(facts, retryAfterMs);
+  if (status === 409) return new ConflictError(facts);
+  if (status === 404 || (status === 403 && detail.includes(NOT_A_MEMBER_PHRASE))) return new GoneError(facts);
+  if (status === 400 && detail.includes(NO_SLOTS_PHRASE)) return new NoSlotsError(facts);
+  return new RejectedError(facts);
+}
+
+/**
+ * Network failures without an HTTP answer. All are retried: connection refused/reset and
+ * timeouts are the textbook transient faults. A POST that timed out may still have been
+ * committed; the retry then gets 409 and the executor adopts the user, so no duplicate.
+ */
+export function classifyNetworkFailure(facts: Omit<FailureFacts, 'httpStatus'>): ScimRequestError {
+  return new TransientError(facts);
+}
+
+function normalise(text: string | undefined): string {
+  return (text ?? '').toLowerCase().replace(/[\u2018\u2019\u02bc]/g, "'");
+}

@@ -1,0 +1,174 @@
+import { Agent, request } from 'undici';
+import type { RateGate } from '../gate/rateGate.js';
+import { classifyHttpFailure, classifyNetworkFailure } from './classifyFailure.js';
+import { type ScimRequestError, TransientError } from './errors.js';
+import { retryAfterMs } from './retryAfter.js';
+import { RequestStats } from './requestStats.js';
+
+export interface ScimClientOptions {
+  baseUrl: string;
+  token: string;
+  gate: RateGate;
+  timeouts: { connectMs: number; headersMs: number; bodyMs: number };
+  retry: RetryPolicy;
+  /** Concurrent connections to the service; matches the gate's concurrency. */
+  connections: number;
+  /** Told about every answered or failed attempt (metrics, logs). Never sees headers. */
+  onAttempt?: (attempt: AttemptEvent) => void;
+}
+
+export interface RetryPolicy {
+  /** Attempts per request, the first included. */
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Pause after a 429 that names no delay (Postman: "Wait for a minute and then try again"). */
+  defaultRetryAfterMs: number;
+}
+
+export interface AttemptEvent {
+  method: string;
+  path: string;
+  status?: number;
+  failure?: ScimRequestError;
+  willRetry: boolean;
+}
+
+export interface ScimResponse {
+  status: number;
+  body: unknown;
+}
+
+export const SCIM_USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
+export const SCIM_PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+
+/**
+ * Talks HTTP to one SCIM service. Every attempt goes through the shared rate gate; failures
+ * are classified once here (see errors.ts) and transient ones retried here, so callers only
+ * ever see a success or a final, classified error.
+ */
+export class ScimClient {
+  readonly stats = new RequestStats();
+  private readonly agent: Agent;
+  private readonly base: URL;
+
+  constructor(private readonly options: ScimClientOptions) {
+    this.base = new URL(options.baseUrl.replace(/\/+$/, '') + '/');
+    this.agent = new Agent({
+      connections: options.connections,
+      connect: { timeout: options.timeouts.connectMs },
+      headersTimeout: options.timeouts.headersMs,
+      bodyTimeout: options.timeouts.bodyMs,
+    });
+  }
+
+  get(path: string): Promise<ScimResponse> {
+    return this.send('GET', path);
+  }
+
+  post(path: string, body: unknown): Promise<ScimResponse> {
+    return this.send('POST', path, body);
+  }
+
+  put(path: string, body: unknown): Promise<ScimResponse> {
+    return this.send('PUT', path, body);
+  }
+
+  patch(path: string, body: unknown): Promise<ScimResponse> {
+    return this.send('PATCH', path, body);
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+
+  /** Sends with retries. Resolves with a 2xx answer or rejects with a classified error. */
+  async send(method: string, path: string, body?: unknown): Promise<ScimResponse> {
+    const { retry } = this.options;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const response = await this.options.gate.run(() => this.attempt(method, path, body));
+        this.options.onAttempt?.({ method, path, status: response.status, willRetry: false });
+        return response;
+      } catch (error) {
+        const failure = error as ScimRequestError;
+        const willRetry = failure instanceof TransientError && attempt < retry.maxAttempts;
+        this.options.onAttempt?.({ method, path, status: failure.httpStatus, failure, willRetry });
+        if (!willRetry) throw error;
+        this.stats.retries++;
+        if (failure.throttled) {
+          // A 429 is about the whole client, not this request: hold every request.
+          this.options.gate.pause(failure.retryAfterMs ?? retry.defaultRetryAfterMs);
+        } else {
+          await sleep(backoffWithJitter(attempt, retry));
+        }
+      }
+    }
+  }
+
+  private async attempt(method: string, path: string, body?: unknown): Promise<ScimResponse> {
+    const url = new URL(path.replace(/^\/+/, ''), this.base);
+    this.stats.count(method);
+    let response;
+    try {
+      response = await request(url, {
+        method: method as 'GET',
+        dispatcher: this.agent,
+        headers: {
+          authorization: `Bearer ${this.options.token}`,
+          accept: 'application/scim+json, application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/scim+json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      throw classifyNetworkFailure({ method, path, networkCode: networkCode(error) });
+    }
+    let text: string;
+    try {
+      text = await response.body.text();
+    } catch (error) {
+      throw classifyNetworkFailure({ method, path, networkCode: networkCode(error) });
+    }
+    const parsed = parseJson(text);
+    if (response.statusCode >= 200 && response.statusCode < 300) {
+      return { status: response.statusCode, body: parsed };
+    }
+    if (response.statusCode === 429) this.stats.throttled++;
+    const scimError = (parsed ?? {}) as { detail?: unknown; scimType?: unknown };
+    throw classifyHttpFailure(
+      {
+        method,
+        path,
+        httpStatus: response.statusCode,
+        detail: typeof scimError.detail === 'string' ? scimError.detail : text.slice(0, 200) || undefined,
+        scimType: typeof scimError.scimType === 'string' ? scimError.scimType : undefined,
+      },
+      retryAfterMs(response.headers),
+    );
+  }
+}
+
+/** Exponential backoff, half fixed and half random ("equal jitter"), so retries never bunch up. */
+export function backoffWithJitter(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function networkCode(error: unknown): string {
+  const e = error as { code?: string; cause?: { code?: string }; name?: string };
+  return e.code ?? e.cause?.code ?? e.name ?? 'network error';
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
