@@ -9,6 +9,8 @@ export interface RunCommandOptions {
   dryRun: boolean;
   report?: string;
   allowDeactivations?: number;
+  /** Print the operations table even when stdout is not a terminal (demo, dry run). */
+  showTable?: boolean;
 }
 
 /** `scim-sync run`: load config, run once, print for people, return the exit code. */
@@ -36,7 +38,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
       logger,
     );
     // People get a table; machines (cron, containers) read the JSON report and the pino line.
-    if (process.stdout.isTTY || opts.dryRun) process.stdout.write(formatPlanTable(report.operations));
+    if (process.stdout.isTTY || opts.dryRun || opts.showTable) process.stdout.write(formatPlanTable(report.operations));
     process.stdout.write(formatSummary(report, reportPath));
     return exitCode;
   } finally {

@@ -1,4 +1,5 @@
 import Bottleneck from 'bottleneck';
+import { SlidingWindowLog } from './slidingWindowLog.js';
 
 /**
  * The one gate every HTTP request passes: page reads, writes, lookups and retries alike.
@@ -8,6 +9,9 @@ import Bottleneck from 'bottleneck';
  * 60 s window holds at most rpm starts. (Its reservoir refreshes in fixed windows, which would
  * allow 2 × rpm across a boundary, so we don't use it.) `maxConcurrent` lets a few requests be
  * in flight at once so the service's latency does not eat the budget.
+ *
+ * Timers fire a few ms late, so actual starts can be a hair closer than `minTime`; a sliding
+ * log of the last rpm send times (SlidingWindowLog) makes the rolling-window rule exact.
  *
  * A 429 pauses the whole gate. Bottleneck has no pause, and `updateSettings` would break it, so
  * the job we hand Bottleneck checks the pause first and sends nothing while paused: it only
@@ -27,6 +31,7 @@ const PAUSED = Symbol('paused');
 
 export class RateGate {
   private readonly limiter: Bottleneck;
+  private readonly sent: SlidingWindowLog;
   private pausedUntil = 0;
   private pauseTimer: { done: Promise<void>; handle: NodeJS.Timeout } | undefined;
   private closedReason: Error | undefined;
@@ -38,6 +43,7 @@ export class RateGate {
     const windowMs = options.windowMs ?? 60_000;
     this.minSpacingMs = Math.ceil(windowMs / options.requestsPerMinute);
     this.limiter = new Bottleneck({ minTime: this.minSpacingMs, maxConcurrent: options.concurrency });
+    this.sent = new SlidingWindowLog(options.requestsPerMinute, windowMs);
   }
 
   /** Runs `send` when the budget allows. `send` must start its request immediately. */
@@ -45,8 +51,12 @@ export class RateGate {
     for (;;) {
       this.throwIfClosed();
       await this.waitWhilePaused();
-      const result = await this.limiter.schedule((): Promise<T | typeof PAUSED> => {
-        if (this.closedReason || Date.now() < this.pausedUntil) return Promise.resolve(PAUSED);
+      const result = await this.limiter.schedule(async (): Promise<T | typeof PAUSED> => {
+        for (let wait = this.sent.delayAt(performance.now()); wait > 0; wait = this.sent.delayAt(performance.now())) {
+          await new Promise((resolve) => setTimeout(resolve, wait));
+        }
+        if (this.closedReason || Date.now() < this.pausedUntil) return PAUSED;
+        this.sent.record(performance.now());
         return send();
       });
       if (result !== PAUSED) return result as T;

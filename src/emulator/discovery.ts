@@ -1,0 +1,64 @@
+/**
+ * The SCIM discovery documents (RFC 7643 §5–6) and the ListResponse envelope. They describe
+ * what this emulator (and Postman) actually support, so a client that reads them before
+ * syncing — e.g. to size its pages from filter.maxResults — gets true answers.
+ */
+import { USER_SCHEMA } from './userResource.js';
+
+export const LIST_RESPONSE_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
+
+export interface ListResponse<T> {
+  schemas: string[];
+  totalResults: number;
+  startIndex: number;
+  itemsPerPage?: number;
+  Resources: T[];
+}
+
+/** `omitItemsPerPage` mimics services that leave it out; clients must not depend on it. */
+export function listResponse<T>(resources: T[], totalResults: number, startIndex: number, omitItemsPerPage = false): ListResponse<T> {
+  return {
+    schemas: [LIST_RESPONSE_SCHEMA],
+    totalResults,
+    startIndex,
+    ...(!omitItemsPerPage && { itemsPerPage: resources.length }),
+    Resources: resources,
+  };
+}
+
+export function serviceProviderConfig(baseUrl: string, maxPageSize: number) {
+  return {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
+    documentationUri: 'https://learning.postman.com/docs/administration/scim-provisioning/scim-provisioning-overview/',
+    patch: { supported: true },
+    bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+    // maxResults is the page-size cap the server silently applies to `count`.
+    filter: { supported: true, maxResults: maxPageSize },
+    changePassword: { supported: false },
+    sort: { supported: false },
+    etag: { supported: false },
+    authenticationSchemes: [
+      {
+        type: 'oauthbearertoken',
+        name: 'OAuth Bearer Token',
+        description: 'Authentication scheme using the OAuth Bearer Token Standard',
+        specUri: 'https://www.rfc-editor.org/info/rfc6750',
+        primary: true,
+      },
+    ],
+    meta: { resourceType: 'ServiceProviderConfig', location: `${baseUrl}/ServiceProviderConfig` },
+  };
+}
+
+/** Only Users: the emulator models Postman's user provisioning, not its groups. */
+export function userResourceType(baseUrl: string) {
+  return {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'],
+    id: 'User',
+    name: 'User',
+    endpoint: '/Users',
+    description: 'User Account',
+    schema: USER_SCHEMA,
+    meta: { resourceType: 'ResourceType', location: `${baseUrl}/ResourceTypes/User` },
+  };
+}

@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+/**
+ * CLI entry: run the Postman-like SCIM emulator as a standalone process.
+ *
+ *   node dist/emulator/main.js --port 8080 --token X [--seed users.json] [--host 0.0.0.0]
+ *     [--base-path /scim/v2] [--max-page-size 100] [--latency-ms 0]
+ *     [--rate-limit 180/60000 | --rate-limit off] [--retry-after seconds|postman|none]
+ *
+ * Prints only the base URL on stdout, so scripts can capture it (`URL=$(… | head -1)`);
+ * everything else goes to stderr.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+
+import { startEmulator, type EmulatorOptions, type RateLimitOptions, type SeedUser } from './server.js';
+
+function fail(message: string): never {
+  process.stderr.write(`scim emulator: ${message}\n`);
+  process.exit(2);
+}
+
+function integer(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(raw)) fail(`--${name} must be a non-negative integer, got "${raw}"`);
+  return Number.parseInt(raw, 10);
+}
+
+function parseRateLimit(raw: string | undefined, retryAfter: string | undefined): RateLimitOptions | false | undefined {
+  if (retryAfter !== undefined && !['seconds', 'postman', 'none'].includes(retryAfter)) {
+    fail(`--retry-after must be seconds, postman or none, got "${retryAfter}"`);
+  }
+  const mode = retryAfter as RateLimitOptions['retryAfter'];
+  if (raw === 'off') return false;
+  if (raw === undefined) return mode === undefined ? undefined : { max: 180, windowMs: 60_000, retryAfter: mode };
+  const match = /^(\d+)\/(\d+)$/.exec(raw);
+  if (!match?.[1] || !match[2]) fail(`--rate-limit must look like 180/60000 (max/windowMs) or "off", got "${raw}"`);
+  return { max: Number(match[1]), windowMs: Number(match[2]), ...(mode && { retryAfter: mode }) };
+}
+
+/** A seed file is a JSON array of users, or an object with a `users` array. */
+async function readSeed(file: string): Promise<SeedUser[]> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    fail(`cannot read seed file ${file}: ${(error as Error).message}`);
+  }
+  const users = Array.isArray(parsed) ? parsed : (parsed as { users?: unknown } | null)?.users;
+  if (!Array.isArray(users)) fail(`seed file ${file} must hold an array of users or { "users": [...] }`);
+  users.forEach((user: unknown, index) => {
+    if (typeof (user as { userName?: unknown } | null)?.userName !== 'string') {
+      fail(`seed file ${file}: user #${index + 1} has no userName`);
+    }
+  });
+  return users as SeedUser[];
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '8080' },
+      host: { type: 'string' },
+      token: { type: 'string' },
+      seed: { type: 'string' },
+      'base-path': { type: 'string' },
+      'max-page-size': { type: 'string' },
+      'latency-ms': { type: 'string' },
+      'rate-limit': { type: 'string' },
+      'retry-after': { type: 'string' },
+    },
+    strict: true,
+  });
+  const rateLimit = parseRateLimit(values['rate-limit'], values['retry-after']);
+  const maxPageSize = integer('max-page-size', values['max-page-size']);
+  const latencyMs = integer('latency-ms', values['latency-ms']);
+  const options: EmulatorOptions = {
+    port: integer('port', values.port) ?? 8080,
+    ...(values.host !== undefined && { host: values.host }),
+    ...(values.token !== undefined && { token: values.token }),
+    ...(values['base-path'] !== undefined && { basePath: values['base-path'] }),
+    ...(maxPageSize !== undefined && { maxPageSize }),
+    ...(latencyMs !== undefined && { latencyMs }),
+    ...(rateLimit !== undefined && { rateLimit }),
+    ...(values.seed !== undefined && { users: await readSeed(values.seed) }),
+  };
+
+  const emulator = await startEmulator(options);
+  process.stdout.write(`${emulator.url}\n`);
+  process.stderr.write(
+    `scim emulator: ${emulator.store.size} user(s), ${options.token === undefined ? 'no auth' : 'token required'}; Ctrl-C to stop\n`,
+  );
+
+  const stop = (): void => {
+    void emulator.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));

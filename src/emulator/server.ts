@@ -1,0 +1,318 @@
+/**
+ * A SCIM 2.0 service that behaves like Postman's SCIM API (seeds 000–002), for demos and
+ * tests: same resource shapes, same error bodies, same 180-requests-per-rolling-minute limit —
+ * plus switches for the failures a real deployment throws at a sync tool (faults, quirks,
+ * latency) that Postman won't produce on demand.
+ *
+ * Request pipeline, in order (each step explains itself below):
+ *   log → rate limit → read body → auth → faults → route → latency → answer.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { isAuthorized } from './auth.js';
+import { listResponse, serviceProviderConfig, userResourceType } from './discovery.js';
+import { EMULATOR_ERRORS, POSTMAN_ERRORS, errorSpecForStatus, type ErrorSpec } from './errorBodies.js';
+import { FaultInjector, type FaultAction, type FaultPlan } from './faults.js';
+import { readBody, sendReply, type Reply, type RequestBody } from './httpIo.js';
+import { SlidingWindowLimiter } from './slidingWindowLimiter.js';
+import { UserStore, type SeedUser } from './userStore.js';
+import { createUser, errorReply, getUser, listUsers, patchUser, replaceUser, type UsersContext } from './usersRoutes.js';
+
+export type { FaultAction, FaultPlan, FaultRule } from './faults.js';
+export type { SeedUser, StoredUser } from './userStore.js';
+export { UserStore } from './userStore.js';
+
+export interface RateLimitOptions {
+  max: number;
+  windowMs: number;
+  /**
+   * How a 429 says when to come back: 'seconds' → `Retry-After: <s>` (RFC 9110),
+   * 'postman' → `X-RateLimit-RetryAfter: <s>` instead, 'none' → no hint at all.
+   */
+  retryAfter?: 'seconds' | 'none' | 'postman';
+}
+
+export interface EmulatorQuirks {
+  /** A startIndex past the end returns page 1 again (a real-world bug clients must tolerate). */
+  repeatFirstPageBeyondEnd?: boolean;
+  omitItemsPerPage?: boolean;
+  /** Error bodies carry `status` as a number instead of Postman's string. */
+  numericStatusInErrors?: boolean;
+}
+
+export interface EmulatorOptions {
+  /** When set, requests need `Authorization: Bearer <token>` (or the raw token, as Postman's docs send it). */
+  token?: string;
+  /** Default 127.0.0.1: an emulator with a test token has no business listening on the LAN. */
+  host?: string;
+  /** Default 0 (ephemeral), so parallel tests never collide. */
+  port?: number;
+  /** Default '/scim/v2', as on api.getpostman.com. */
+  basePath?: string;
+  /** Default { max: 180, windowMs: 60000, retryAfter: 'seconds' } (Postman's limit); false disables. */
+  rateLimit?: RateLimitOptions | false;
+  /** Cap applied to `count` (default 100), reported as ServiceProviderConfig filter.maxResults. */
+  maxPageSize?: number;
+  /** Delay before every response (default 0). */
+  latencyMs?: number;
+  users?: SeedUser[];
+  quirks?: EmulatorQuirks;
+  faults?: FaultPlan;
+}
+
+export interface RequestLogEntry {
+  /** Arrival time (ms since epoch). */
+  at: number;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  /** The status sent; 0 when no answer was sent (dropped socket, or emulator closed first). */
+  status: number;
+  /** For writes: the parsed JSON body (or the raw text when it wasn't valid JSON). */
+  body?: unknown;
+  /** The fault injected into this request, if any. */
+  fault?: FaultAction['type'];
+}
+
+export interface RunningEmulator {
+  /** e.g. http://127.0.0.1:PORT/scim/v2 */
+  url: string;
+  port: number;
+  store: UserStore;
+  /** Every request received, in arrival order, including 429s and faulted ones. */
+  requestLog: RequestLogEntry[];
+  /** POST/PUT/PATCH/DELETE requests received (whether or not they were answered or applied). */
+  writeCount(): number;
+  /** Replaces the fault plan and resets its counters and PRNG; undefined removes all faults. */
+  setFaults(plan: FaultPlan | undefined): void;
+  /** Stops listening and destroys open (keep-alive) sockets, so tests end promptly. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_RATE_LIMIT: RateLimitOptions = { max: 180, windowMs: 60_000, retryAfter: 'seconds' };
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** What the pipeline decided to do with a request. */
+type Outcome = { kind: 'answer'; reply: Reply; extraDelayMs?: number } | { kind: 'drop' };
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const host = options.host ?? '127.0.0.1';
+  const basePath = normalizeBasePath(options.basePath ?? '/scim/v2');
+  const maxPageSize = options.maxPageSize ?? 100;
+  if (!Number.isInteger(maxPageSize) || maxPageSize < 1) throw new RangeError('maxPageSize must be a positive integer');
+  const latencyMs = options.latencyMs ?? 0;
+  const rateLimit = options.rateLimit === false ? undefined : (options.rateLimit ?? DEFAULT_RATE_LIMIT);
+  const limiter = rateLimit && new SlidingWindowLimiter(rateLimit.max, rateLimit.windowMs);
+  const quirks = options.quirks ?? {};
+
+  const store = new UserStore();
+  for (const seed of options.users ?? []) store.add(seed);
+
+  let faults = options.faults && new FaultInjector(options.faults);
+  const requestLog: RequestLogEntry[] = [];
+  let writes = 0;
+  // Aborted on close() so responses waiting out latency/delay faults don't outlive the server.
+  const shutdown = new AbortController();
+
+  const ctx: UsersContext = {
+    store,
+    baseUrl: '', // known once listening
+    maxPageSize,
+    repeatFirstPageBeyondEnd: quirks.repeatFirstPageBeyondEnd ?? false,
+    omitItemsPerPage: quirks.omitItemsPerPage ?? false,
+    numericStatusInErrors: quirks.numericStatusInErrors ?? false,
+  };
+  const fail = (spec: ErrorSpec, headers?: Record<string, string>): Reply => ({
+    ...errorReply(ctx, spec),
+    ...(headers && { headers }),
+  });
+
+  /** Parses the body for routes that take one; Postman answers invalidSyntax for junk or nothing. */
+  function withJson(body: RequestBody, handler: (value: unknown) => Reply): Reply {
+    switch (body.kind) {
+      case 'json':
+        return handler(body.value);
+      case 'tooLarge':
+        return fail(EMULATOR_ERRORS.payloadTooLarge);
+      case 'unsupportedType':
+        return fail(EMULATOR_ERRORS.unsupportedMediaType);
+      default:
+        return fail(POSTMAN_ERRORS.invalidSyntax);
+    }
+  }
+
+  function route(method: string, url: URL, body: RequestBody): Reply {
+    const segments = relativeSegments(url.pathname, basePath);
+    if (!segments || segments.length > 2) return fail(EMULATOR_ERRORS.routeNotFound);
+    const [resource, id] = segments;
+    if (resource === 'Users' && id === undefined) {
+      if (method === 'GET') return listUsers(ctx, url.searchParams);
+      if (method === 'POST') return withJson(body, (value) => createUser(ctx, value));
+      return fail(EMULATOR_ERRORS.methodNotAllowed, { Allow: 'GET, POST' });
+    }
+    if (resource === 'Users' && id !== undefined) {
+      if (method === 'GET') return getUser(ctx, id);
+      if (method === 'PUT') return withJson(body, (value) => replaceUser(ctx, id, value));
+      if (method === 'PATCH') return withJson(body, (value) => patchUser(ctx, id, value));
+      // Postman has no user DELETE: deprovisioning is PATCH active=false.
+      if (method === 'DELETE') return fail(EMULATOR_ERRORS.deleteNotSupported, { Allow: 'GET, PUT, PATCH' });
+      return fail(EMULATOR_ERRORS.methodNotAllowed, { Allow: 'GET, PUT, PATCH' });
+    }
+    if (resource === 'ServiceProviderConfig' && id === undefined) {
+      if (method !== 'GET') return fail(EMULATOR_ERRORS.methodNotAllowed, { Allow: 'GET' });
+      return { status: 200, body: serviceProviderConfig(ctx.baseUrl, maxPageSize) };
+    }
+    if (resource === 'ResourceTypes' && (id === undefined || id === 'User')) {
+      if (method !== 'GET') return fail(EMULATOR_ERRORS.methodNotAllowed, { Allow: 'GET' });
+      const userType = userResourceType(ctx.baseUrl);
+      return { status: 200, body: id === undefined ? listResponse([userType], 1, 1) : userType };
+    }
+    return fail(EMULATOR_ERRORS.routeNotFound);
+  }
+
+  function rateLimited(retryAfterMs: number): Reply {
+    const seconds = String(Math.ceil(retryAfterMs / 1000));
+    const mode = rateLimit?.retryAfter ?? 'seconds';
+    const headers: Record<string, string> =
+      mode === 'seconds' ? { 'Retry-After': seconds } : mode === 'postman' ? { 'X-RateLimit-RetryAfter': seconds } : {};
+    return fail(POSTMAN_ERRORS.rateLimited, headers);
+  }
+
+  function faultReply(action: Extract<FaultAction, { type: 'status' }>, method: string): Reply {
+    const base = errorSpecForStatus(action.status, method);
+    const spec = action.detail === undefined ? base : { status: action.status, detail: action.detail };
+    return fail(spec, action.headers);
+  }
+
+  async function decide(req: IncomingMessage, entry: RequestLogEntry, url: URL): Promise<Outcome> {
+    // The limiter counts every request at arrival, before auth — like Postman, whose limit
+    // is on "attempts" — so even unauthenticated or malformed requests use up the budget.
+    const admission = limiter?.tryAcquire() ?? { allowed: true };
+    // Read the body even when rejecting, so the keep-alive connection stays in sync.
+    const body = await readBody(req);
+    if (WRITE_METHODS.has(entry.method)) entry.body = loggedBody(body);
+    if (!admission.allowed) return { kind: 'answer', reply: rateLimited(admission.retryAfterMs) };
+    if (options.token !== undefined && !isAuthorized(req.headers.authorization, options.token)) {
+      return { kind: 'answer', reply: fail(POSTMAN_ERRORS.invalidApiKey) };
+    }
+    // Faults come after auth: they model the service misbehaving on a valid request, and
+    // counting only authorized requests keeps `every: N` predictable.
+    const fault = faults?.pick(entry.method, url.pathname);
+    if (fault) entry.fault = fault.type;
+    switch (fault?.type) {
+      case 'drop':
+        return { kind: 'drop' };
+      case 'status':
+        return { kind: 'answer', reply: faultReply(fault, entry.method) };
+      case 'commitThenDrop':
+        route(entry.method, url, body); // applied, but the client never hears about it
+        return { kind: 'drop' };
+      case 'delay':
+        return { kind: 'answer', reply: route(entry.method, url, body), extraDelayMs: fault.ms };
+      default:
+        return { kind: 'answer', reply: route(entry.method, url, body) };
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+    const entry: RequestLogEntry = {
+      at: Date.now(),
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      status: 0,
+    };
+    requestLog.push(entry);
+    if (WRITE_METHODS.has(method)) writes += 1;
+    try {
+      const outcome = await decide(req, entry, url);
+      if (outcome.kind === 'drop') {
+        // Destroying the socket (not just ending the response) is what a client sees when a
+        // load balancer or network drops the connection: no status, just a socket error.
+        req.socket.destroy();
+        return;
+      }
+      const delayMs = latencyMs + (outcome.extraDelayMs ?? 0);
+      if (delayMs > 0) await sleep(delayMs, undefined, { signal: shutdown.signal });
+      entry.status = outcome.reply.status;
+      sendReply(res, outcome.reply);
+    } catch (error) {
+      if (shutdown.signal.aborted || req.socket.destroyed) return; // closing, or client went away
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const reply = fail(method === 'POST' ? POSTMAN_ERRORS.createFailed : POSTMAN_ERRORS.updateFailed);
+      entry.status = reply.status;
+      sendReply(res, reply);
+      process.emitWarning(`scim emulator: ${String(error)}`);
+    }
+  }
+
+  const server = createServer((req, res) => void handle(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}${basePath}`;
+  ctx.baseUrl = url;
+
+  return {
+    url,
+    port,
+    store,
+    requestLog,
+    writeCount: () => writes,
+    setFaults(plan) {
+      faults = plan && new FaultInjector(plan);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        shutdown.abort();
+        // close() alone waits for idle keep-alive sockets to time out; closeAllConnections
+        // ends them now. A second close() finds the server stopped and resolves all the same.
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** '/scim/v2/' and 'scim/v2' both mean '/scim/v2'; '/' means the root. */
+function normalizeBasePath(basePath: string): string {
+  const trimmed = basePath.replace(/\/+$/, '');
+  return trimmed === '' ? '' : trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
+}
+
+/** Path segments under basePath (trailing slash tolerated), or undefined when outside it. */
+function relativeSegments(pathname: string, basePath: string): string[] | undefined {
+  if (pathname !== basePath && !pathname.startsWith(`${basePath}/`)) return undefined;
+  try {
+    return pathname
+      .slice(basePath.length)
+      .split('/')
+      .filter((s) => s !== '')
+      .map((s) => decodeURIComponent(s));
+  } catch {
+    return undefined; // malformed %-escape: no such resource
+  }
+}
+
+function loggedBody(body: RequestBody): unknown {
+  switch (body.kind) {
+    case 'json':
+      return body.value;
+    case 'invalidJson':
+    case 'unsupportedType':
+      return body.raw;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,59 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { RateGate } from '../../src/gate/rateGate.js';
+
+/** The most starts found in any window of `windowMs` (half-open), for the rolling-window guarantee. */
+function maxInAnyWindow(starts: number[], windowMs: number): number {
+  let max = 0;
+  for (let i = 0, j = 0; i < starts.length; i++) {
+    while (starts[i]! - starts[j]! >= windowMs) j++;
+    max = Math.max(max, i - j + 1);
+  }
+  return max;
+}
+
+describe('RateGate', () => {
+  let gate: RateGate | undefined;
+  afterEach(async () => gate?.dispose());
+
+  it('never lets more than the budget start in any rolling window, even with requests in parallel', async () => {
+    gate = new RateGate({ requestsPerMinute: 10, concurrency: 4, windowMs: 500 });
+    const starts: number[] = [];
+    await Promise.all(
+      Array.from({ length: 25 }, () => gate!.run(async () => {
+        starts.push(performance.now());
+        await new Promise((r) => setTimeout(r, 20));
+      })),
+    );
+    starts.sort((a, b) => a - b);
+    expect(starts).toHaveLength(25);
+    expect(maxInAnyWindow(starts, 500)).toBeLessThanOrEqual(10);
+  });
+
+  it('uses the whole budget: 20 requests at 10 per 500 ms take about one second, not more', async () => {
+    gate = new RateGate({ requestsPerMinute: 10, concurrency: 4, windowMs: 500 });
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: 20 }, () => gate!.run(async () => undefined)));
+    const elapsed = performance.now() - t0;
+    expect(elapsed).toBeGreaterThanOrEqual(19 * 50 - 5);
+    expect(elapsed).toBeLessThan(1600);
+  });
+
+  it('a pause holds every request, queued or new, until it ends', async () => {
+    gate = new RateGate({ requestsPerMinute: 6000, concurrency: 2, windowMs: 60_000 });
+    gate.pause(300);
+    const t0 = performance.now();
+    const times = await Promise.all(Array.from({ length: 3 }, () => gate!.run(async () => performance.now() - t0)));
+    for (const t of times) expect(t).toBeGreaterThanOrEqual(290);
+  });
+
+  it('after close, waiting and new requests are refused with the reason and nothing is sent', async () => {
+    gate = new RateGate({ requestsPerMinute: 60, concurrency: 1, windowMs: 60_000 });
+    let sent = 0;
+    gate.pause(10_000);
+    const waiting = gate.run(async () => sent++);
+    gate.close(new Error('stop now'));
+    await expect(waiting).rejects.toThrow('stop now');
+    await expect(gate.run(async () => sent++)).rejects.toThrow('stop now');
+    expect(sent).toBe(0);
+  });
+});
