@@ -2,6 +2,7 @@ import { ConfigError } from '../config/configError.js';
 import { type Config, loadConfig } from '../config/loadConfig.js';
 import { createLogger } from '../log/createLogger.js';
 import { formatPlanTable, formatSummary } from '../report/formatPlanTable.js';
+import { acquireRunLock, type RunLock, RunLockedError } from '../run/runLock.js';
 import { EXIT, runSync } from '../run/runSync.js';
 
 export interface RunCommandOptions {
@@ -24,6 +25,14 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
     return EXIT.unusableInput;
   }
   const logger = createLogger(config.log.level);
+  let lock: RunLock;
+  try {
+    lock = acquireRunLock(config.state.dir);
+  } catch (error) {
+    if (!(error instanceof RunLockedError)) throw error;
+    process.stderr.write(`scim-sync: ${error.message}\n`);
+    return EXIT.locked;
+  }
   const abort = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     logger.warn({ signal }, 'signal received: finishing in-flight requests, starting nothing new');
@@ -42,6 +51,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
     process.stdout.write(formatSummary(report, reportPath));
     return exitCode;
   } finally {
+    lock.release();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

@@ -1,0 +1,56 @@
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Operation, RosterUser } from '../../src/domain/types.js';
+import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
+import { LiveExecutor } from '../../src/execute/liveExecutor.js';
+import { RateGate } from '../../src/gate/rateGate.js';
+import { ScimClient } from '../../src/scim/scimClient.js';
+
+const TOKEN = 'executor-test-token';
+
+describe('LiveExecutor', () => {
+  let emulator: RunningEmulator;
+  let gate: RateGate;
+  let client: ScimClient;
+  afterEach(async () => {
+    await gate.dispose();
+    await client.close();
+    await emulator.close();
+  });
+
+  async function setUp(users: Parameters<typeof startEmulator>[0] = {}) {
+    emulator = await startEmulator({ token: TOKEN, ...users });
+    gate = new RateGate({ requestsPerMinute: 60_000, concurrency: 2 });
+    client = new ScimClient({
+      baseUrl: emulator.url,
+      token: TOKEN,
+      gate,
+      connections: 2,
+      timeouts: { connectMs: 1000, headersMs: 1000, bodyMs: 1000 },
+      retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5, defaultRetryAfterMs: 10 },
+    });
+    return new LiveExecutor(client, { concurrency: 2, maxConsecutiveFailures: 5, logger: pino({ level: 'silent' }), haltRequests: (e) => gate.close(e) });
+  }
+
+  const ada: RosterUser = { line: 2, externalId: 'E1', userName: 'ada@example.com', givenName: 'Ada', familyName: 'Lovelace', active: true };
+
+  it('a create that meets an existing inactive account (409) looks it up, reactivates it and fixes its name', async () => {
+    const executor = await setUp({ users: [{ userName: 'Ada@Example.com', givenName: 'A', familyName: 'L', active: false }] });
+    const create: Operation = { kind: 'create', user: ada };
+    const { outcomes } = await executor.execute([create]);
+    expect(outcomes[0]).toMatchObject({ op: 'create', outcome: 'succeeded', adopted: true, id: emulator.store.list()[0]!.id });
+    expect(emulator.store.list()).toEqual([expect.objectContaining({ givenName: 'Ada', familyName: 'Lovelace', active: true })]);
+    expect(emulator.requestLog.map((r) => `${r.method} ${r.status}`)).toEqual(['POST 409', 'GET 200', 'PATCH 200', 'PUT 200']);
+  });
+
+  it('stop() lets in-flight operations finish and marks the rest not attempted', async () => {
+    const executor = await setUp({ latencyMs: 100 });
+    const ops: Operation[] = Array.from({ length: 6 }, (_, i) => ({ kind: 'create', user: { ...ada, externalId: `E${i}`, userName: `p${i}@example.com` } }));
+    const running = executor.execute(ops);
+    setTimeout(() => executor.stop('interrupted by SIGTERM'), 50);
+    const { outcomes, stoppedBecause } = await running;
+    expect(stoppedBecause?.reason).toBe('interrupted by SIGTERM');
+    expect(outcomes.map((o) => o.outcome)).toEqual(['succeeded', 'succeeded', 'not-attempted', 'not-attempted', 'not-attempted', 'not-attempted']);
+    expect(emulator.store.size).toBe(2);
+  });
+});
