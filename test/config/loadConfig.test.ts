@@ -1,0 +1,104 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/config/configError.js';
+import { loadConfig } from '../../src/config/loadConfig.js';
+
+const VALID = `source:
+  path: ./roster.csv
+  columns:
+    externalId: employee_id
+    userName: email
+    givenName: first_name
+    familyName: last_name
+target:
+  baseUrl: https://api.getpostman.com/scim/v2
+  token: \${SCIM_TOKEN}
+sync:
+  protect: [admin@example.com]
+`;
+
+describe('loadConfig', () => {
+  let dir: string;
+  let file: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'scim-sync-config-'));
+    file = join(dir, 'scim-sync.yaml');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const load = (text: string, env: Record<string, string> = { SCIM_TOKEN: 'tok-123' }) => {
+    writeFileSync(file, text);
+    return loadConfig(file, env);
+  };
+  const errorOf = (text: string, env?: Record<string, string>) => {
+    try {
+      load(text, env);
+    } catch (error) {
+      if (error instanceof ConfigError) return error.message;
+      throw error;
+    }
+    throw new Error('expected a ConfigError');
+  };
+
+  it('a valid file gets the documented defaults, absolute paths and a hidden token', () => {
+    const config = load(VALID);
+    expect(config.source.path).toBe(join(dir, 'roster.csv'));
+    expect(config.report.dir).toBe(join(dir, 'reports'));
+    expect(config.target).toMatchObject({ requestsPerMinute: 170, pageSize: 100, concurrency: 4, allowInsecureHttp: false });
+    expect(config.target.retry).toEqual({ maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000, defaultRetryAfterSeconds: 60 });
+    expect(config.sync).toMatchObject({ deactivateMissing: true, maxDeactivations: '10%', maxConsecutiveFailures: 10 });
+    expect(config.token.reveal()).toBe('tok-123');
+    expect(JSON.stringify(config)).not.toContain('tok-123');
+    expect(inspect(config, { depth: 10 })).not.toContain('tok-123');
+    expect(String(config.token)).toBe('[redacted]');
+  });
+
+  it('a typo’d key is an error naming the line, the key and the likely intended key', () => {
+    expect(errorOf(VALID.replace('  protect:', '  protekt:'))).toBe(
+      `${file} line 12: sync.protekt: unknown key (did you mean "sync.protect"?); allowed here: deactivateMissing, protect, maxDeactivations, maxConsecutiveFailures`,
+    );
+  });
+
+  it('a wrong type names the key, the value found and what was expected', () => {
+    expect(errorOf(VALID + '  maxConsecutiveFailures: lots\n')).toBe(`${file} line 13: sync.maxConsecutiveFailures: got "lots", expected a number`);
+  });
+
+  it('a missing required key is named', () => {
+    expect(errorOf(VALID.replace('    userName: email\n', ''))).toBe(`${file} line 3: source.columns.userName: got nothing, expected a string`);
+  });
+
+  it('an unset ${ENV} variable names the variable and the key that uses it', () => {
+    expect(errorOf(VALID, {})).toBe(`${file} line 10: target.token: environment variable SCIM_TOKEN is not set (the value is "\${SCIM_TOKEN}")`);
+  });
+
+  it('plain http to a host that is not loopback is refused unless allowInsecureHttp is set', () => {
+    const insecure = VALID.replace('https://api.getpostman.com', 'http://scim.internal.example');
+    expect(errorOf(insecure)).toMatch(new RegExp(`^${file} line 9: target.baseUrl: got "http://scim.internal.example/scim/v2": plain http to a non-loopback host would send the token unencrypted`));
+    expect(load(insecure.replace('target:\n', 'target:\n  allowInsecureHttp: true\n')).target.baseUrl).toBe('http://scim.internal.example/scim/v2');
+    expect(load(VALID.replace('https://api.getpostman.com', 'http://127.0.0.1:8080')).target.baseUrl).toBe('http://127.0.0.1:8080/scim/v2');
+  });
+
+  it('the token can come from a file, and a config may not name both token and tokenFile', () => {
+    writeFileSync(join(dir, 'token'), 'from-file\n');
+    expect(load(VALID.replace('token: ${SCIM_TOKEN}', 'tokenFile: ./token')).token.reveal()).toBe('from-file');
+    expect(errorOf(VALID.replace('token: ${SCIM_TOKEN}', 'token: x\n  tokenFile: ./token'))).toMatch(/target.token: .*expected exactly one of target.token or target.tokenFile/);
+    expect(errorOf(VALID.replace('token: ${SCIM_TOKEN}', 'tokenFile: ./nope'))).toMatch(new RegExp(`line 10: target.tokenFile: can't read ${dir}/nope: ENOENT`));
+  });
+
+  it('maxDeactivations accepts a count or a percentage, nothing else', () => {
+    expect(load(VALID + '  maxDeactivations: 25\n').sync.maxDeactivations).toBe(25);
+    expect(load(VALID + '  maxDeactivations: "5%"\n').sync.maxDeactivations).toBe('5%');
+    expect(errorOf(VALID + '  maxDeactivations: many\n')).toMatch(/line 13: sync.maxDeactivations: got "many"/);
+  });
+
+  it('invalid YAML names the line', () => {
+    expect(errorOf('source:\n  path: [unclosed\n')).toMatch(new RegExp(`^${file} line \\d: invalid YAML`));
+  });
+
+  it('a missing file says so and how to point at another', () => {
+    expect(() => loadConfig(join(dir, 'absent.yaml'))).toThrow(`${join(dir, 'absent.yaml')}: file not found (use --config FILE)`);
+  });
+});
