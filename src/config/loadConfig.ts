@@ -42,7 +42,11 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   }
 
   const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) throw toConfigError(path, parsed.error.issues[0]!, raw, locate);
+  if (!parsed.success) {
+    // A typo'd key also makes the intended key "missing": name the typo, it is the cause.
+    const issues = [...parsed.error.issues].sort((a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'));
+    throw toConfigError(path, issues[0]!, raw, locate);
+  }
   const settings = parsed.data;
   const base = dirname(path);
   const absolute = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
@@ -115,7 +119,7 @@ function toConfigError(file: string, issue: z.core.$ZodIssue, raw: unknown, loca
 }
 
 function expectation(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type') return issue.expected === 'undefined' ? 'no value' : `a ${issue.expected}`;
+  if (issue.code === 'invalid_type') return issue.expected === 'undefined' ? 'no value' : `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
   if (issue.code === 'too_small') return `at least ${issue.minimum}`;
   if (issue.code === 'too_big') return `at most ${issue.maximum}`;
   if (issue.code === 'invalid_value') return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;

@@ -86,7 +86,7 @@ export class LiveExecutor implements Executor {
     } catch (error) {
       // Once halted, the gate refuses requests with the halt's cause: that operation never
       // reached the service, so it stays "not attempted" rather than counting as a failure.
-      if (error === this.haltCause) return planned;
+      if (error === this.haltCause || (this.stoppedBecause && !(error instanceof ScimRequestError))) return planned;
       if (!(error instanceof ScimRequestError)) throw error;
       return this.recordFailure(planned, error);
     }

@@ -105,8 +105,8 @@ export async function runSync(config: Config, options: RunOptions, logger: Logge
       });
   const onAbort = () => {
     const reason = `interrupted by ${String(options.signal?.reason ?? 'signal')}`;
-    gate.close(new Error(reason));
-    executor.stop(reason);
+    executor.stop(reason); // first: the live executor closes the gate with its own halt cause
+    gate.close(new Error(reason)); // still reading pages, or a dry run: refuse further requests
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
 

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
@@ -83,7 +83,8 @@ describe('scim-sync CLI', () => {
   it('a second run while the first still holds the lock exits 4 with a clear message', async () => {
     ws.writeRoster(people(1));
     ws.config('http://127.0.0.1:9/scim/v2');
-    writeFileSync(join(ws.dir, 'state', 'run.lock'), `${process.pid}\n`, { flag: 'w' });
+    mkdirSync(join(ws.dir, 'state'));
+    writeFileSync(join(ws.dir, 'state', 'run.lock'), `${process.pid}\n`);
     const r = remember(await runCli(['run', '--config', ws.configPath], env));
     expect(r.code).toBe(4);
     expect(r.stderr).toContain(`another scim-sync run (pid ${process.pid}) is still going`);
@@ -94,6 +95,7 @@ describe('scim-sync CLI', () => {
     ws.writeRoster(people(1));
     ws.config(emulator.url);
     const dead = await runCli(['--version']).then(() => 999_999); // no such pid on Linux (pid_max is lower)
+    mkdirSync(join(ws.dir, 'state'));
     writeFileSync(join(ws.dir, 'state', 'run.lock'), `${dead}\n`);
     const r = remember(await runCli(['run', '--config', ws.configPath], env), ws);
     expect(r.code).toBe(0);
@@ -115,7 +117,7 @@ describe('scim-sync CLI', () => {
       }),
       ws,
     );
-    expect(r.code).toBe(143);
+    expect(r.code, r.stdout + r.stderr).toBe(143);
     const written = JSON.parse((await import('node:fs')).readFileSync(report, 'utf8')) as { operations: { outcome: string }[]; exitCode: number };
     expect(written.exitCode).toBe(143);
     const succeeded = written.operations.filter((o) => o.outcome === 'succeeded').length;
