@@ -1,25 +1,50 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { daemonCommand } from './daemonCommand.js';
 import { runCommand } from './runCommand.js';
+import { validateCommand } from './validateCommand.js';
 
 /**
  * The command line. Only parses arguments and hands over; no decisions here.
- * There is deliberately no --token flag: argv is visible to every user on the host (ps).
+ * There is deliberately no --token option: argv is visible to every user on the host (ps).
  */
 const program = new Command()
   .name('scim-sync')
   .description('Make a SCIM 2.0 service match an HR roster (CSV).')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .addHelpText('after', '\nExit codes: 0 ok, 1 some operations failed, 2 config/roster unusable, 3 refused for safety, 4 another run holds the lock.');
+
+const configOption = () => new Option('-c, --config <file>', 'config file (YAML)').default('config/scim-sync.yaml');
 
 program
   .command('run')
   .description('reconcile once: read the roster and the service, send the changes, write a report')
-  .addOption(new Option('-c, --config <file>', 'config file (YAML)').default('config/scim-sync.yaml'))
+  .addOption(configOption())
   .option('--dry-run', 'read everything and show the plan; send no POST/PUT/PATCH/DELETE', false)
   .option('--report <file>', 'write the JSON report here instead of a new file in report.dir')
   .option('--allow-deactivations <n>', 'accept up to N deactivations this run, above sync.maxDeactivations (after checking the plan)', parseCount)
-  .action(async (opts: { config: string; dryRun: boolean; report?: string; allowDeactivations?: number }) => {
+  .option('--only <userName>', 'plan and apply only for this user (repeatable)', (value: string, all: string[] = []) => [...all, value])
+  .option('-q, --quiet', 'only warnings and errors; print the summary only if something went wrong', false)
+  .option('--http-port <port>', 'serve /healthz, /readyz and /metrics on http.host while the run goes on', parseCount)
+  .action(async (opts: { config: string; dryRun: boolean; report?: string; allowDeactivations?: number; only?: string[]; quiet: boolean; httpPort?: number }) => {
     process.exitCode = await runCommand(opts);
+  });
+
+program
+  .command('daemon')
+  .description('run on the schedule in daemon.schedule until SIGTERM; serves /healthz, /readyz, /metrics')
+  .addOption(configOption())
+  .option('-q, --quiet', 'only warnings and errors', false)
+  .action(async (opts: { config: string; quiet: boolean }) => {
+    process.exitCode = await daemonCommand(opts);
+  });
+
+program
+  .command('validate')
+  .description('check config, roster and service (ServiceProviderConfig, one page of users); sends no write')
+  .addOption(configOption())
+  .action(async (opts: { config: string }) => {
+    process.exitCode = await validateCommand(opts);
   });
 
 function parseCount(value: string): number {
@@ -28,4 +53,10 @@ function parseCount(value: string): number {
   return n;
 }
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  // An unexpected failure: say what it was, without a stack trace full of internals, and exit 1.
+  process.stderr.write(`scim-sync: unexpected error: ${(error as Error).message}\n`);
+  process.exitCode = 1;
+}

@@ -1,30 +1,32 @@
-import { ConfigError } from '../config/configError.js';
-import { type Config, loadConfig } from '../config/loadConfig.js';
+import { startHealthServer } from '../daemon/healthServer.js';
 import { createLogger } from '../log/createLogger.js';
+import { ProgressReporter } from '../observe/progressReporter.js';
+import { combineObservers } from '../observe/runObserver.js';
+import { SyncMetrics } from '../observe/syncMetrics.js';
 import { formatPlanTable, formatSummary } from '../report/formatPlanTable.js';
 import { acquireRunLock, type RunLock, RunLockedError } from '../run/runLock.js';
 import { EXIT, runSync } from '../run/runSync.js';
+import { loadConfigOrReport } from './loadConfigOrExit.js';
 
 export interface RunCommandOptions {
   config: string;
   dryRun: boolean;
   report?: string;
   allowDeactivations?: number;
+  only?: string[];
+  /** Only warnings and errors on stderr; the summary only if something went wrong. */
+  quiet?: boolean;
+  /** Serve /healthz, /readyz and /metrics on this port while the run goes on. */
+  httpPort?: number;
   /** Print the operations table even when stdout is not a terminal (demo, dry run). */
   showTable?: boolean;
 }
 
 /** `scim-sync run`: load config, run once, print for people, return the exit code. */
 export async function runCommand(opts: RunCommandOptions): Promise<number> {
-  let config: Config;
-  try {
-    config = loadConfig(opts.config);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`scim-sync: config error: ${error.message}\n`);
-    return EXIT.unusableInput;
-  }
-  const logger = createLogger(config.log.level);
+  const config = loadConfigOrReport(opts.config);
+  if (!config) return EXIT.unusableInput;
+  const logger = createLogger({ level: opts.quiet ? 'warn' : config.log.level });
   let lock: RunLock;
   try {
     lock = acquireRunLock(config.state.dir);
@@ -40,17 +42,29 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  const metrics = opts.httpPort === undefined ? undefined : new SyncMetrics();
+  const health = metrics && (await startHealthServer(config.http.host, opts.httpPort!, { ready: () => ({ ready: true }) }, metrics.registry));
   try {
     const { exitCode, report, reportPath } = await runSync(
       config,
-      { dryRun: opts.dryRun, reportFile: opts.report, allowDeactivations: opts.allowDeactivations, signal: abort.signal },
+      {
+        dryRun: opts.dryRun,
+        reportFile: opts.report,
+        allowDeactivations: opts.allowDeactivations,
+        only: opts.only,
+        signal: abort.signal,
+        observer: combineObservers(metrics, new ProgressReporter(logger, config.daemon.progressIntervalSeconds * 1000)),
+      },
       logger,
     );
-    // People get a table; machines (cron, containers) read the JSON report and the pino line.
-    if (process.stdout.isTTY || opts.dryRun || opts.showTable) process.stdout.write(formatPlanTable(report.operations));
-    process.stdout.write(formatSummary(report, reportPath));
+    if (!opts.quiet || exitCode !== EXIT.ok) {
+      // People get a table; machines (cron, containers) read the JSON report and the pino line.
+      if (process.stdout.isTTY || opts.dryRun || opts.showTable) process.stdout.write(formatPlanTable(report.operations));
+      process.stdout.write(formatSummary(report, reportPath));
+    }
     return exitCode;
   } finally {
+    await health?.close();
     lock.release();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -3,6 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { type Document, isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from './configError.js';
+import { applyEnvOverrides } from './envOverrides.js';
 import { interpolateEnv, MissingEnvError } from './interpolateEnv.js';
 import { configSchema, type FileConfig } from './schema.js';
 import { Secret } from './secret.js';
@@ -33,7 +34,7 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
 
   let raw: unknown;
   try {
-    raw = interpolateEnv(doc.toJS() ?? {}, env);
+    raw = applyEnvOverrides(interpolateEnv(doc.toJS() ?? {}, env), env);
   } catch (error) {
     if (error instanceof MissingEnvError) {
       throw new ConfigError(path, error.keyPath.join('.'), locate(error.keyPath), `${error.message} (the value is "\${${error.variable}}")`);

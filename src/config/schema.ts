@@ -84,6 +84,8 @@ const sync = z
 const report = z
   .object({
     dir: nonEmpty.default('./reports'),
+    /** Report files kept in `dir`; older ones are deleted after each run. */
+    keep: z.number().int().positive().default(100),
   })
   .strict()
   .prefault({});
@@ -95,12 +97,38 @@ const log = z
   .strict()
   .prefault({});
 
+const daemon = z
+  .object({
+    /** Cron expression (5 fields, or 6 with seconds first), checked at start-up. */
+    schedule: nonEmpty.default('0 * * * *'),
+    /** IANA time zone the schedule is read in. */
+    timezone: nonEmpty.default('UTC'),
+    runOnStart: z.boolean().default(false),
+    /** On SIGTERM, how long the current run may take to finish its in-flight requests. */
+    shutdownGraceSeconds: z.number().positive().max(3600).default(8),
+    /** Seconds between progress lines while a run executes. */
+    progressIntervalSeconds: z.number().positive().default(15),
+  })
+  .strict()
+  .prefault({});
+
+const http = z
+  .object({
+    /** 127.0.0.1 by default: metrics stay on the host unless you decide to expose them. */
+    host: nonEmpty.default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(9464),
+  })
+  .strict()
+  .prefault({});
+
 export const configSchema = z
   .object({
     source,
     target,
     sync,
     report,
+    daemon,
+    http,
     log,
     state: z.object({ dir: nonEmpty.default('./.scim-sync') }).strict().prefault({}),
   })

@@ -66,6 +66,8 @@ export interface PlanPolicy {
   deactivateMissing: boolean;
   /** userNames (any case) that scim-sync never touches. */
   protect: readonly string[];
+  /** When set (`--only`), only operations for these userNames (any case) are kept. */
+  only?: readonly string[];
 }
 
 export interface Plan {

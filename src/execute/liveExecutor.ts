@@ -63,7 +63,7 @@ export class LiveExecutor implements Executor {
   }
 
   stop(reason: string): void {
-    this.halt({ reason });
+    this.halt({ kind: 'interrupted', reason });
   }
 
   private halt(why: NonNullable<ExecutionResult['stoppedBecause']>): void {
@@ -105,12 +105,13 @@ export class LiveExecutor implements Executor {
       'operation failed',
     );
     if (error instanceof RunFatalError) {
-      this.halt({ reason: 'the service gave a run-fatal answer', httpStatus: error.httpStatus, detail: failed.detail });
+      this.halt({ kind: 'run-fatal', reason: 'the service gave a run-fatal answer', httpStatus: error.httpStatus, detail: failed.detail });
     } else if (error instanceof NoSlotsError) {
       this.noSlots ??= error;
       this.options.logger.error({ detail: error.detail }, 'no slots left on the team: creates stop, other changes go on');
     } else if (this.breaker.recordFailure(error.kind)) {
       this.halt({
+        kind: 'circuit-breaker',
         reason: `circuit breaker: ${this.breaker.limit} consecutive "${error.kind}" failures`,
         httpStatus: error.httpStatus,
         detail: failed.detail,

@@ -30,5 +30,5 @@ export interface OperationOutcome {
 export interface ExecutionResult {
   outcomes: OperationOutcome[];
   /** Why the run stopped early, if it did. */
-  stoppedBecause?: { reason: string; httpStatus?: number; detail?: string };
+  stoppedBecause?: { kind: 'run-fatal' | 'circuit-breaker' | 'interrupted'; reason: string; httpStatus?: number; detail?: string };
 }

@@ -1,9 +1,11 @@
 import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
 
 /**
- * pino JSON lines on stderr, so stdout stays free for the human summary / plan table.
- * Redaction is a second line of defence: the token is never put in a log object on purpose,
- * but if a header bag or config slips into one, these paths are censored.
+ * pino logs on stderr, so stdout stays free for the human summary / plan table: JSON lines
+ * (for cron mail, journald, log shippers) unless stderr is a terminal, where pino-pretty makes
+ * them readable. Redaction is a second line of defence: the token is never put in a log object
+ * on purpose, but if a header bag or config slips into one, these paths are censored.
  */
 export const REDACT_PATHS = [
   'token',
@@ -17,7 +19,16 @@ export const REDACT_PATHS = [
   'headers.cookie',
 ];
 
-export function createLogger(level: string, destination: pino.DestinationStream | number = 2): Logger {
-  const stream = typeof destination === 'number' ? pino.destination({ fd: destination, sync: true }) : destination;
-  return pino({ level, base: { app: 'scim-sync' }, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, stream);
+export interface LoggerOptions {
+  level: string;
+  /** Human-readable output; defaults to "stderr is a terminal". */
+  pretty?: boolean;
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  const usePretty = options.pretty ?? process.stderr.isTTY === true;
+  const stream = usePretty
+    ? pretty({ destination: 2, sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,app' })
+    : pino.destination({ fd: 2, sync: true });
+  return pino({ level: options.level, base: { app: 'scim-sync' }, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, stream);
 }

@@ -69,7 +69,19 @@ export function plan(roster: Pick<Roster, 'users' | 'rejected'>, remoteUsers: re
 
   operations.sort(byExecutionOrder);
   skipped.sort((a, b) => compareText(a.userName, b.userName));
-  return { operations, unchanged, skipped };
+  return { operations: restrictTo(operations, policy.only), unchanged, skipped };
+}
+
+/**
+ * `--only`: the whole picture is still planned (so matching works exactly as in a full run),
+ * then only the named people's operations are kept, whether named by roster or service userName.
+ */
+function restrictTo(operations: Operation[], only: readonly string[] | undefined): Operation[] {
+  if (only === undefined) return operations;
+  const wanted = new Set(only.map(userNameKey));
+  return operations.filter(
+    (op) => wanted.has(userNameKey(operationUserName(op))) || (op.kind !== 'deactivate' && op.kind !== 'create' && wanted.has(userNameKey(op.user.userName))),
+  );
 }
 
 function decideForRosterUser(user: RosterUser, remote: RemoteUser | undefined): Operation | undefined {

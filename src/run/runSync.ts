@@ -6,14 +6,14 @@ import { DryRunExecutor } from '../execute/dryRunExecutor.js';
 import type { Executor } from '../execute/executor.js';
 import { LiveExecutor } from '../execute/liveExecutor.js';
 import type { ExecutionResult, OperationOutcome } from '../execute/outcome.js';
-import { RateGate } from '../gate/rateGate.js';
+import type { RunObserver } from '../observe/runObserver.js';
 import { plan } from '../plan/plan.js';
 import { checkPlan, checkRoster, type Refusal, type SafetyPolicy } from '../plan/safety.js';
 import { type RunReport, summarise } from '../report/runReport.js';
 import { writeReport } from '../report/writeReport.js';
 import { readRoster, RosterFileError } from '../roster/readRoster.js';
 import { readRemoteUsers, type RemoteDirectory } from '../scim/readRemoteUsers.js';
-import { ScimClient } from '../scim/scimClient.js';
+import { connectToService } from './connectToService.js';
 import { readRunState, writeRunState } from './runState.js';
 
 export interface RunOptions {
@@ -26,6 +26,10 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Rolling window of the rate gate; 60 s except in tests. */
   rateWindowMs?: number;
+  /** `--only`: plan and apply for just these userNames. */
+  only?: readonly string[];
+  /** Metrics, progress: watch the run, never steer it. */
+  observer?: RunObserver;
 }
 
 export interface RunResult {
@@ -50,6 +54,7 @@ export async function runSync(config: Config, options: RunOptions, logger: Logge
     report.finishedAt = new Date().toISOString();
     const reportPath = writeReport(report, { file: options.reportFile, dir: config.report.dir });
     logger.info({ runId: report.runId, exitCode, summary: report.summary, requests: report.requests, reportPath }, result);
+    options.observer?.finished?.(report, Date.now() - startedAt.getTime());
     return { exitCode, report, reportPath };
   };
   const state = readRunState(config.state.dir);
@@ -79,19 +84,10 @@ export async function runSync(config: Config, options: RunOptions, logger: Logge
   const rosterRefusal = checkRoster(roster, safety);
   if (rosterRefusal) return refuse(rosterRefusal);
 
-  const gate = new RateGate({
-    requestsPerMinute: config.target.requestsPerMinute,
-    concurrency: config.target.concurrency,
-    windowMs: options.rateWindowMs,
-  });
-  const client = new ScimClient({
-    baseUrl: config.target.baseUrl,
-    token: config.token.reveal(),
-    gate,
-    connections: config.target.concurrency,
-    timeouts: config.target.timeouts,
-    retry: { ...config.target.retry, defaultRetryAfterMs: config.target.retry.defaultRetryAfterSeconds * 1000 },
+  const { gate, client } = connectToService(config, {
+    rateWindowMs: options.rateWindowMs,
     onAttempt: (a) => {
+      options.observer?.attempt?.(a);
       if (a.failure) logger.debug({ method: a.method, path: a.path, status: a.status, kind: a.failure.kind, willRetry: a.willRetry }, 'request failed');
     },
   });
@@ -102,6 +98,7 @@ export async function runSync(config: Config, options: RunOptions, logger: Logge
         maxConsecutiveFailures: config.sync.maxConsecutiveFailures,
         logger,
         haltRequests: (reason) => gate.close(reason),
+        onOutcome: (outcome) => options.observer?.operationDone?.(outcome),
       });
   const onAbort = () => {
     const reason = `interrupted by ${String(options.signal?.reason ?? 'signal')}`;
@@ -122,7 +119,11 @@ export async function runSync(config: Config, options: RunOptions, logger: Logge
     }
     report.remote = { users: remote.users.length, pages: remote.pages };
 
-    const thePlan = plan(roster, remote.users, { deactivateMissing: config.sync.deactivateMissing, protect: config.sync.protect });
+    const thePlan = plan(roster, remote.users, {
+      deactivateMissing: config.sync.deactivateMissing,
+      protect: config.sync.protect,
+      only: options.only,
+    });
     report.skipped = thePlan.skipped;
     const planRefusal = checkPlan(thePlan, remote.users, safety);
     if (planRefusal) {
@@ -130,6 +131,7 @@ export async function runSync(config: Config, options: RunOptions, logger: Logge
       return refuse(planRefusal, thePlan);
     }
 
+    options.observer?.executing?.(thePlan.operations.length, config.target.requestsPerMinute);
     const execution = await executor.execute(thePlan.operations);
     report.operations = execution.outcomes;
     report.stoppedBecause = execution.stoppedBecause;

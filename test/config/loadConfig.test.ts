@@ -83,9 +83,23 @@ describe('loadConfig', () => {
 
   it('the token can come from a file, and a config may not name both token and tokenFile', () => {
     writeFileSync(join(dir, 'token'), 'from-file\n');
-    expect(load(VALID.replace('token: ${SCIM_TOKEN}', 'tokenFile: ./token')).token.reveal()).toBe('from-file');
-    expect(errorOf(VALID.replace('token: ${SCIM_TOKEN}', 'token: x\n  tokenFile: ./token'))).toMatch(/target.token: .*expected exactly one of target.token or target.tokenFile/);
-    expect(errorOf(VALID.replace('token: ${SCIM_TOKEN}', 'tokenFile: ./nope'))).toMatch(new RegExp(`line 10: target.tokenFile: can't read ${dir}/nope: ENOENT`));
+    expect(load(VALID.replace('token: ${SCIM_TOKEN}', 'tokenFile: ./token'), {}).token.reveal()).toBe('from-file');
+    expect(errorOf(VALID.replace('token: ${SCIM_TOKEN}', 'token: x\n  tokenFile: ./token'), {})).toMatch(/target.token: .*expected exactly one of target.token or target.tokenFile/);
+    expect(errorOf(VALID.replace('token: ${SCIM_TOKEN}', 'tokenFile: ./nope'), {})).toMatch(new RegExp(`line 10: target.tokenFile: can't read ${dir}/nope: ENOENT`));
+  });
+
+  it('environment variables override the file: SCIM_BASE_URL, SCIM_TOKEN (replacing tokenFile), SCIM_SYNC_SCHEDULE, SCIM_SYNC_HTTP_PORT', () => {
+    writeFileSync(join(dir, 'token'), 'from-file\n');
+    const config = load(VALID.replace('token: ${SCIM_TOKEN}', 'tokenFile: ./token') + 'daemon:\n  schedule: "0 * * * *"\n', {
+      SCIM_BASE_URL: 'https://other.example/scim/v2',
+      SCIM_TOKEN: 'from-env',
+      SCIM_SYNC_SCHEDULE: '*/5 * * * *',
+      SCIM_SYNC_HTTP_PORT: '9999',
+    });
+    expect(config.target.baseUrl).toBe('https://other.example/scim/v2');
+    expect(config.token.reveal()).toBe('from-env');
+    expect(config.daemon.schedule).toBe('*/5 * * * *');
+    expect(config.http.port).toBe(9999);
   });
 
   it('maxDeactivations accepts a count or a percentage, nothing else', () => {

@@ -250,3 +250,17 @@ describe('plan properties', () => {
     );
   });
 });
+
+describe('plan with --only', () => {
+  it('keeps just the named people’s operations, matched in any case, from a plan made on the whole picture', () => {
+    const result = plan(
+      roster([
+        rosterUser({ externalId: 'E1', userName: 'new@example.com' }),
+        rosterUser({ externalId: 'E2', userName: 'renamed@example.com', givenName: 'X' }),
+      ]),
+      [remoteUser({ id: 'r2', userName: 'renamed@example.com', externalId: 'E2' }), remoteUser({ id: 'r4', userName: 'gone@example.com', externalId: 'E4' })],
+      { ...policy, only: ['RENAMED@example.com', 'gone@example.com'] },
+    );
+    expect(kinds(result.operations)).toEqual(['deactivate:gone@example.com', 'update:renamed@example.com']);
+  });
+});

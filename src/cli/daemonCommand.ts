@@ -1,0 +1,34 @@
+import { ConfigError } from '../config/configError.js';
+import { startDaemon } from '../daemon/daemon.js';
+import { createLogger } from '../log/createLogger.js';
+import { EXIT } from '../run/runSync.js';
+import { loadConfigOrReport } from './loadConfigOrExit.js';
+
+/** `scim-sync daemon`: runs on the schedule until SIGTERM/SIGINT, then exits 0. */
+export async function daemonCommand(opts: { config: string; quiet?: boolean }): Promise<number> {
+  const config = loadConfigOrReport(opts.config);
+  if (!config) return EXIT.unusableInput;
+  const logger = createLogger({ level: opts.quiet ? 'warn' : config.log.level });
+  let daemon;
+  try {
+    daemon = await startDaemon(config, logger);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`scim-sync: config error: ${error.message}\n`);
+      return EXIT.unusableInput;
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      process.stderr.write(`scim-sync: can't listen on ${config.http.host}:${config.http.port} (${code}); set http.port\n`);
+      return EXIT.unusableInput;
+    }
+    throw error;
+  }
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  await daemon.stop(signal);
+  logger.info('daemon stopped');
+  return EXIT.ok;
+}

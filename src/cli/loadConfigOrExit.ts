@@ -1,0 +1,13 @@
+import { ConfigError } from '../config/configError.js';
+import { type Config, loadConfig } from '../config/loadConfig.js';
+
+/** Loads the config or prints the error (file, line, key) and returns undefined: exit code 2. */
+export function loadConfigOrReport(file: string): Config | undefined {
+  try {
+    return loadConfig(file);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`scim-sync: config error: ${error.message}\n`);
+    return undefined;
+  }
+}

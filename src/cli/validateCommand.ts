@@ -1,0 +1,57 @@
+import { checkRoster } from '../plan/safety.js';
+import { readRoster, RosterFileError } from '../roster/readRoster.js';
+import { connectToService } from '../run/connectToService.js';
+import { EXIT } from '../run/runSync.js';
+import { ScimRequestError } from '../scim/errors.js';
+import { readServiceProviderConfig } from '../scim/serviceProviderConfig.js';
+import { loadConfigOrReport } from './loadConfigOrExit.js';
+
+/**
+ * `scim-sync validate`: everything a run would check before writing, and nothing else —
+ * config, roster, `/ServiceProviderConfig` and one page of `/Users`. Sends no write.
+ */
+export async function validateCommand(opts: { config: string }): Promise<number> {
+  const config = loadConfigOrReport(opts.config);
+  if (!config) return EXIT.unusableInput;
+  const out = (line: string) => process.stdout.write(line + '\n');
+  out(`config: ${config.file} is valid`);
+
+  try {
+    const roster = await readRoster(config.source);
+    out(`roster: ${roster.file}: ${roster.rows} rows, ${roster.users.length} accepted, ${roster.rejected.length} rejected`);
+    for (const row of roster.rejected.slice(0, 20)) out(`  line ${row.line}: ${row.reason}`);
+    if (roster.rejected.length > 20) out(`  … and ${roster.rejected.length - 20} more`);
+    const refusal = checkRoster(roster, { maxDeactivations: config.sync.maxDeactivations, maxRejectedShare: config.source.maxRejectedShare, protect: config.sync.protect });
+    if (refusal) {
+      out(`roster: a run would refuse it: ${refusal.reason}`);
+      return refusal.exitCode;
+    }
+  } catch (error) {
+    if (!(error instanceof RosterFileError)) throw error;
+    out(`roster: unusable: ${error.message}`);
+    return EXIT.unusableInput;
+  }
+
+  const { gate, client } = connectToService(config);
+  try {
+    const capabilities = await readServiceProviderConfig(client);
+    out(`service: ${config.target.baseUrl}`);
+    out(`  patch supported: ${capabilities.patch}; filter supported: ${capabilities.filter.supported}${capabilities.filter.maxResults ? ` (maxResults ${capabilities.filter.maxResults})` : ''}; bulk: ${capabilities.bulk}; etag: ${capabilities.etag}`);
+    const { body } = await client.get(`/Users?startIndex=1&count=${config.target.pageSize}`);
+    const page = (body ?? {}) as { totalResults?: unknown; Resources?: unknown[] };
+    const received = Array.isArray(page.Resources) ? page.Resources.length : 0;
+    const total = Number(page.totalResults);
+    out(`  users on the service: ${Number.isFinite(total) ? total : 'unknown (no totalResults)'}`);
+    const honoured = received >= config.target.pageSize || (Number.isFinite(total) && received >= total);
+    out(`  page size: asked for ${config.target.pageSize}, got ${received}${honoured ? ' (honoured)' : ` (the service caps pages at ${received}; reading all users takes more requests)`}`);
+    out('ok: a run can start (no write was sent)');
+    return EXIT.ok;
+  } catch (error) {
+    if (!(error instanceof ScimRequestError)) throw error;
+    out(`service: ${error.message}`);
+    return EXIT.someFailed;
+  } finally {
+    await gate.dispose();
+    await client.close();
+  }
+}

@@ -1,0 +1,114 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Logger } from 'pino';
+import type { Config } from '../config/loadConfig.js';
+import { ProgressReporter } from '../observe/progressReporter.js';
+import { combineObservers } from '../observe/runObserver.js';
+import { SyncMetrics } from '../observe/syncMetrics.js';
+import type { RunReport } from '../report/runReport.js';
+import { acquireRunLock, RunLockedError } from '../run/runLock.js';
+import { runSync } from '../run/runSync.js';
+import { type HealthServer, startHealthServer } from './healthServer.js';
+import { pruneReports } from './pruneReports.js';
+import { validateSchedule } from './validateSchedule.js';
+
+export interface Daemon {
+  health: HealthServer;
+  metrics: SyncMetrics;
+  /** Stop scheduling, let the current run finish its in-flight requests (bounded), close the endpoint. */
+  stop(signal: NodeJS.Signals): Promise<void>;
+}
+
+export interface DaemonOptions {
+  /** Rolling window of the rate gate; 60 s except in tests. */
+  rateWindowMs?: number;
+}
+
+/**
+ * `scim-sync daemon`: runs the same one-shot reconciliation on a node-cron schedule. Never two
+ * at once: node-cron's `noOverlap` skips a tick while a run is going (counted and logged), and
+ * the run lock keeps a cron-started one-shot on the same state dir from overlapping too.
+ */
+export async function startDaemon(config: Config, logger: Logger, options: DaemonOptions = {}): Promise<Daemon> {
+  const { schedule, timezone } = config.daemon;
+  validateSchedule(config.file, schedule, timezone);
+
+  const metrics = new SyncMetrics();
+  const progress = new ProgressReporter(logger, config.daemon.progressIntervalSeconds * 1000);
+  let lastReport: RunReport | undefined;
+  const health = await startHealthServer(config.http.host, config.http.port, { ready: () => readiness(lastReport) }, metrics.registry);
+
+  let current: { abort: AbortController; done: Promise<void> } | undefined;
+  const runOnce = async (): Promise<void> => {
+    if (current) {
+      skipTick('the previous run is still going');
+      return;
+    }
+    let lock;
+    try {
+      lock = acquireRunLock(config.state.dir);
+    } catch (error) {
+      if (!(error instanceof RunLockedError)) throw error;
+      skipTick(error.message);
+      return;
+    }
+    const abort = new AbortController();
+    const done = runSync(config, { dryRun: false, signal: abort.signal, rateWindowMs: options.rateWindowMs, observer: combineObservers(metrics, progress) }, logger)
+      .then(({ report }) => {
+        lastReport = report;
+        const pruned = pruneReports(config.report.dir, config.report.keep);
+        if (pruned.length > 0) logger.debug({ pruned: pruned.length }, 'old reports deleted');
+      })
+      .catch((error: unknown) => logger.error({ err: error }, 'run crashed'))
+      .finally(() => {
+        lock.release();
+        current = undefined;
+      });
+    current = { abort, done };
+    await done;
+  };
+  const skipTick = (why: string) => {
+    metrics.skippedTicks.inc();
+    logger.warn({ why }, 'scheduled run skipped');
+  };
+
+  cron.setLogger({
+    info: (m) => logger.debug({ cron: true }, m),
+    warn: (m) => logger.warn({ cron: true }, m),
+    error: (m) => logger.error({ cron: true }, String(m)),
+    debug: (m) => logger.debug({ cron: true }, String(m)),
+  });
+  const task: ScheduledTask = cron.schedule(schedule, runOnce, { timezone, noOverlap: true, name: 'scim-sync' });
+  task.on('execution:overlap', () => skipTick('the previous run is still going'));
+  logger.info({ schedule, timezone, next: task.getNextRun()?.toISOString(), endpoint: health.url }, 'daemon started');
+  if (config.daemon.runOnStart) void task.execute();
+
+  return {
+    health,
+    metrics,
+    async stop(signal) {
+      logger.warn({ signal }, 'stopping: no more scheduled runs; the current one finishes its in-flight requests');
+      await task.stop();
+      await task.destroy();
+      const running = current;
+      if (running) {
+        running.abort.abort(signal);
+        const grace = config.daemon.shutdownGraceSeconds * 1000;
+        const timedOut = await Promise.race([running.done.then(() => false), sleep(grace).then(() => true)]);
+        if (timedOut) logger.error({ graceSeconds: config.daemon.shutdownGraceSeconds }, 'the run did not finish within the grace period');
+      }
+      await health.close();
+    },
+  };
+}
+
+function readiness(last: RunReport | undefined): { ready: boolean; reason?: string } {
+  if (!last) return { ready: true };
+  if (last.exitCode === 2) return { ready: false, reason: `last run: ${last.error ?? last.refused?.reason ?? 'unusable input'}` };
+  if (last.error) return { ready: false, reason: `last run: ${last.error}` };
+  if (last.stoppedBecause?.kind === 'run-fatal') return { ready: false, reason: `last run stopped: ${last.stoppedBecause.detail ?? last.stoppedBecause.reason}` };
+  return { ready: true };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

@@ -1,0 +1,22 @@
+import type { Config } from '../config/loadConfig.js';
+import { RateGate } from '../gate/rateGate.js';
+import { type AttemptEvent, ScimClient } from '../scim/scimClient.js';
+
+/** The gate and the client for one run, built from config in one place. */
+export function connectToService(config: Config, options: { rateWindowMs?: number; onAttempt?: (a: AttemptEvent) => void } = {}): { gate: RateGate; client: ScimClient } {
+  const gate = new RateGate({
+    requestsPerMinute: config.target.requestsPerMinute,
+    concurrency: config.target.concurrency,
+    windowMs: options.rateWindowMs,
+  });
+  const client = new ScimClient({
+    baseUrl: config.target.baseUrl,
+    token: config.token.reveal(),
+    gate,
+    connections: config.target.concurrency,
+    timeouts: config.target.timeouts,
+    retry: { ...config.target.retry, defaultRetryAfterMs: config.target.retry.defaultRetryAfterSeconds * 1000 },
+    onAttempt: options.onAttempt,
+  });
+  return { gate, client };
+}

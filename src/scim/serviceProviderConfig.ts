@@ -1,0 +1,22 @@
+import type { ScimClient } from './scimClient.js';
+
+/** What a service says it supports (RFC 7643 §5), reduced to what scim-sync uses. */
+export interface ServiceCapabilities {
+  patch: boolean;
+  filter: { supported: boolean; maxResults?: number };
+  bulk: boolean;
+  etag: boolean;
+}
+
+/** `GET /ServiceProviderConfig`. Missing fields count as "not supported" (the RFC's default). */
+export async function readServiceProviderConfig(client: ScimClient): Promise<ServiceCapabilities> {
+  const { body } = await client.get('/ServiceProviderConfig');
+  const spc = (body ?? {}) as Record<string, { supported?: unknown; maxResults?: unknown } | undefined>;
+  const maxResults = Number(spc.filter?.maxResults);
+  return {
+    patch: spc.patch?.supported === true,
+    filter: { supported: spc.filter?.supported === true, maxResults: Number.isFinite(maxResults) && maxResults > 0 ? maxResults : undefined },
+    bulk: spc.bulk?.supported === true,
+    etag: spc.etag?.supported === true,
+  };
+}
