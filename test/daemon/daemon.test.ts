@@ -1,0 +1,186 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Daemon, startDaemon } from '../../src/daemon/daemon.js';
+import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
+import type { RunReport } from '../../src/report/runReport.js';
+import { runCli } from '../cli/runCli.js';
+import { TEST_TOKEN, Workspace } from '../support/workspace.js';
+
+const EVERY_SECOND = '* * * * * *';
+
+async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('scim-sync daemon', () => {
+  let ws: Workspace;
+  let emulator: RunningEmulator;
+  let daemon: Daemon | undefined;
+  beforeEach(() => {
+    ws = new Workspace();
+  });
+  afterEach(async () => {
+    await daemon?.stop('SIGTERM');
+    daemon = undefined;
+    await emulator?.close();
+    ws.cleanup();
+  });
+
+  const people = (n: number) => Array.from({ length: n }, (_, i) => ({ employee_id: `E${i}`, email: `p${i}@example.com`, first_name: 'P', last_name: `${i}` }));
+  const reports = () => ws.reports() as RunReport[];
+
+  it('runs on the schedule; after a roster change the next cycle applies only that change', async () => {
+    emulator = await startEmulator({ token: TEST_TOKEN });
+    ws.writeRoster(people(3));
+    daemon = await startDaemon(ws.config(emulator.url, { daemon: { schedule: EVERY_SECOND }, http: { port: 0 } }), ws.logger);
+    await waitFor('the first cycle', () => reports().length >= 1);
+    expect(reports()[0]!.summary.create).toEqual({ planned: 3, succeeded: 3 });
+
+    const roster = people(3);
+    roster[1] = { ...roster[1]!, first_name: 'Renamed' };
+    ws.writeRoster(roster);
+    const changed = await waitFor('a cycle with the change', () => reports().find((r) => r.operations.length > 0 && r.operations[0]!.op === 'update'));
+    expect(changed.operations.map((o) => `${o.op}:${o.userName}:${o.outcome}`)).toEqual(['update:p1@example.com:succeeded']);
+    const after = await waitFor('a quiet cycle after it', () => reports().at(-1)!.startedAt > changed.startedAt && reports().at(-1));
+    expect(after.operations).toEqual([]);
+  });
+
+  it('a cycle slower than the schedule makes the next tick skip instead of overlapping, and /metrics counts it', async () => {
+    emulator = await startEmulator({ token: TEST_TOKEN, latencyMs: 1200 });
+    ws.writeRoster(people(1));
+    daemon = await startDaemon(ws.config(emulator.url, { daemon: { schedule: EVERY_SECOND }, http: { port: 0 } }), ws.logger);
+    await waitFor('a finished slow cycle', () => reports().length >= 1, 15_000);
+    const metrics = await (await fetch(`${daemon.health.url}/metrics`)).text();
+    const skipped = Number(/^scim_sync_skipped_ticks_total (\d+)/m.exec(metrics)?.[1]);
+    expect(skipped).toBeGreaterThanOrEqual(1);
+    // Never two runs at once: the emulator never saw two requests in flight from overlapping runs.
+    expect(emulator.store.size).toBe(1);
+    expect(ws.logLines.some((l) => l.includes('scheduled run skipped'))).toBe(true);
+  });
+
+  it('/healthz, /readyz and /metrics answer over HTTP and the metrics match the reports', async () => {
+    emulator = await startEmulator({ token: TEST_TOKEN, users: [{ userName: 'gone@example.com', givenName: 'G', familyName: 'One', externalId: 'G1' }] });
+    ws.writeRoster(people(4));
+    daemon = await startDaemon(ws.config(emulator.url, { daemon: { schedule: '0 0 1 1 *', runOnStart: true }, http: { port: 0 } }), ws.logger);
+    const [report] = await waitFor('the start-up run', () => reports().length === 1 && reports());
+    expect(daemon.health.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(await (await fetch(`${daemon.health.url}/healthz`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${daemon.health.url}/readyz`);
+    expect(ready.status).toBe(200);
+    const metrics = await (await fetch(`${daemon.health.url}/metrics`)).text();
+    const value = (line: string) => Number(new RegExp(`^${line.replace(/[{}"=]/g, (c) => `\\${c}`)} (\\S+)`, 'm').exec(metrics)?.[1]);
+    expect(value('scim_sync_runs_total{outcome="ok"}')).toBe(1);
+    expect(value('scim_sync_operations_total{op="create",outcome="succeeded"}')).toBe(report!.summary.create.succeeded);
+    expect(value('scim_sync_operations_total{op="deactivate",outcome="succeeded"}')).toBe(report!.summary.deactivate.succeeded);
+    expect(value('scim_sync_requests_total{method="POST",status="201"}')).toBe(report!.requests.byMethod.POST);
+    expect(value('scim_sync_requests_total{method="GET",status="200"}')).toBe(report!.requests.byMethod.GET);
+    expect(value('scim_sync_remote_users')).toBe(report!.remote!.users);
+    expect(value('scim_sync_roster_users')).toBe(report!.roster!.accepted);
+    expect(value('scim_sync_last_success_timestamp_seconds')).toBe(Date.parse(report!.finishedAt) / 1000);
+  });
+
+  it('/readyz turns 503 after a run stopped by a run-fatal answer (invalid API key)', async () => {
+    emulator = await startEmulator({ token: 'another-token' });
+    ws.writeRoster(people(1));
+    daemon = await startDaemon(ws.config(emulator.url, { daemon: { schedule: '0 0 1 1 *', runOnStart: true }, http: { port: 0 } }), ws.logger);
+    await waitFor('the failed run', () => reports().length === 1);
+    const ready = await fetch(`${daemon.health.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { reason: string }).reason).toContain('Unable to access the team');
+  });
+
+  it('an invalid schedule or time zone is refused at start-up with the key named', async () => {
+    ws.writeRoster(people(1));
+    await expect(startDaemon(ws.config('http://127.0.0.1:9/scim/v2', { daemon: { schedule: '61 * * * *' } }), ws.logger)).rejects.toThrow(/daemon\.schedule: got "61 \* \* \* \*", expected a cron expression/);
+    await expect(startDaemon(ws.config('http://127.0.0.1:9/scim/v2', { daemon: { timezone: 'Mars/Olympus' } }), ws.logger)).rejects.toThrow('daemon.timezone: got "Mars/Olympus", expected an IANA time zone');
+  });
+
+  it('keeps only the newest report.keep report files', async () => {
+    emulator = await startEmulator({ token: TEST_TOKEN });
+    ws.writeRoster(people(1));
+    daemon = await startDaemon(ws.config(emulator.url, { daemon: { schedule: EVERY_SECOND }, http: { port: 0 }, report: { keep: 2 } }), ws.logger);
+    await waitFor('four cycles', () => emulator.requestLog.filter((r) => r.method === 'GET').length >= 4, 10_000);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(reports().length).toBeLessThanOrEqual(2);
+  });
+
+  it('SIGTERM during a run: the daemon lets it finish its in-flight requests, writes the report and exits 0', async () => {
+    emulator = await startEmulator({ token: TEST_TOKEN, latencyMs: 150 });
+    ws.writeRoster(people(20));
+    ws.config(emulator.url, { daemon: { schedule: '0 0 1 1 *', runOnStart: true }, http: { port: 0 }, target: { concurrency: 2 } });
+    const result = await runCli(['daemon', '--config', ws.configPath], { SCIM_TOKEN: TEST_TOKEN }, (child) => {
+      const timer = setInterval(() => {
+        if (emulator.writeCount() >= 2) {
+          clearInterval(timer);
+          child.kill('SIGTERM');
+        }
+      }, 5);
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const [report] = reports();
+    expect(report?.exitCode).toBe(143);
+    expect(report?.stoppedBecause?.kind).toBe('interrupted');
+    const succeeded = report!.operations.filter((o) => o.outcome === 'succeeded').length;
+    expect(succeeded).toBe(emulator.store.size);
+    expect(report!.operations.filter((o) => o.outcome === 'not-attempted')).toHaveLength(20 - succeeded);
+  });
+});
+
+describe('scim-sync validate and --only', () => {
+  let ws: Workspace;
+  let emulator: RunningEmulator;
+  beforeEach(() => {
+    ws = new Workspace();
+  });
+  afterEach(async () => {
+    await emulator?.close();
+    ws.cleanup();
+  });
+
+  it('validate reads config, roster, ServiceProviderConfig and one page, prints what it found and sends no write', async () => {
+    const users = Array.from({ length: 7 }, (_, i) => ({ userName: `u${i}@example.com`, givenName: 'U', familyName: `${i}` }));
+    emulator = await startEmulator({ token: TEST_TOKEN, users, maxPageSize: 5 });
+    ws.writeRoster([{ employee_id: 'E1', email: 'a@example.com', first_name: 'A', last_name: 'B' }]);
+    ws.config(emulator.url, { target: { pageSize: 50 } });
+    const r = await runCli(['validate', '--config', ws.configPath], { SCIM_TOKEN: TEST_TOKEN });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('roster: ');
+    expect(r.stdout).toContain('1 rows, 1 accepted, 0 rejected');
+    expect(r.stdout).toContain('patch supported: true; filter supported: true (maxResults 5)');
+    expect(r.stdout).toContain('users on the service: 7');
+    expect(r.stdout).toContain('page size: asked for 50, got 5 (the service caps pages at 5');
+    expect(emulator.requestLog.map((e) => `${e.method} ${e.path}`)).toEqual(['GET /scim/v2/ServiceProviderConfig', 'GET /scim/v2/Users']);
+    expect(r.stdout + r.stderr).not.toContain(TEST_TOKEN);
+  });
+
+  it('validate with a wrong token exits 1 with the service’s answer', async () => {
+    emulator = await startEmulator({ token: 'other' });
+    ws.writeRoster([{ employee_id: 'E1', email: 'a@example.com', first_name: 'A', last_name: 'B' }]);
+    ws.config(emulator.url);
+    const r = await runCli(['validate', '--config', ws.configPath], { SCIM_TOKEN: TEST_TOKEN });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('GET /ServiceProviderConfig answered 401: Unable to access the team. Check if you have entered a valid API key.');
+  });
+
+  it('run --only applies just the named users’ changes', async () => {
+    emulator = await startEmulator({ token: TEST_TOKEN, users: [{ userName: 'old@example.com', givenName: 'O', familyName: 'Ld', externalId: 'X' }] });
+    ws.writeRoster([
+      { employee_id: 'E1', email: 'a@example.com', first_name: 'A', last_name: 'B' },
+      { employee_id: 'E2', email: 'c@example.com', first_name: 'C', last_name: 'D' },
+    ]);
+    ws.config(emulator.url);
+    const r = await runCli(['run', '--config', ws.configPath, '--only', 'C@example.com', '--only', 'nobody@example.com'], { SCIM_TOKEN: TEST_TOKEN });
+    expect(r.code, r.stderr).toBe(0);
+    expect(emulator.store.list().map((u) => `${u.userName}:${u.active}`).sort()).toEqual(['c@example.com:true', 'old@example.com:true']);
+    expect(existsSync(join(ws.dir, 'reports'))).toBe(true);
+    const [report] = ws.reports() as RunReport[];
+    expect(report!.operations.map((o) => o.userName)).toEqual(['c@example.com']);
+  });
+});
