@@ -1,21 +1,28 @@
 /**
- * `npm run demo`: starts the built-in SCIM emulator on 127.0.0.1 with a small team, runs
- * `scim-sync run` against it with config/demo.yaml and config/example-roster.csv, prints the
- * report, then runs once more to show that a second run has nothing to do.
+ * `npm run demo`: starts the built-in SCIM emulator on 127.0.0.1 with the team in
+ * config/demo-team.json, runs `scim-sync run` against it with config/demo.yaml and
+ * config/example-roster.csv, prints the report, then runs once more to show that a second run
+ * has nothing to do.
+ *
+ * The team is chosen so that the sync shows every kind of change: Bob's name is out of date,
+ * Carol left and came back, Dave is gone from the roster, Erin is "terminated" in it, Ivan's row
+ * is broken (so he is left alone), the admin is protected, and six people are new hires.
  */
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runCommand } from '../cli/runCommand.js';
-import { startEmulator } from '../emulator/server.js';
-import { DEMO_TEAM } from './demoTeam.js';
+import { type SeedUser, startEmulator } from '../emulator/server.js';
 
-const DEMO_TOKEN = 'demo-token-not-a-secret';
-const config = fileURLToPath(new URL('../../config/demo.yaml', import.meta.url));
+const configDir = new URL('../../config/', import.meta.url);
+const token = readFileSync(new URL('demo-token', configDir), 'utf8').trim();
+const team = JSON.parse(readFileSync(new URL('demo-team.json', configDir), 'utf8')) as SeedUser[];
+const config = fileURLToPath(new URL('demo.yaml', configDir));
 
-const emulator = await startEmulator({ token: DEMO_TOKEN, users: DEMO_TEAM });
+const emulator = await startEmulator({ token, users: team });
 process.env.SCIM_BASE_URL = emulator.url;
-process.env.SCIM_TOKEN = DEMO_TOKEN;
+process.env.SCIM_TOKEN = token;
 try {
-  process.stdout.write(`Built-in SCIM emulator (behaves like Postman's SCIM API) at ${emulator.url} with ${DEMO_TEAM.length} users.\n\n`);
+  process.stdout.write(`Built-in SCIM emulator (behaves like Postman's SCIM API) at ${emulator.url} with ${team.length} users.\n\n`);
   process.stdout.write('== First run: scim-sync run --config config/demo.yaml\n');
   const first = await runCommand({ config, dryRun: false, showTable: true });
   process.stdout.write('\n== Second run: the service now matches the roster\n');

@@ -2,7 +2,7 @@
 /**
  * CLI entry: run the Postman-like SCIM emulator as a standalone process.
  *
- *   node dist/emulator/main.js --port 8080 --token X [--seed users.json] [--host 0.0.0.0]
+ *   node dist/emulator/main.js --port 8080 [--token X | --token-file F] [--seed users.json] [--host 0.0.0.0]
  *     [--base-path /scim/v2] [--max-page-size 100] [--latency-ms 0]
  *     [--rate-limit 180/60000 | --rate-limit off] [--retry-after seconds|postman|none]
  *
@@ -55,12 +55,24 @@ async function readSeed(file: string): Promise<SeedUser[]> {
   return users as SeedUser[];
 }
 
+/** A token from a file (a compose secret), so it needn't be on the command line. */
+async function readTokenFile(file: string): Promise<string> {
+  try {
+    const token = (await readFile(file, 'utf8')).trim();
+    if (token === '') fail(`token file ${file} is empty`);
+    return token;
+  } catch (error) {
+    fail(`cannot read token file ${file}: ${(error as Error).message}`);
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: '8080' },
       host: { type: 'string' },
       token: { type: 'string' },
+      'token-file': { type: 'string' },
       seed: { type: 'string' },
       'base-path': { type: 'string' },
       'max-page-size': { type: 'string' },
@@ -77,6 +89,7 @@ async function main(): Promise<void> {
     port: integer('port', values.port) ?? 8080,
     ...(values.host !== undefined && { host: values.host }),
     ...(values.token !== undefined && { token: values.token }),
+    ...(values['token-file'] !== undefined && { token: await readTokenFile(values['token-file']) }),
     ...(values['base-path'] !== undefined && { basePath: values['base-path'] }),
     ...(maxPageSize !== undefined && { maxPageSize }),
     ...(latencyMs !== undefined && { latencyMs }),
