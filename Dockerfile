@@ -23,7 +23,8 @@ RUN mkdir -p /data/reports /data/state && chown -R node:node /data
 USER node
 # In a container the endpoint must listen beyond loopback for the healthcheck and Prometheus;
 # publish the port only where you mean to (see docker-compose.yml).
-ENV SCIM_SYNC_HTTP_HOST=0.0.0.0 SCIM_SYNC_HTTP_PORT=9464
+ENV SCIM_SYNC_HTTP_HOST=0.0.0.0 SCIM_SYNC_HTTP_PORT=9464 \
+    SCIM_SYNC_REPORT_DIR=/data/reports SCIM_SYNC_STATE_DIR=/data/state
 EXPOSE 9464
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:9464/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"

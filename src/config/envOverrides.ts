@@ -11,6 +11,8 @@ export const ENV_OVERRIDES: ReadonlyArray<{ name: string; path: string[]; type: 
   { name: 'SCIM_SYNC_HTTP_HOST', path: ['http', 'host'], type: 'string' },
   { name: 'SCIM_SYNC_HTTP_PORT', path: ['http', 'port'], type: 'number' },
   { name: 'SCIM_SYNC_LOG_LEVEL', path: ['log', 'level'], type: 'string' },
+  { name: 'SCIM_SYNC_REPORT_DIR', path: ['report', 'dir'], type: 'string' },
+  { name: 'SCIM_SYNC_STATE_DIR', path: ['state', 'dir'], type: 'string' },
 ];
 
 /** Returns a copy of `raw` with the set variables applied. A token from one source replaces the other. */
