@@ -2,6 +2,7 @@ import { checkRoster } from '../plan/safety.js';
 import { readRoster, RosterFileError } from '../roster/readRoster.js';
 import { connectToService } from '../run/connectToService.js';
 import { EXIT } from '../run/runSync.js';
+import { profileOf } from '../run/syncPolicy.js';
 import { ScimRequestError } from '../scim/errors.js';
 import { readServiceProviderConfig } from '../scim/serviceProviderConfig.js';
 import { loadConfigOrReport } from './loadConfigOrExit.js';
@@ -17,7 +18,7 @@ export async function validateCommand(opts: { config: string }): Promise<number>
   out(`config: ${config.file} is valid`);
 
   try {
-    const roster = await readRoster(config.source);
+    const roster = await readRoster({ ...config.source, userNameIsEmail: profileOf(config).userNameIsEmail });
     out(`roster: ${roster.file}: ${roster.rows} rows, ${roster.users.length} accepted, ${roster.rejected.length} rejected`);
     for (const row of roster.rejected.slice(0, 20)) out(`  line ${row.line}: ${row.reason}`);
     if (roster.rejected.length > 20) out(`  … and ${roster.rejected.length - 20} more`);

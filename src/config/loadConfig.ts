@@ -116,7 +116,12 @@ function toConfigError(file: string, issue: z.core.$ZodIssue, raw: unknown, loca
   const value = valueAt(raw, keyPath);
   const got = value === undefined ? 'nothing' : JSON.stringify(value);
   const key = keyPath.join('.') || '(top level)';
-  return new ConfigError(file, key, locate(keyPath), `got ${got}, expected ${expectation(issue)}`);
+  if (issue.code === 'invalid_union' && value !== undefined && keyPath[0] === 'source' && keyPath[1] === 'columns') {
+    return new ConfigError(file, key, locate(keyPath), `got ${got}, expected a CSV header name or a recipe such as { column: x, transform: [lowercase] } or { template: "{first}.{last}@example.com" }`);
+  }
+  // A union's first alternative says best what a missing value should have been.
+  const explained = issue.code === 'invalid_union' ? (issue.errors[0]?.[0] ?? issue) : issue;
+  return new ConfigError(file, key, locate(keyPath), `got ${got}, expected ${expectation(explained)}`);
 }
 
 function expectation(issue: z.core.$ZodIssue): string {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkPath } from '../profiles/attributePaths.js';
 
 /**
  * The config file's shape. Every object is strict, so a typo'd key is an error instead of a
@@ -7,15 +8,36 @@ import { z } from 'zod';
 
 const nonEmpty = z.string().trim().min(1, 'a non-empty string');
 
+/**
+ * Where a SCIM attribute's value comes from: a CSV header, or a small recipe — a `template`
+ * such as "{first_name}.{last_name}@example.com", `transform`s, a value `map` (e.g. Y → true),
+ * or `split` for a list column such as roles ("Author;Accountant").
+ */
+const valueSpec = z.union([
+  nonEmpty,
+  z
+    .object({
+      column: nonEmpty.optional(),
+      template: nonEmpty.optional(),
+      transform: z.array(z.enum(['trim', 'lowercase', 'uppercase'])).optional(),
+      map: z.record(z.string(), z.union([z.string(), z.boolean()])).optional(),
+      split: z.string().min(1).optional(),
+    })
+    .strict()
+    .refine((spec) => (spec.column === undefined) !== (spec.template === undefined), { message: 'exactly one of column or template' }),
+]);
+export type ValueSpec = z.infer<typeof valueSpec>;
+
+/** SCIM attribute path <- value spec. The four identity attributes are required; any supported path may be added. */
 const columns = z
-  .object({
-    externalId: nonEmpty,
-    userName: nonEmpty,
-    givenName: nonEmpty,
-    familyName: nonEmpty,
-    locale: nonEmpty.optional(),
-  })
-  .strict();
+  .object({ externalId: valueSpec, userName: valueSpec, givenName: valueSpec, familyName: valueSpec })
+  .catchall(valueSpec)
+  .superRefine((cols, ctx) => {
+    for (const key of Object.keys(cols)) {
+      const problem = checkPath(key);
+      if (problem) ctx.addIssue({ code: 'custom', path: [key], message: problem });
+    }
+  });
 
 const source = z
   .object({
@@ -37,6 +59,8 @@ const source = z
 const target = z
   .object({
     baseUrl: z.url({ message: 'an absolute URL such as https://api.getpostman.com/scim/v2' }),
+    /** Which kind of SCIM service: decides request shapes and what can be updated (src/profiles). */
+    provider: z.enum(['postman', 'nintex', 'generic']).default('generic'),
     token: nonEmpty.optional(),
     tokenFile: nonEmpty.optional(),
     requestsPerMinute: z.number().int().positive().max(100_000).default(170),

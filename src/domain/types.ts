@@ -1,3 +1,5 @@
+import type { AttrValue } from '../profiles/attributePaths.js';
+
 /**
  * The vocabulary shared by the functional core (planner) and the shells around it.
  * Everything here is plain data: no I/O, no classes, so the planner stays pure and testable.
@@ -14,6 +16,8 @@ export interface RosterUser {
   locale?: string;
   /** Whether HR says this person currently works here (from `source.status`, else true). */
   active: boolean;
+  /** Further mapped attributes by canonical SCIM path (title, emails[type eq "work"].value, roles, …). */
+  attributes?: Readonly<Record<string, AttrValue>>;
 }
 
 /** A roster row that could not be used. Its identifiers (if any) shield the matching remote user. */
@@ -40,7 +44,10 @@ export interface RemoteUser {
   externalId?: string;
   givenName?: string;
   familyName?: string;
+  locale?: string;
   active: boolean;
+  /** Values at the further mapped paths, as the service holds them. */
+  attributes?: Readonly<Record<string, AttrValue>>;
 }
 
 /** What the planner decided for one person. Each maps to exactly one write request. */
@@ -54,10 +61,24 @@ export type OperationKind = Operation['kind'];
 
 export type DeactivationReason = 'missing-from-roster' | 'inactive-in-roster';
 
+/** One attribute to change, by canonical SCIM path (`name.givenName`, `userName`, `title`, …). */
 export interface FieldChange {
-  field: 'givenName' | 'familyName';
-  from: string | undefined;
-  to: string;
+  field: string;
+  from: AttrValue | undefined;
+  to: AttrValue | undefined;
+}
+
+/** A difference the service can't apply: reported once, then remembered so it isn't re-sent or re-reported. */
+export interface NotUpdatable {
+  userName: string;
+  id: string;
+  field: string;
+  from: AttrValue | undefined;
+  to: AttrValue | undefined;
+  /** Stable key of this difference, stored between runs. */
+  key: string;
+  /** First time it is seen (false: an earlier run reported it already). */
+  isNew: boolean;
 }
 
 /** The decisions the planner must not make on its own. */
@@ -68,6 +89,12 @@ export interface PlanPolicy {
   protect: readonly string[];
   /** When set (`--only`), only operations for these userNames (any case) are kept. */
   only?: readonly string[];
+  /** Mapped attributes to compare (canonical paths); default: the two name parts. */
+  compare?: readonly string[];
+  /** Which of them the service can change after creation; the rest become NotUpdatable notices. Default: all. */
+  updatable?: ReadonlySet<string>;
+  /** Keys of NotUpdatable notices reported by earlier runs. */
+  noticed?: ReadonlySet<string>;
 }
 
 export interface Plan {
@@ -76,6 +103,8 @@ export interface Plan {
   unchanged: number;
   /** Remote users left alone on purpose, with why (protected, rejected row, ...). */
   skipped: SkippedUser[];
+  /** Differences the service can't apply (e.g. locale on Postman). */
+  notUpdatable: NotUpdatable[];
 }
 
 export interface SkippedUser {

@@ -1,11 +1,12 @@
 import PQueue from 'p-queue';
 import type { Logger } from 'pino';
-import type { Operation, RemoteUser, RosterUser } from '../domain/types.js';
-import { sameName } from '../plan/normalise.js';
+import type { Operation, PlanPolicy, RemoteUser, RosterUser } from '../domain/types.js';
+import { plan } from '../plan/plan.js';
+import { buildRequests, type RequestContext, type ScimRequest } from '../profiles/buildRequests.js';
 import { ConflictError, NoSlotsError, RunFatalError, ScimRequestError } from '../scim/errors.js';
 import type { ScimClient } from '../scim/scimClient.js';
 import { toRemoteUser } from '../scim/scimUser.js';
-import { createUserBody, replaceNameBody, setActiveBody, userNameFilterPath } from '../scim/userRequests.js';
+import { userNameFilterPath } from '../scim/userRequests.js';
 import { CircuitBreaker } from './circuitBreaker.js';
 import { describeOperation } from './describeOperation.js';
 import type { Executor } from './executor.js';
@@ -21,6 +22,15 @@ export interface LiveExecutorOptions {
   onOutcome?: (outcome: OperationOutcome) => void;
   /** Stops the shared rate gate so nothing else is sent once the run must stop. */
   haltRequests: (reason: Error) => void;
+  /** How requests look on this service (profile, mapped attributes, PATCH support). */
+  requests: RequestContext;
+  /** The run's planning policy, to plan an adopted account exactly like any other. */
+  policy: PlanPolicy;
+  /**
+   * Users already read from the service: where filters are unsupported, a 409 is resolved by
+   * looking here instead of `GET /Users?filter=`.
+   */
+  lookupWithoutFilter?: (userName: string) => RemoteUser | undefined;
 }
 
 /** p-queue priorities: leavers first, then returners, renames, and new hires last. */
@@ -122,25 +132,27 @@ export class LiveExecutor implements Executor {
 
   /** The requests for one operation. Resolves with facts for the report or throws a classified error. */
   private async send(op: Operation): Promise<Partial<OperationOutcome>> {
-    switch (op.kind) {
-      case 'deactivate':
-        await this.client.patch(`/Users/${encodeURIComponent(op.remote.id)}`, setActiveBody(false));
-        return {};
-      case 'update':
-        await this.client.put(`/Users/${encodeURIComponent(op.remote.id)}`, replaceNameBody(op.remote, op.user));
-        return {};
-      case 'reactivate':
-        await this.client.patch(`/Users/${encodeURIComponent(op.remote.id)}`, setActiveBody(true));
-        if (op.changes.length > 0) await this.client.put(`/Users/${encodeURIComponent(op.remote.id)}`, replaceNameBody(op.remote, op.user));
-        return {};
-      case 'create':
-        return this.create(op.user);
+    if (op.kind === 'create') return this.create(op.user);
+    for (const request of buildRequests(op, this.options.requests)) await this.sendOne(request);
+    return {};
+  }
+
+  private async sendOne(request: ScimRequest): Promise<unknown> {
+    let body = request.body;
+    if (request.mergeIntoCurrent) {
+      // A service without PATCH: PUT replaces the whole resource, so start from what it holds.
+      const current = (await this.client.get(request.path)).body as Record<string, unknown>;
+      body = { ...current, ...body };
+      delete body.meta;
     }
+    const response = await this.client.send(request.method, request.path, body);
+    return response.body;
   }
 
   private async create(user: RosterUser): Promise<Partial<OperationOutcome>> {
+    const [post] = buildRequests({ kind: 'create', user }, this.options.requests);
     try {
-      const { body } = await this.client.post('/Users', createUserBody(user));
+      const body = await this.sendOne(post!);
       return { id: toRemoteUser(body)?.id };
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
@@ -150,21 +162,28 @@ export class LiveExecutor implements Executor {
 
   /**
    * 409 on create: the account exists (made by hand, by an earlier run whose answer was lost,
-   * or by a run killed mid-way). Look it up and make it match instead of failing. If the lookup
-   * finds nothing (Postman answers 409 for members of another team), the 409 stands: no loop.
+   * or by a run killed mid-way). Look it up and plan for it like for any matched account, so
+   * it is reactivated and updated exactly as the planner decides. If the lookup finds nothing
+   * (Postman answers 409 for members of another team), the 409 stands: no loop.
    */
   private async adopt(user: RosterUser, conflict: ConflictError): Promise<Partial<OperationOutcome>> {
-    const { body } = await this.client.get(userNameFilterPath(user.userName));
-    const resources = (body as { Resources?: unknown[] } | undefined)?.Resources ?? [];
-    const existing = resources
-      .map(toRemoteUser)
-      .find((r): r is RemoteUser => r !== undefined && r.userName.toLowerCase() === user.userName.toLowerCase());
+    const existing = await this.lookUp(user.userName);
     if (!existing) throw conflict;
-    const path = `/Users/${encodeURIComponent(existing.id)}`;
-    if (!existing.active) await this.client.patch(path, setActiveBody(true));
-    if (!sameName(existing.givenName, user.givenName) || !sameName(existing.familyName, user.familyName)) {
-      await this.client.put(path, replaceNameBody(existing, user));
+    const followUp = plan({ users: [user], rejected: [] }, [existing], { ...this.options.policy, only: undefined, deactivateMissing: false });
+    for (const op of followUp.operations) {
+      for (const request of buildRequests(op, this.options.requests)) await this.sendOne(request);
     }
     return { id: existing.id, adopted: true };
+  }
+
+  private async lookUp(userName: string): Promise<RemoteUser | undefined> {
+    const same = (r: RemoteUser | undefined): r is RemoteUser => r !== undefined && r.userName.toLowerCase() === userName.toLowerCase();
+    if (this.options.lookupWithoutFilter) {
+      const found = this.options.lookupWithoutFilter(userName);
+      return same(found) ? found : undefined;
+    }
+    const { body } = await this.client.get(userNameFilterPath(userName));
+    const resources = (body as { Resources?: unknown[] } | undefined)?.Resources ?? [];
+    return resources.map((r) => toRemoteUser(r, this.options.requests.mapped)).find(same);
   }
 }

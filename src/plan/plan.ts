@@ -1,5 +1,6 @@
 import type {
   FieldChange,
+  NotUpdatable,
   Operation,
   Plan,
   PlanPolicy,
@@ -9,7 +10,9 @@ import type {
   RosterUser,
   SkippedUser,
 } from '../domain/types.js';
-import { sameName, userNameKey } from './normalise.js';
+import { sameValue } from '../profiles/attributePaths.js';
+import { remoteValue, rosterValue } from './attributeValues.js';
+import { userNameKey } from './normalise.js';
 
 /**
  * The functional core: every decision about who is created, renamed, deactivated or
@@ -27,8 +30,10 @@ export function plan(roster: Pick<Roster, 'users' | 'rejected'>, remoteUsers: re
   const shield = shieldFromRejectedRows(roster.rejected);
   const index = indexRemote(remoteUsers);
 
+  const differ = attributeDiffer(policy);
   const operations: Operation[] = [];
   const skipped: SkippedUser[] = [];
+  const notUpdatable: NotUpdatable[] = [];
   const claimed = new Set<string>(); // remote ids accounted for by a roster row or a skip
   let unchanged = 0;
 
@@ -45,7 +50,9 @@ export function plan(roster: Pick<Roster, 'users' | 'rejected'>, remoteUsers: re
       skipped.push({ userName: remote?.userName ?? user.userName, id: remote?.id, reason: 'protected' });
       continue;
     }
-    const operation = decideForRosterUser(user, remote);
+    const diff = remote ? differ(user, remote) : { changes: [], blocked: [] };
+    notUpdatable.push(...diff.blocked);
+    const operation = decideForRosterUser(user, remote, diff.changes);
     if (operation) operations.push(operation);
     else if (remote) unchanged++;
     else skipped.push({ userName: user.userName, reason: 'inactive-not-on-service' });
@@ -69,7 +76,8 @@ export function plan(roster: Pick<Roster, 'users' | 'rejected'>, remoteUsers: re
 
   operations.sort(byExecutionOrder);
   skipped.sort((a, b) => compareText(a.userName, b.userName));
-  return { operations: restrictTo(operations, policy.only), unchanged, skipped };
+  notUpdatable.sort((a, b) => compareText(a.key, b.key));
+  return { operations: restrictTo(operations, policy.only), unchanged, skipped, notUpdatable };
 }
 
 /**
@@ -84,21 +92,45 @@ function restrictTo(operations: Operation[], only: readonly string[] | undefined
   );
 }
 
-function decideForRosterUser(user: RosterUser, remote: RemoteUser | undefined): Operation | undefined {
+function decideForRosterUser(user: RosterUser, remote: RemoteUser | undefined, changes: FieldChange[]): Operation | undefined {
   if (!remote) return user.active ? { kind: 'create', user } : undefined;
   if (!user.active) {
     return remote.active ? { kind: 'deactivate', remote, user, reason: 'inactive-in-roster' } : undefined;
   }
-  const changes = nameChanges(user, remote);
   if (!remote.active) return { kind: 'reactivate', user, remote, changes };
   return changes.length > 0 ? { kind: 'update', user, remote, changes } : undefined;
 }
 
-function nameChanges(user: RosterUser, remote: RemoteUser): FieldChange[] {
-  const changes: FieldChange[] = [];
-  if (!sameName(user.givenName, remote.givenName)) changes.push({ field: 'givenName', from: remote.givenName, to: user.givenName });
-  if (!sameName(user.familyName, remote.familyName)) changes.push({ field: 'familyName', from: remote.familyName, to: user.familyName });
-  return changes;
+/**
+ * Compares the mapped attributes of a matched pair, the way the service means them (see
+ * sameValue). An empty roster cell means "no opinion", never "clear it": a column an export
+ * leaves blank must not wipe what the service holds. `userName` is compared too: matched by
+ * externalId, a different email is a rename of the same person. Differences the service can't
+ * apply are split off as notices, reported once (their keys are remembered between runs).
+ */
+function attributeDiffer(policy: PlanPolicy): (user: RosterUser, remote: RemoteUser) => { changes: FieldChange[]; blocked: NotUpdatable[] } {
+  const paths = ['userName', ...(policy.compare ?? ['name.givenName', 'name.familyName']).filter((p) => p !== 'userName')];
+  return (user, remote) => {
+    const changes: FieldChange[] = [];
+    const blocked: NotUpdatable[] = [];
+    for (const field of paths) {
+      if (field === 'externalId' && remote.externalId !== undefined) continue; // the match key itself
+      const to = rosterValue(user, field);
+      if (to === undefined || to === '' || (Array.isArray(to) && to.length === 0)) continue;
+      const from = remoteValue(remote, field);
+      if (sameValue(field, to, from)) continue;
+      const change = { field, from, to };
+      const updatable = !policy.updatable || policy.updatable.has(field);
+      // A service that doesn't return the attribute at all (Postman's locale) can't be said to
+      // differ on it, so there is nothing to report.
+      if (updatable) changes.push(change);
+      else if (from !== undefined) {
+        const key = `${remote.id}|${field}|${JSON.stringify(to)}`;
+        blocked.push({ userName: remote.userName, id: remote.id, ...change, key, isNew: !policy.noticed?.has(key) });
+      }
+    }
+    return { changes, blocked };
+  };
 }
 
 type Match = { kind: 'one'; remote: RemoteUser | undefined } | { kind: 'ambiguous'; candidates: RemoteUser[] };

@@ -1,4 +1,5 @@
-import type { RejectedRow, SkippedUser } from '../domain/types.js';
+import type { NotUpdatable, RejectedRow, SkippedUser } from '../domain/types.js';
+import type { ServiceCapabilities } from '../scim/serviceProviderConfig.js';
 import type { ExecutionResult, OperationOutcome } from '../execute/outcome.js';
 
 /** The JSON report written once per run. Field names are a contract with admins' tooling. */
@@ -13,6 +14,10 @@ export interface RunReport {
   config: { file: string; baseUrl: string };
   roster?: { file: string; rows: number; accepted: number; rejected: Pick<RejectedRow, 'line' | 'reason'>[] };
   remote?: { users: number; pages: number };
+  /** The target profile and what the service said it supports. */
+  service?: { provider: string } & ServiceCapabilities;
+  /** Differences this service can't apply, listed the first time they are seen (not again in later runs). */
+  notUpdatable?: Omit<NotUpdatable, 'key' | 'isNew'>[];
   summary: Summary;
   requests: { total: number; byMethod: Record<string, number>; retries: number; throttled: number };
   operations: OperationOutcome[];

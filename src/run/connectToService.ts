@@ -3,7 +3,7 @@ import { RateGate } from '../gate/rateGate.js';
 import { type AttemptEvent, ScimClient } from '../scim/scimClient.js';
 
 /** The gate and the client for one run, built from config in one place. */
-export function connectToService(config: Config, options: { rateWindowMs?: number; onAttempt?: (a: AttemptEvent) => void } = {}): { gate: RateGate; client: ScimClient } {
+export function connectToService(config: Config, options: { rateWindowMs?: number; contentType?: string; onAttempt?: (a: AttemptEvent) => void } = {}): { gate: RateGate; client: ScimClient } {
   const gate = new RateGate({
     requestsPerMinute: config.target.requestsPerMinute,
     concurrency: config.target.concurrency,
@@ -17,6 +17,7 @@ export function connectToService(config: Config, options: { rateWindowMs?: numbe
     timeouts: config.target.timeouts,
     retry: { ...config.target.retry, defaultRetryAfterMs: config.target.retry.defaultRetryAfterSeconds * 1000 },
     onAttempt: options.onAttempt,
+    contentType: options.contentType,
   });
   return { gate, client };
 }

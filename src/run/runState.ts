@@ -4,6 +4,8 @@ import { join } from 'node:path';
 /** What scim-sync remembers between runs: enough to notice a truncated roster. */
 export interface RunState {
   lastSuccess?: { at: string; rosterUsers: number };
+  /** Keys of "not updatable on this service" differences already reported (reported once). */
+  notices?: string[];
 }
 
 export function readRunState(dir: string): RunState {

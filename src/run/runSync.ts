@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config/loadConfig.js';
-import type { Plan, Roster } from '../domain/types.js';
+import type { Plan, RemoteUser, Roster } from '../domain/types.js';
 import { DryRunExecutor } from '../execute/dryRunExecutor.js';
 import type { Executor } from '../execute/executor.js';
 import { LiveExecutor } from '../execute/liveExecutor.js';
@@ -12,9 +12,12 @@ import { checkPlan, checkRoster, type Refusal, type SafetyPolicy } from '../plan
 import { type RunReport, summarise } from '../report/runReport.js';
 import { writeReport } from '../report/writeReport.js';
 import { readRoster, RosterFileError } from '../roster/readRoster.js';
+import { discoverService } from '../scim/discoverService.js';
 import { readRemoteUsers, type RemoteDirectory } from '../scim/readRemoteUsers.js';
+import type { ServiceCapabilities } from '../scim/serviceProviderConfig.js';
 import { connectToService } from './connectToService.js';
-import { readRunState, writeRunState } from './runState.js';
+import { type RunState, readRunState, writeRunState } from './runState.js';
+import { mappedPaths, planPolicy, profileOf } from './syncPolicy.js';
 
 export interface RunOptions {
   dryRun: boolean;
@@ -30,6 +33,8 @@ export interface RunOptions {
   only?: readonly string[];
   /** Metrics, progress: watch the run, never steer it. */
   observer?: RunObserver;
+  /** What /ServiceProviderConfig said, when the caller (the daemon) has it cached. */
+  capabilities?: ServiceCapabilities;
 }
 
 export interface RunResult {
@@ -68,7 +73,7 @@ export async function runSync(config: Config, options: RunOptions, logger: Logge
 
   let roster: Roster;
   try {
-    roster = await readRoster(config.source);
+    roster = await readRoster({ ...config.source, userNameIsEmail: profileOf(config).userNameIsEmail });
   } catch (error) {
     if (!(error instanceof RosterFileError)) throw error;
     report.error = error.message;
@@ -85,32 +90,34 @@ export async function runSync(config: Config, options: RunOptions, logger: Logge
   if (rosterRefusal) return refuse(rosterRefusal);
 
   const { gate, client } = connectToService(config, {
+    contentType: profileOf(config).contentType,
     rateWindowMs: options.rateWindowMs,
     onAttempt: (a) => {
       options.observer?.attempt?.(a);
       if (a.failure) logger.debug({ method: a.method, path: a.path, status: a.status, kind: a.failure.kind, willRetry: a.willRetry }, 'request failed');
     },
   });
-  const executor: Executor = options.dryRun
-    ? new DryRunExecutor()
-    : new LiveExecutor(client, {
-        concurrency: config.target.concurrency,
-        maxConsecutiveFailures: config.sync.maxConsecutiveFailures,
-        logger,
-        haltRequests: (reason) => gate.close(reason),
-        onOutcome: (outcome) => options.observer?.operationDone?.(outcome),
-      });
+  let executor: Executor | undefined;
   const onAbort = () => {
     const reason = `interrupted by ${String(options.signal?.reason ?? 'signal')}`;
-    executor.stop(reason); // first: the live executor closes the gate with its own halt cause
+    executor?.stop(reason); // first: the live executor closes the gate with its own halt cause
     gate.close(new Error(reason)); // still reading pages, or a dry run: refuse further requests
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
   try {
+    const profile = profileOf(config);
+    const mapped = mappedPaths(config);
     let remote: RemoteDirectory;
+    let capabilities: ServiceCapabilities;
     try {
-      remote = await readRemoteUsers(client, config.target.pageSize);
+      capabilities = options.capabilities ?? (await discoverService(client, logger));
+      report.service = { provider: profile.name, ...capabilities };
+      if (!capabilities.patch && profile.name !== 'generic') {
+        report.error = `the ${profile.name} profile needs PATCH, but the service's /ServiceProviderConfig says patch.supported is false; check target.baseUrl and target.provider`;
+        return finish(EXIT.unusableInput, 'the service does not support what this profile needs; nothing was sent');
+      }
+      remote = await readRemoteUsers(client, pageSizeFor(config, capabilities), mapped);
     } catch (error) {
       report.error = `reading users from the service failed: ${(error as Error).message}`;
       return finish(EXIT.someFailed, 'the run failed before planning; nothing was changed');
@@ -119,29 +126,48 @@ export async function runSync(config: Config, options: RunOptions, logger: Logge
     }
     report.remote = { users: remote.users.length, pages: remote.pages };
 
-    const thePlan = plan(roster, remote.users, {
-      deactivateMissing: config.sync.deactivateMissing,
-      protect: config.sync.protect,
-      only: options.only,
-    });
+    const policy = planPolicy(config, { only: options.only, noticed: state.notices });
+    const thePlan = plan(roster, remote.users, policy);
     report.skipped = thePlan.skipped;
+    report.notUpdatable = thePlan.notUpdatable.filter((n) => n.isNew).map(({ key: _key, isNew: _new, ...n }) => n);
+    for (const notice of report.notUpdatable) logger.warn(notice, `not updatable on this service: ${notice.field} of ${notice.userName}`);
     const planRefusal = checkPlan(thePlan, remote.users, safety);
     if (planRefusal) {
       report.operations = (await new DryRunExecutor().execute(thePlan.operations)).outcomes;
       return refuse(planRefusal, thePlan);
     }
 
+    const byUserName = capabilities.filter.supported ? undefined : indexByUserName(remote.users);
+    executor = options.dryRun
+      ? new DryRunExecutor()
+      : new LiveExecutor(client, {
+          concurrency: config.target.concurrency,
+          maxConsecutiveFailures: config.sync.maxConsecutiveFailures,
+          logger,
+          haltRequests: (reason) => gate.close(reason),
+          onOutcome: (outcome) => options.observer?.operationDone?.(outcome),
+          requests: { profile, mapped, patchSupported: capabilities.patch },
+          policy,
+          lookupWithoutFilter: byUserName && ((userName) => byUserName.get(userName.toLowerCase())),
+        });
+    if (options.signal?.aborted) onAbort();
     options.observer?.executing?.(thePlan.operations.length, config.target.requestsPerMinute);
     const execution = await executor.execute(thePlan.operations);
     report.operations = execution.outcomes;
     report.stoppedBecause = execution.stoppedBecause;
     report.summary = summarise(execution.outcomes, thePlan.unchanged, thePlan.skipped.length);
     report.requests = client.stats.toJSON();
+    if (!options.dryRun) saveState({ notices: thePlan.notUpdatable.map((n) => n.key) });
     return concludeExecution(execution);
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     await gate.dispose();
     await client.close();
+  }
+
+  function saveState(patch: Partial<RunState>): void {
+    Object.assign(state, patch);
+    writeRunState(config.state.dir, state);
   }
 
   function refuse(refusal: Refusal, refusedPlan?: Plan): RunResult {
@@ -159,10 +185,23 @@ export async function runSync(config: Config, options: RunOptions, logger: Logge
     if (failed.length > 0 || execution.stoppedBecause) {
       return finish(EXIT.someFailed, `${failed.length} of ${execution.outcomes.length} operations did not succeed`);
     }
-    if (!options.dryRun) writeRunState(config.state.dir, { lastSuccess: { at: startedAt.toISOString(), rosterUsers: roster.users.length } });
+    if (!options.dryRun) saveState({ lastSuccess: { at: startedAt.toISOString(), rosterUsers: roster.users.length } });
     const n = execution.outcomes.length;
     return finish(EXIT.ok, options.dryRun ? `${n} operations planned` : n === 0 ? 'nothing to do: the service matches the roster' : `all ${n} operations succeeded`);
   }
+}
+
+/**
+ * The largest page the service allows: its advertised `filter.maxResults` when it gives one
+ * (commonly the page cap too), else `target.pageSize`. A service that caps lower anyway is
+ * still read completely: paging goes on by what each page actually returned.
+ */
+function pageSizeFor(config: Config, capabilities: ServiceCapabilities): number {
+  return capabilities.filter.maxResults ?? config.target.pageSize;
+}
+
+function indexByUserName(users: readonly RemoteUser[]): Map<string, RemoteUser> {
+  return new Map(users.map((u) => [u.userName.toLowerCase(), u]));
 }
 
 function emptyReport(config: Config, dryRun: boolean, startedAt: Date): RunReport {

@@ -26,7 +26,7 @@ interface ListResponse {
  * page 1 again past the end). If that happens before `totalResults` is reached, the read is
  * incomplete; planning on it would deactivate people we simply did not see, so we refuse.
  */
-export async function readRemoteUsers(client: ScimClient, pageSize: number): Promise<RemoteDirectory> {
+export async function readRemoteUsers(client: ScimClient, pageSize: number, mapped: readonly string[] = []): Promise<RemoteDirectory> {
   const byId = new Map<string, RemoteUser>();
   let startIndex = 1;
   let pages = 0;
@@ -38,7 +38,7 @@ export async function readRemoteUsers(client: ScimClient, pageSize: number): Pro
     const total = toCount(page.totalResults);
     let fresh = 0;
     for (const resource of resources) {
-      const user = toRemoteUser(resource);
+      const user = toRemoteUser(resource, mapped);
       if (user && !byId.has(user.id)) {
         byId.set(user.id, user);
         fresh++;

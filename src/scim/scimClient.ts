@@ -13,6 +13,8 @@ export interface ScimClientOptions {
   retry: RetryPolicy;
   /** Concurrent connections to the service; matches the gate's concurrency. */
   connections: number;
+  /** Request Content-Type for bodies; default application/scim+json (RFC 7644 §3.1). */
+  contentType?: string;
   /** Told about every answered or failed attempt (metrics, logs). Never sees headers. */
   onAttempt?: (attempt: AttemptEvent) => void;
 }
@@ -117,7 +119,7 @@ export class ScimClient {
         headers: {
           authorization: `Bearer ${this.options.token}`,
           accept: 'application/scim+json, application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/scim+json' }),
+          ...(body === undefined ? {} : { 'content-type': this.options.contentType ?? 'application/scim+json' }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
       });

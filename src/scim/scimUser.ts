@@ -1,24 +1,20 @@
 import type { RemoteUser } from '../domain/types.js';
+import { type AttrValue, readPath } from '../profiles/attributePaths.js';
 
-/** The parts of a SCIM User resource scim-sync reads. Anything else is ignored. */
-interface ScimUserResource {
-  id?: unknown;
-  userName?: unknown;
-  externalId?: unknown;
-  active?: unknown;
-  name?: { givenName?: unknown; familyName?: unknown };
-}
+/** Paths RemoteUser holds as fields of its own; everything else mapped goes to `attributes`. */
+const OWN_FIELDS = new Set(['userName', 'externalId', 'name.givenName', 'name.familyName', 'locale', 'active']);
 
 /**
  * Turns a SCIM User resource into a RemoteUser, or undefined when it lacks an id or userName
  * (we could never address or match it). `active` defaults to true as RFC 7643 leaves it
- * optional and services that omit it treat users as active.
+ * optional and services that omit it treat users as active. Only the mapped attributes are
+ * kept, so 100,000 users cost little memory.
  */
-export function toRemoteUser(resource: unknown): RemoteUser | undefined {
+export function toRemoteUser(resource: unknown, mapped: readonly string[] = []): RemoteUser | undefined {
   if (typeof resource !== 'object' || resource === null) return undefined;
-  const r = resource as ScimUserResource;
+  const r = resource as Record<string, unknown> & { name?: { givenName?: unknown; familyName?: unknown } };
   if (typeof r.id !== 'string' || r.id === '' || typeof r.userName !== 'string') return undefined;
-  return {
+  const user: RemoteUser = {
     id: r.id,
     userName: r.userName,
     externalId: typeof r.externalId === 'string' && r.externalId !== '' ? r.externalId : undefined,
@@ -26,4 +22,13 @@ export function toRemoteUser(resource: unknown): RemoteUser | undefined {
     familyName: typeof r.name?.familyName === 'string' ? r.name.familyName : undefined,
     active: r.active === false || r.active === 'false' ? false : true,
   };
+  if (typeof r.locale === 'string') user.locale = r.locale;
+  let attributes: Record<string, AttrValue> | undefined;
+  for (const path of mapped) {
+    if (OWN_FIELDS.has(path)) continue;
+    const value = readPath(r, path);
+    if (value !== undefined) (attributes ??= {})[path] = value;
+  }
+  if (attributes) user.attributes = attributes;
+  return user;
 }

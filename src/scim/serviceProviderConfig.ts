@@ -6,6 +6,8 @@ export interface ServiceCapabilities {
   filter: { supported: boolean; maxResults?: number };
   bulk: boolean;
   etag: boolean;
+  /** True when the service gave no ServiceProviderConfig and these are assumptions. */
+  assumed?: boolean;
 }
 
 /** `GET /ServiceProviderConfig`. Missing fields count as "not supported" (the RFC's default). */

@@ -4,6 +4,7 @@ import type { Operation, RosterUser } from '../../src/domain/types.js';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
 import { LiveExecutor } from '../../src/execute/liveExecutor.js';
 import { RateGate } from '../../src/gate/rateGate.js';
+import { PROFILES } from '../../src/profiles/targetProfile.js';
 import { ScimClient } from '../../src/scim/scimClient.js';
 
 const TOKEN = 'executor-test-token';
@@ -29,7 +30,14 @@ describe('LiveExecutor', () => {
       timeouts: { connectMs: 1000, headersMs: 1000, bodyMs: 1000 },
       retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5, defaultRetryAfterMs: 10 },
     });
-    return new LiveExecutor(client, { concurrency: 2, maxConsecutiveFailures: 5, logger: pino({ level: 'silent' }), haltRequests: (e) => gate.close(e) });
+    return new LiveExecutor(client, {
+      concurrency: 2,
+      maxConsecutiveFailures: 5,
+      logger: pino({ level: 'silent' }),
+      haltRequests: (e) => gate.close(e),
+      requests: { profile: PROFILES.postman, mapped: ['externalId', 'userName', 'name.givenName', 'name.familyName'], patchSupported: true },
+      policy: { deactivateMissing: true, protect: [], compare: ['name.givenName', 'name.familyName'], updatable: new Set(['userName', 'name.givenName', 'name.familyName']) },
+    });
   }
 
   const ada: RosterUser = { line: 2, externalId: 'E1', userName: 'ada@example.com', givenName: 'Ada', familyName: 'Lovelace', active: true };

@@ -39,7 +39,7 @@ describe('plan', () => {
       policy,
     );
     expect(result.operations).toEqual([
-      expect.objectContaining({ kind: 'update', changes: [{ field: 'givenName', from: 'Ada', to: 'Augusta' }] }),
+      expect.objectContaining({ kind: 'update', changes: [{ field: 'name.givenName', from: 'Ada', to: 'Augusta' }] }),
     ]);
   });
 
@@ -50,7 +50,7 @@ describe('plan', () => {
       policy,
     );
     expect(result.operations).toEqual([
-      expect.objectContaining({ kind: 'reactivate', changes: [{ field: 'familyName', from: 'Lovelace', to: 'King' }] }),
+      expect.objectContaining({ kind: 'reactivate', changes: [{ field: 'name.familyName', from: 'Lovelace', to: 'King' }] }),
     ]);
   });
 
@@ -78,11 +78,33 @@ describe('plan', () => {
     expect(result.unchanged).toBe(1);
   });
 
-  it('externalId wins over userName: an email change of the same person is not a leaver plus a new hire', () => {
+  it('externalId wins over userName: an email change of the same person is a rename of that account, not a leaver plus a new hire', () => {
     const result = plan(
       roster([rosterUser({ externalId: 'E1', userName: 'ada.king@example.com' })]),
       [remoteUser({ id: 'r1', userName: 'ada@example.com', externalId: 'E1' })],
       policy,
+    );
+    expect(result.operations).toEqual([
+      expect.objectContaining({ kind: 'update', remote: expect.objectContaining({ id: 'r1' }), changes: [{ field: 'userName', from: 'ada@example.com', to: 'ada.king@example.com' }] }),
+    ]);
+  });
+
+  it('a difference the service can’t apply is a notice, not an operation, and is new only the first time', () => {
+    const users = [rosterUser({ externalId: 'E1', userName: 'ada@example.com', locale: 'en-GB' })];
+    const remote = [remoteUser({ id: 'r1', userName: 'ada@example.com', externalId: 'E1', locale: 'en-US' })];
+    const postmanLike = { ...policy, compare: ['name.givenName', 'name.familyName', 'locale'], updatable: new Set(['userName', 'name.givenName', 'name.familyName']) };
+    const first = plan(roster(users), remote, postmanLike);
+    expect(first.operations).toEqual([]);
+    expect(first.notUpdatable).toEqual([{ userName: 'ada@example.com', id: 'r1', field: 'locale', from: 'en-US', to: 'en-GB', key: 'r1|locale|"en-GB"', isNew: true }]);
+    const again = plan(roster(users), remote, { ...postmanLike, noticed: new Set(first.notUpdatable.map((n) => n.key)) });
+    expect(again.notUpdatable.map((n) => n.isNew)).toEqual([false]);
+  });
+
+  it('an empty optional cell never clears what the service holds', () => {
+    const result = plan(
+      roster([rosterUser({ externalId: 'E1', userName: 'ada@example.com', attributes: { title: '' } })]),
+      [remoteUser({ id: 'r1', userName: 'ada@example.com', externalId: 'E1', attributes: { title: 'Analyst' } })],
+      { ...policy, compare: ['name.givenName', 'name.familyName', 'title'] },
     );
     expect(result.operations).toEqual([]);
   });

@@ -91,7 +91,12 @@ describe('runSync when the service answers with errors', () => {
     const { exitCode, report } = await runSync(ws.config(emulator.url), { dryRun: false }, ws.logger);
     expect(exitCode).toBe(1);
     expect(report.operations[0]).toMatchObject({ outcome: 'failed', failureKind: 'conflict', httpStatus: 409, detail: 'This person is already a member of the team.' });
-    expect(emulator.requestLog.map((r) => `${r.method} ${r.query.filter ?? ''}`)).toEqual(['GET ', 'POST ', 'GET userName eq "ada@example.com"']);
+    expect(emulator.requestLog.map((r) => `${r.method} ${r.path} ${r.query.filter ?? ''}`)).toEqual([
+      'GET /scim/v2/ServiceProviderConfig ',
+      'GET /scim/v2/Users ',
+      'POST /scim/v2/Users ',
+      'GET /scim/v2/Users userName eq "ada@example.com"',
+    ]);
   });
 
   it('after N identical failures in a row the circuit breaker stops the run instead of burning the budget', async () => {

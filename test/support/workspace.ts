@@ -46,6 +46,7 @@ export class Workspace {
         status: { column: 'status', active: ['active', 'on leave'] },
       },
       target: {
+        provider: 'postman',
         baseUrl,
         token: '${SCIM_TOKEN}',
         requestsPerMinute: 6000,

@@ -1,0 +1,41 @@
+import { basename } from 'node:path';
+
+/**
+ * The whole roster file is unusable (unreadable, wrong encoding, malformed CSV, bad header).
+ * The run must stop before sending anything (CLI exit code 2): acting on half a roster could
+ * deactivate everyone who sits after the broken line.
+ */
+export class RosterFileError extends Error {
+  override readonly name = 'RosterFileError';
+
+  constructor(
+    /** Path of the roster file, as configured. */
+    readonly file: string,
+    /** 1-based physical line (header = 1), when the problem has one. */
+    readonly line: number | undefined,
+    /** 1-based column (field index), when known. */
+    readonly column: number | undefined,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  /**
+   * Builds the error with a message that starts with where the problem is, e.g.
+   * `roster.csv line 7, column 3 (email): unbalanced quote ...`, so an operator can open the
+   * file and go there; without a line it reads as a sentence: `roster.csv is empty ...`.
+   * The base name keeps messages short; the full path stays available in `file`.
+   */
+  static at(
+    file: string,
+    line: number | undefined,
+    column: number | undefined,
+    detail: string,
+    header?: string,
+  ): RosterFileError {
+    const name = basename(file);
+    if (line === undefined) return new RosterFileError(file, line, column, `${name} ${detail}`);
+    const where = column === undefined ? '' : `, column ${column}${header ? ` (${header})` : ''}`;
+    return new RosterFileError(file, line, column, `${name} line ${line}${where}: ${detail}`);
+  }
+}

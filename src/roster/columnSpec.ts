@@ -1,0 +1,65 @@
+import type { ValueSpec } from '../config/schema.js';
+import type { AttrValue } from '../profiles/attributePaths.js';
+
+/**
+ * A compiled `source.columns` entry: which CSV headers it reads, and how it turns a record into
+ * a value. Compiled once per file so each of a million rows costs only the work itself.
+ */
+export interface CompiledColumn {
+  /** Headers this value is read from (for the "missing header" check). */
+  headers: string[];
+  /** The value for a record, or undefined when the cells are empty. `cellAt` returns the trimmed cell for a header. */
+  valueOf(cellAt: (header: string) => string): AttrValue | undefined;
+}
+
+const PLACEHOLDER = /\{([^{}]+)\}/g;
+
+export function compileColumn(spec: ValueSpec): CompiledColumn {
+  if (typeof spec === 'string') {
+    return { headers: [spec], valueOf: (cellAt) => emptyToUndefined(cellAt(spec)) };
+  }
+  const transforms = spec.transform ?? [];
+  const apply = (value: string): string =>
+    transforms.reduce((v, t) => (t === 'trim' ? v.trim() : t === 'lowercase' ? v.toLowerCase() : v.toUpperCase()), value);
+  const mapValue = (value: string): AttrValue => {
+    if (!spec.map) return value;
+    const hit = Object.entries(spec.map).find(([from]) => from.toLowerCase() === value.toLowerCase());
+    return hit ? hit[1] : value;
+  };
+
+  if (spec.template !== undefined) {
+    const template = spec.template;
+    const headers = [...template.matchAll(PLACEHOLDER)].map((m) => m[1]!);
+    return {
+      headers,
+      // A template with any empty placeholder has no value: "{first}.{last}@x" must not become ".smith@x".
+      valueOf: (cellAt) => {
+        let missing = false;
+        const text = template.replace(PLACEHOLDER, (_, header: string) => {
+          const cell = cellAt(header);
+          if (cell === '') missing = true;
+          return cell;
+        });
+        return missing ? undefined : mapValue(apply(text));
+      },
+    };
+  }
+
+  const column = spec.column!;
+  return {
+    headers: [column],
+    valueOf: (cellAt) => {
+      const raw = cellAt(column);
+      if (raw === '') return undefined;
+      if (spec.split !== undefined) {
+        const parts = raw.split(spec.split).map((p) => apply(p.trim())).filter((p) => p !== '');
+        return parts.length > 0 ? parts : undefined;
+      }
+      return emptyToUndefined(mapValue(apply(raw)));
+    },
+  };
+}
+
+function emptyToUndefined(value: AttrValue): AttrValue | undefined {
+  return value === '' ? undefined : value;
+}

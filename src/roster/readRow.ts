@@ -1,0 +1,116 @@
+import type { RejectedRow, RosterUser } from '../domain/types.js';
+import type { AttrValue } from '../profiles/attributePaths.js';
+import type { Interner } from './interner.js';
+import { isPlausibleEmail } from './isPlausibleEmail.js';
+import type { ColumnIndexes } from './resolveHeader.js';
+
+/**
+ * Turns one data record into a RosterUser, or a RejectedRow saying everything wrong with it.
+ * A bad row never stops the file: the other rows are still worth syncing, and the rejected row
+ * keeps whatever identifiers it has so the planner does not deactivate that person meanwhile.
+ *
+ * `activeValues` holds the lower-cased values meaning "active", or is undefined when the source
+ * has no status column (then everyone listed is active). Names and locale go through `names`
+ * so that the millions of users of a big roster share their repeated strings.
+ */
+export function readRow(
+  record: readonly string[],
+  line: number,
+  columns: ColumnIndexes,
+  activeValues: ReadonlySet<string> | undefined,
+  names: Interner,
+  userNameIsEmail = true,
+): RosterUser | RejectedRow {
+  const externalId = columns.externalId(record);
+  const userName = columns.userName(record);
+
+  if (record.length !== columns.width) {
+    // Fields are probably shifted (an unquoted delimiter inside a name, a cut-off line), so no
+    // value is trusted for the user, but the identifiers still shield whoever they name.
+    return rejected(
+      line,
+      `has ${plural(record.length, 'field')}, header has ${columns.width}`,
+      externalId,
+      userName,
+    );
+  }
+
+  const givenName = columns.givenName(record);
+  const familyName = columns.familyName(record);
+  let problems: string[] | undefined; // allocated only for bad rows: most rows are fine
+
+  if (externalId === '') (problems ??= []).push('externalId is empty');
+  if (userName === '') (problems ??= []).push('userName is empty');
+  else if (userNameIsEmail && !isPlausibleEmail(userName)) (problems ??= []).push(`userName "${userName}" is not a valid email address`);
+  // The SCIM service requires a name; sending a blank one would fail (or blank the person).
+  if (givenName === '') (problems ??= []).push('givenName is empty');
+  if (familyName === '') (problems ??= []).push('familyName is empty');
+
+  let active = true;
+  if (activeValues !== undefined && columns.status !== undefined) {
+    const status = cell(record, columns.status);
+    if (status === '') {
+      // An empty cell is usually an export glitch; reading it as "not active" would lock
+      // the person out, so the row is rejected (which shields them) instead.
+      (problems ??= []).push('status is empty');
+    } else {
+      // Any value not listed as active ("Terminated", "Leaver", a typo...) means inactive:
+      // HR systems have open-ended status vocabularies, and the list of active ones is the
+      // part the configuration owner knows for sure.
+      active = activeValues.has(status.toLowerCase());
+    }
+  }
+
+  if (problems !== undefined) return rejected(line, problems.join('; '), externalId, userName);
+
+  const locale = columns.locale === undefined ? '' : columns.locale(record);
+  const given = names.intern(givenName);
+  const family = names.intern(familyName);
+  const attributes = columns.extras.length === 0 ? undefined : readExtras(record, columns, names);
+  if (attributes !== undefined) {
+    const user: RosterUser = { line, externalId, userName, givenName: given, familyName: family, active, attributes };
+    if (locale !== '') user.locale = names.intern(locale);
+    return user;
+  }
+  // Two complete literals rather than adding `locale` afterwards: V8 then sizes each object
+  // exactly instead of allocating an extra property store (32 bytes per user).
+  return locale === ''
+    ? { line, externalId, userName, givenName: given, familyName: family, active }
+    : { line, externalId, userName, givenName: given, familyName: family, locale: names.intern(locale), active };
+}
+
+/** The further mapped attributes of a row; repeated values (titles, departments) are shared. */
+function readExtras(record: readonly string[], columns: ColumnIndexes, names: Interner): Record<string, AttrValue> | undefined {
+  let attributes: Record<string, AttrValue> | undefined;
+  for (const { path, read } of columns.extras) {
+    const value = read(record);
+    if (value === undefined) continue;
+    (attributes ??= {})[path] = typeof value === 'string' ? names.intern(value) : value;
+  }
+  return attributes;
+}
+
+/**
+ * True when every cell is empty: a blank line, or a spreadsheet's ",,,,," ghost row.
+ * Such lines carry nobody's data, so they are skipped rather than reported as rejected rows.
+ */
+export function isBlankRecord(record: readonly string[]): boolean {
+  for (const value of record) if (value !== '' && value.trim() !== '') return false;
+  return true;
+}
+
+/** The trimmed cell; csv-parse's `trim` leaves whitespace inside quotes, which we don't want either. */
+export function cell(record: readonly string[], index: number): string {
+  return record[index]?.trim() ?? '';
+}
+
+function rejected(line: number, reason: string, externalId: string, userName: string): RejectedRow {
+  const row: RejectedRow = { line, reason };
+  if (externalId !== '') row.externalId = externalId;
+  if (userName !== '') row.userName = userName;
+  return row;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

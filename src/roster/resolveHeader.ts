@@ -1,0 +1,106 @@
+import { canonicalPath, type AttrValue } from '../profiles/attributePaths.js';
+import { compileColumn } from './columnSpec.js';
+import { delimiterHint } from './delimiterHint.js';
+import { cell } from './readRow.js';
+import { RosterFileError } from './RosterFileError.js';
+import type { RosterSource } from './RosterSource.js';
+
+/** Reads one configured value from a record (a trimmed cell, or a recipe's result; '' when empty). */
+export type CellReader = (record: readonly string[]) => string;
+
+/** How to read each configured column from a record, plus the expected field count. */
+export interface ColumnIndexes {
+  externalId: CellReader;
+  userName: CellReader;
+  givenName: CellReader;
+  familyName: CellReader;
+  locale: CellReader | undefined;
+  status: number | undefined;
+  /** Further mapped SCIM attributes (title, roles, …), by canonical path. */
+  extras: ReadonlyArray<{ path: string; read: (record: readonly string[]) => AttrValue | undefined }>;
+  /** Number of header cells: every data row must have exactly this many fields. */
+  width: number;
+}
+
+const IDENTITY = new Set(['externalId', 'userName', 'givenName', 'familyName', 'name.givenName', 'name.familyName', 'locale']);
+
+/**
+ * Checks the header row against the configuration. Any problem here is a file error, not a row
+ * error: with a missing or ambiguous column no row can be read correctly.
+ *
+ * Header names are compared exactly (after trimming), as configured; when a missing name exists
+ * with another case, the message says so instead of silently guessing.
+ */
+export function resolveHeader(
+  cells: readonly string[],
+  source: RosterSource,
+  file: string,
+  line: number,
+): ColumnIndexes {
+  const names = cells.map((cell) => cell.trim());
+
+  const firstIndex = new Map<string, number>();
+  for (const [index, name] of names.entries()) {
+    if (name === '') continue; // unnamed (e.g. trailing-comma) columns are unused, not ambiguous
+    const earlier = firstIndex.get(name);
+    if (earlier !== undefined) {
+      throw RosterFileError.at(
+        file,
+        line,
+        index + 1,
+        `duplicate header "${name}" (also column ${earlier + 1}); rename or remove one of them`,
+        name,
+      );
+    }
+    firstIndex.set(name, index);
+  }
+
+  const compiled = Object.entries(source.columns).map(([attribute, spec]) => ({ attribute, column: compileColumn(spec) }));
+  const wanted: Array<[attribute: string, header: string]> = compiled.flatMap(({ attribute, column }) =>
+    column.headers.map((header): [string, string] => [attribute, header]),
+  );
+  if (source.status !== undefined) wanted.push(['status', source.status.column]);
+
+  const missing = wanted.filter(([, header]) => !firstIndex.has(header));
+  if (missing.length > 0) {
+    const described = missing.map(([attribute, header]) => {
+      const otherCase = names.find((name) => name.toLowerCase() === header.toLowerCase());
+      const caseNote = otherCase ? `, found "${otherCase}": header names are case-sensitive` : '';
+      return `"${header}" (for ${attribute}${caseNote})`;
+    });
+    let detail =
+      `missing required header${missing.length > 1 ? 's' : ''} ${described.join(', ')}; ` +
+      `headers found: ${names.map((name) => `"${name}"`).join(', ')}`;
+    const hint = names.length === 1 ? delimiterHint(names[0] ?? '', source.delimiter ?? ',') : undefined;
+    if (hint) detail += ` — ${hint}`;
+    throw RosterFileError.at(file, line, undefined, detail);
+  }
+
+  const at = (header: string | undefined): number | undefined =>
+    header === undefined ? undefined : firstIndex.get(header);
+  /** A plain header reads its cell directly (the fast path for millions of rows); a recipe runs. */
+  const reader = (spec: RosterSource['columns'][string] | undefined): CellReader | undefined => {
+    if (spec === undefined) return undefined;
+    if (typeof spec === 'string') {
+      const index = at(spec)!;
+      return (record) => cell(record, index);
+    }
+    const column = compileColumn(spec);
+    return (record) => {
+      const value = column.valueOf((header) => cell(record, at(header)!));
+      return value === undefined ? '' : Array.isArray(value) ? value.join(';') : String(value);
+    };
+  };
+  return {
+    externalId: reader(source.columns.externalId)!,
+    userName: reader(source.columns.userName)!,
+    givenName: reader(source.columns.givenName)!,
+    familyName: reader(source.columns.familyName)!,
+    locale: reader(source.columns.locale),
+    status: at(source.status?.column),
+    extras: compiled
+      .filter(({ attribute }) => !IDENTITY.has(attribute))
+      .map(({ attribute, column }) => ({ path: canonicalPath(attribute), read: (record) => column.valueOf((header) => cell(record, at(header)!)) })),
+    width: names.length,
+  };
+}
