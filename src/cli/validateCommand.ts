@@ -36,15 +36,20 @@ export async function validateCommand(opts: { config: string }): Promise<number>
   const { gate, client } = connectToService(config);
   try {
     const capabilities = await readServiceProviderConfig(client);
-    out(`service: ${config.target.baseUrl}`);
+    out(`service: ${config.target.baseUrl} (profile: ${config.target.provider})`);
+    if (!capabilities.patch && config.target.provider !== 'generic') {
+      out(`  the ${config.target.provider} profile needs PATCH, but the service says patch.supported is false`);
+      return EXIT.unusableInput;
+    }
     out(`  patch supported: ${capabilities.patch}; filter supported: ${capabilities.filter.supported}${capabilities.filter.maxResults ? ` (maxResults ${capabilities.filter.maxResults})` : ''}; bulk: ${capabilities.bulk}; etag: ${capabilities.etag}`);
-    const { body } = await client.get(`/Users?startIndex=1&count=${config.target.pageSize}`);
+    const pageSize = capabilities.filter.maxResults ?? config.target.pageSize;
+    const { body } = await client.get(`/Users?startIndex=1&count=${pageSize}`);
     const page = (body ?? {}) as { totalResults?: unknown; Resources?: unknown[] };
     const received = Array.isArray(page.Resources) ? page.Resources.length : 0;
     const total = Number(page.totalResults);
     out(`  users on the service: ${Number.isFinite(total) ? total : 'unknown (no totalResults)'}`);
-    const honoured = received >= config.target.pageSize || (Number.isFinite(total) && received >= total);
-    out(`  page size: asked for ${config.target.pageSize}, got ${received}${honoured ? ' (honoured)' : ` (the service caps pages at ${received}; reading all users takes more requests)`}`);
+    const honoured = received >= pageSize || (Number.isFinite(total) && received >= total);
+    out(`  page size: asked for ${pageSize}, got ${received}${honoured ? ' (honoured)' : ` (the service caps pages at ${received}; reading all users takes more requests)`}`);
     out('ok: a run can start (no write was sent)');
     return EXIT.ok;
   } catch (error) {

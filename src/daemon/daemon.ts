@@ -5,6 +5,7 @@ import { ProgressReporter } from '../observe/progressReporter.js';
 import { combineObservers } from '../observe/runObserver.js';
 import { SyncMetrics } from '../observe/syncMetrics.js';
 import type { RunReport } from '../report/runReport.js';
+import type { ServiceCapabilities } from '../scim/serviceProviderConfig.js';
 import { acquireRunLock, RunLockedError } from '../run/runLock.js';
 import { runSync } from '../run/runSync.js';
 import { type HealthServer, startHealthServer } from './healthServer.js';
@@ -38,6 +39,9 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
   const health = await startHealthServer(config.http.host, config.http.port, { ready: () => readiness(lastReport) }, metrics.registry);
 
   let current: { abort: AbortController; done: Promise<void> } | undefined;
+  // What /ServiceProviderConfig said, kept between runs (it doesn't change between ticks);
+  // dropped after a failed run so the next one asks again.
+  let capabilities: ServiceCapabilities | undefined;
   const runOnce = async (): Promise<void> => {
     if (current) {
       skipTick('the previous run is still going');
@@ -52,9 +56,14 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
       return;
     }
     const abort = new AbortController();
-    const done = runSync(config, { dryRun: false, signal: abort.signal, rateWindowMs: options.rateWindowMs, observer: combineObservers(metrics, progress) }, logger)
+    const done = runSync(
+      config,
+      { dryRun: false, signal: abort.signal, rateWindowMs: options.rateWindowMs, observer: combineObservers(metrics, progress), capabilities },
+      logger,
+    )
       .then(({ report }) => {
         lastReport = report;
+        capabilities = report.exitCode === 0 && report.service ? withoutProvider(report.service) : undefined;
         const pruned = pruneReports(config.report.dir, config.report.keep);
         if (pruned.length > 0) logger.debug({ pruned: pruned.length }, 'old reports deleted');
       })
@@ -99,6 +108,10 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
       await health.close();
     },
   };
+}
+
+function withoutProvider({ provider: _provider, ...capabilities }: NonNullable<RunReport['service']>): ServiceCapabilities {
+  return capabilities;
 }
 
 function readiness(last: RunReport | undefined): { ready: boolean; reason?: string } {

@@ -155,7 +155,7 @@ describe('scim-sync validate and --only', () => {
     expect(r.stdout).toContain('1 rows, 1 accepted, 0 rejected');
     expect(r.stdout).toContain('patch supported: true; filter supported: true (maxResults 5)');
     expect(r.stdout).toContain('users on the service: 7');
-    expect(r.stdout).toContain('page size: asked for 50, got 5 (the service caps pages at 5');
+    expect(r.stdout).toContain('page size: asked for 5, got 5 (honoured)'); // the largest page the service advertises, not target.pageSize
     expect(emulator.requestLog.map((e) => `${e.method} ${e.path}`)).toEqual(['GET /scim/v2/ServiceProviderConfig', 'GET /scim/v2/Users']);
     expect(r.stdout + r.stderr).not.toContain(TEST_TOKEN);
   });

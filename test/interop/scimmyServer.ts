@@ -1,0 +1,231 @@
+/**
+ * A real RFC 7644 service that is not ours: SCIMMY (schema, filters, PatchOp, ListResponse) and
+ * scimmy-routers (the HTTP endpoints) on express@4, with an in-memory user store behind SCIMMY's
+ * resource handlers. Interop tests run the sync against it to catch what our own emulator can't:
+ * places where we and an independent implementation read the RFC differently.
+ *
+ * SCIMMY is a module-level singleton: resources, handlers and the service provider config are
+ * global to the process. So the User handlers are declared once per process, and find the store
+ * of the server a request came to through the router's `context` (one store per server), which
+ * lets several servers run in one vitest worker.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo, Socket } from 'node:net';
+import express from 'express';
+import SCIMMY from 'scimmy';
+import SCIMMYRouters from 'scimmy-routers';
+
+export interface SeedUser {
+  userName: string;
+  givenName: string;
+  familyName: string;
+  externalId?: string;
+  active?: boolean;
+}
+
+/** A user as the server holds it: whatever SCIMMY's schema let through on write, plus id and meta. */
+export interface StoredUser {
+  id: string;
+  userName: string;
+  externalId?: string;
+  name?: { givenName?: string; familyName?: string; [k: string]: unknown };
+  /** Absent when the last write didn't carry it (PUT replaces the whole resource). */
+  active?: boolean;
+  meta: { resourceType: 'User'; created: string; lastModified: string };
+  [attribute: string]: unknown;
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** Path below the base URL, with the query string, e.g. `/Users?startIndex=1&count=10`. */
+  path: string;
+  status: number;
+  /** The parsed request body (writes). */
+  body?: unknown;
+  /** The response body as sent (JSON parsed when possible). */
+  response?: unknown;
+}
+
+export interface ScimmyServer {
+  /** Base URL: `${url}/Users` is the users endpoint. */
+  url: string;
+  users(): StoredUser[];
+  requests: RecordedRequest[];
+  close(): Promise<void>;
+}
+
+export interface ScimmyServerOptions {
+  token: string;
+  users?: SeedUser[];
+  /**
+   * `filter.maxResults` advertised in /ServiceProviderConfig, and enforced: a list page never holds
+   * more (RFC 7644 §3.4.2.4 lets the service return fewer than `count`). SCIMMY's default is 200.
+   * It is process-global config: servers running at the same time should agree on it.
+   */
+  maxResults?: number;
+}
+
+const BASE_PATH = '/scim';
+const SCIMMY_DEFAULT_MAX_RESULTS = 200;
+
+/** Per-server state, handed to SCIMMY's handlers as their `ctx`. */
+class UserStore {
+  private readonly byId = new Map<string, StoredUser>();
+
+  constructor(readonly maxResults: number) {}
+
+  list(): StoredUser[] {
+    return [...this.byId.values()];
+  }
+
+  get(id: string): StoredUser | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Create (no id) or replace (id): RFC 7644 §3.5.1 PUT replaces, and SCIMMY's PATCH ends in a write of the patched whole. */
+  write(id: string | undefined, attributes: Record<string, unknown>): StoredUser {
+    const userName = attributes.userName;
+    if (typeof userName !== 'string' || userName === '') {
+      throw new SCIMMY.Types.Error(400, 'invalidValue', 'userName is required');
+    }
+    const previous = id === undefined ? undefined : this.byId.get(id);
+    if (id !== undefined && !previous) throw new SCIMMY.Types.Error(404, null, `Resource ${id} not found`);
+    // userName is caseExact false and uniqueness server (RFC 7643 §4.1.1).
+    const clash = this.list().find((u) => u.id !== id && u.userName.toLowerCase() === userName.toLowerCase());
+    if (clash) throw new SCIMMY.Types.Error(409, 'uniqueness', `userName ${userName} is already taken`);
+    const now = new Date().toISOString();
+    const { schemas: _schemas, id: _id, meta: _meta, ...rest } = attributes;
+    const user = {
+      ...rest,
+      id: previous?.id ?? randomUUID(),
+      meta: { resourceType: 'User', created: previous?.meta.created ?? now, lastModified: now },
+    } as StoredUser;
+    this.byId.set(user.id, user);
+    return structuredClone(user);
+  }
+
+  remove(id: string): void {
+    if (!this.byId.delete(id)) throw new SCIMMY.Types.Error(404, null, `Resource ${id} not found`);
+  }
+}
+
+let declared = false;
+
+/** Declares SCIMMY's User resource once per process, with handlers that act on the request's store. */
+function declareUsersOnce(): void {
+  if (declared || SCIMMY.Resources.declared(SCIMMY.Resources.User)) {
+    declared = true;
+    return;
+  }
+  const storeOf = (ctx: unknown): UserStore => {
+    if (!(ctx instanceof UserStore)) throw new SCIMMY.Types.Error(500, null, 'no user store in the request context');
+    return ctx;
+  };
+  SCIMMY.Resources.declare(SCIMMY.Resources.User)
+    .ingress((resource, instance, ctx) => {
+      // `instance` is a SCIMMY.Schemas.User already coerced for "in": read-only attributes dropped.
+      const attributes = JSON.parse(JSON.stringify(instance)) as Record<string, unknown>;
+      return storeOf(ctx).write(resource.id, attributes) as never;
+    })
+    .egress((resource, ctx) => {
+      const store = storeOf(ctx);
+      if (resource.id) {
+        const user = store.get(resource.id);
+        if (!user) throw new SCIMMY.Types.Error(404, null, `Resource ${resource.id} not found`);
+        return structuredClone(user) as never;
+      }
+      // SCIMMY doesn't filter for us, but parses `filter` into `resource.filter`, whose `match()`
+      // applies it. It does paginate: ListResponse slices the full list by startIndex and count
+      // (count defaults to 20 when absent), with totalResults the length of what we return.
+      const all = store.list().map((u) => structuredClone(u));
+      const matching = resource.filter ? resource.filter.match(all) : all;
+      if (resource.constraints) {
+        const count = resource.constraints.count ?? 20;
+        resource.constraints.count = Math.min(count, store.maxResults);
+      }
+      return matching as never;
+    })
+    .degress((resource, ctx) => {
+      storeOf(ctx).remove(resource.id!);
+    });
+  declared = true;
+}
+
+export async function startScimmyServer(opts: ScimmyServerOptions): Promise<ScimmyServer> {
+  declareUsersOnce();
+  const maxResults = opts.maxResults ?? SCIMMY_DEFAULT_MAX_RESULTS;
+  const store = new UserStore(maxResults);
+  for (const seed of opts.users ?? []) {
+    store.write(undefined, {
+      userName: seed.userName,
+      name: { givenName: seed.givenName, familyName: seed.familyName },
+      ...(seed.externalId === undefined ? {} : { externalId: seed.externalId }),
+      active: seed.active ?? true,
+    });
+  }
+
+  // scimmy-routers appends to authenticationSchemes on each construction: start from none.
+  SCIMMY.Config.set({ authenticationSchemes: [], filter: { supported: true, maxResults } });
+  const expected = `Bearer ${opts.token}`;
+  const router = new SCIMMYRouters({
+    type: 'bearer',
+    docUri: 'https://example.com/scim-sync/interop',
+    handler: (req) => {
+      if (req.header('Authorization') !== expected) throw new Error('Bearer token missing or not valid');
+      return 'scim-sync';
+    },
+    context: () => store,
+  });
+
+  const requests: RecordedRequest[] = [];
+  const app = express();
+  app.use(BASE_PATH, (req, res, next) => {
+    const path = req.originalUrl.slice(BASE_PATH.length);
+    const send = res.send.bind(res);
+    let response: unknown;
+    res.send = (body?: unknown) => {
+      response = typeof body === 'string' || Buffer.isBuffer(body) ? parseMaybe(String(body)) : body;
+      return send(body);
+    };
+    res.on('finish', () => {
+      const entry: RecordedRequest = { method: req.method, path, status: res.statusCode };
+      if (req.body !== undefined && Object.keys(req.body as object).length > 0) entry.body = req.body;
+      if (response !== undefined) entry.response = response;
+      requests.push(entry);
+    });
+    next();
+  });
+  app.use(BASE_PATH, router);
+
+  const server = app.listen(0, '127.0.0.1');
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}${BASE_PATH}`,
+    users: () => store.list().map((u) => structuredClone(u)),
+    requests,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
+}
+
+function parseMaybe(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
