@@ -1,7 +1,7 @@
 import { checkRoster } from '../plan/safety.js';
 import { readRoster, RosterFileError } from '../roster/readRoster.js';
 import { connectToService } from '../run/connectToService.js';
-import { EXIT } from '../run/runSync.js';
+import { EXIT, pageSizeFor } from '../run/runSync.js';
 import { profileOf } from '../run/syncPolicy.js';
 import { ScimRequestError } from '../scim/errors.js';
 import { readServiceProviderConfig } from '../scim/serviceProviderConfig.js';
@@ -42,7 +42,7 @@ export async function validateCommand(opts: { config: string }): Promise<number>
       return EXIT.unusableInput;
     }
     out(`  patch supported: ${capabilities.patch}; filter supported: ${capabilities.filter.supported}${capabilities.filter.maxResults ? ` (maxResults ${capabilities.filter.maxResults})` : ''}; bulk: ${capabilities.bulk}; etag: ${capabilities.etag}`);
-    const pageSize = capabilities.filter.maxResults ?? config.target.pageSize;
+    const pageSize = pageSizeFor(config, capabilities);
     const { body } = await client.get(`/Users?startIndex=1&count=${pageSize}`);
     const page = (body ?? {}) as { totalResults?: unknown; Resources?: unknown[] };
     const received = Array.isArray(page.Resources) ? page.Resources.length : 0;

@@ -64,7 +64,8 @@ const target = z
     token: nonEmpty.optional(),
     tokenFile: nonEmpty.optional(),
     requestsPerMinute: z.number().int().positive().max(100_000).default(170),
-    pageSize: z.number().int().positive().max(10_000).default(100),
+    /** Users per page. Unset: the largest the service advertises (filter.maxResults), else 100. Set: never more than this. */
+    pageSize: z.number().int().positive().max(10_000).optional(),
     concurrency: z.number().int().positive().max(64).default(4),
     allowInsecureHttp: z.boolean().default(false),
     timeouts: z

@@ -62,11 +62,18 @@ function changeRequests(user: RosterUser, remote: RemoteUser, changes: readonly 
   const names = byMethod('put-name');
   if (names.length > 0) {
     // Postman applies only name changes from a PUT; it is sent with the *current* userName
-    // (a rename, if any, follows as its own PATCH).
+    // (a rename, if any, follows as its own PATCH), and, as in seed 000, with externalId and
+    // active, so that a server which does replace the whole resource doesn't lose them.
     requests.push({
       method: 'PUT',
       path: userPath(remote),
-      body: { schemas: [CORE_USER_URN], userName: remote.userName, name: { givenName: user.givenName, familyName: user.familyName } },
+      body: {
+        schemas: [CORE_USER_URN],
+        userName: remote.userName,
+        name: { givenName: user.givenName, familyName: user.familyName },
+        externalId: remote.externalId ?? user.externalId,
+        active: true,
+      },
     });
   }
 

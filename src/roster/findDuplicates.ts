@@ -82,8 +82,8 @@ function groupsWithSameKey(rows: readonly IdentifiedRow[], keyOf: KeyOf): number
   return groups;
 }
 
-/** FNV-1a over UTF-16 code units, reduced to 26 bits (the high ones, FNV's best mixed). */
-function hash26(key: string): number {
+/** FNV-1a over UTF-16 code units, reduced to 26 bits (the high ones, FNV's best mixed). Exported for tests. */
+export function hash26(key: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
   return hash >>> 6;

@@ -192,13 +192,19 @@ export async function runSync(config: Config, options: RunOptions, logger: Logge
 }
 
 /**
- * The largest page the service allows: its advertised `filter.maxResults` when it gives one
- * (commonly the page cap too), else `target.pageSize`. A service that caps lower anyway is
- * still read completely: paging goes on by what each page actually returned.
+ * The page to ask for: the largest the service advertises (`filter.maxResults`, commonly the
+ * page cap too), but no more than `target.pageSize` when the admin set one (large pages can time
+ * out on slow services); 100 when neither says. A service that caps lower anyway is still read
+ * completely: paging goes on by what each page actually returned.
  */
-function pageSizeFor(config: Config, capabilities: ServiceCapabilities): number {
-  return capabilities.filter.maxResults ?? config.target.pageSize;
+export function pageSizeFor(config: Config, capabilities: ServiceCapabilities): number {
+  const advertised = capabilities.filter.maxResults;
+  const configured = config.target.pageSize;
+  if (advertised !== undefined && configured !== undefined) return Math.min(advertised, configured);
+  return advertised ?? configured ?? DEFAULT_PAGE_SIZE;
 }
+
+const DEFAULT_PAGE_SIZE = 100;
 
 function indexByUserName(users: readonly RemoteUser[]): Map<string, RemoteUser> {
   return new Map(users.map((u) => [u.userName.toLowerCase(), u]));

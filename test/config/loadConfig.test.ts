@@ -47,7 +47,8 @@ describe('loadConfig', () => {
     const config = load(VALID);
     expect(config.source.path).toBe(join(dir, 'roster.csv'));
     expect(config.report.dir).toBe(join(dir, 'reports'));
-    expect(config.target).toMatchObject({ requestsPerMinute: 170, pageSize: 100, concurrency: 4, allowInsecureHttp: false });
+    expect(config.target).toMatchObject({ provider: 'generic', requestsPerMinute: 170, concurrency: 4, allowInsecureHttp: false });
+    expect(config.target.pageSize).toBeUndefined(); // the largest page the service advertises
     expect(config.target.retry).toEqual({ maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000, defaultRetryAfterSeconds: 60 });
     expect(config.sync).toMatchObject({ deactivateMissing: true, maxDeactivations: '10%', maxConsecutiveFailures: 10 });
     expect(config.token.reveal()).toBe('tok-123');

@@ -51,6 +51,10 @@ export interface ScimmyServer {
   url: string;
   users(): StoredUser[];
   requests: RecordedRequest[];
+  /** Adds a user directly, as an admin would by hand (e.g. from `onRequest`, to stage a race). */
+  addUser(user: SeedUser): StoredUser;
+  /** Called as each request arrives, before scimmy handles it. */
+  onRequest?: (request: { method: string; path: string }) => void;
   close(): Promise<void>;
 }
 
@@ -89,7 +93,7 @@ class UserStore {
       throw new SCIMMY.Types.Error(400, 'invalidValue', 'userName is required');
     }
     const previous = id === undefined ? undefined : this.byId.get(id);
-    if (id !== undefined && !previous) throw new SCIMMY.Types.Error(404, null, `Resource ${id} not found`);
+    if (id !== undefined && !previous) throw notFound(`Resource ${id} not found`);
     // userName is caseExact false and uniqueness server (RFC 7643 §4.1.1).
     const clash = this.list().find((u) => u.id !== id && u.userName.toLowerCase() === userName.toLowerCase());
     if (clash) throw new SCIMMY.Types.Error(409, 'uniqueness', `userName ${userName} is already taken`);
@@ -105,8 +109,13 @@ class UserStore {
   }
 
   remove(id: string): void {
-    if (!this.byId.delete(id)) throw new SCIMMY.Types.Error(404, null, `Resource ${id} not found`);
+    if (!this.byId.delete(id)) throw notFound(`Resource ${id} not found`);
   }
+}
+
+/** A 404 without a scimType (RFC 7644 §3.12 defines none for it); the typings want a string, SCIMMY itself passes null. */
+function notFound(message: string): Error {
+  return new SCIMMY.Types.Error(404, null as unknown as string, message);
 }
 
 let declared = false;
@@ -118,7 +127,7 @@ function declareUsersOnce(): void {
     return;
   }
   const storeOf = (ctx: unknown): UserStore => {
-    if (!(ctx instanceof UserStore)) throw new SCIMMY.Types.Error(500, null, 'no user store in the request context');
+    if (!(ctx instanceof UserStore)) throw new SCIMMY.Types.Error(500, 'invalidValue', 'no user store in the request context');
     return ctx;
   };
   SCIMMY.Resources.declare(SCIMMY.Resources.User)
@@ -131,7 +140,7 @@ function declareUsersOnce(): void {
       const store = storeOf(ctx);
       if (resource.id) {
         const user = store.get(resource.id);
-        if (!user) throw new SCIMMY.Types.Error(404, null, `Resource ${resource.id} not found`);
+        if (!user) throw notFound(`Resource ${resource.id} not found`);
         return structuredClone(user) as never;
       }
       // SCIMMY doesn't filter for us, but parses `filter` into `resource.filter`, whose `match()`
@@ -155,14 +164,14 @@ export async function startScimmyServer(opts: ScimmyServerOptions): Promise<Scim
   declareUsersOnce();
   const maxResults = opts.maxResults ?? SCIMMY_DEFAULT_MAX_RESULTS;
   const store = new UserStore(maxResults);
-  for (const seed of opts.users ?? []) {
+  const addUser = (seed: SeedUser): StoredUser =>
     store.write(undefined, {
       userName: seed.userName,
       name: { givenName: seed.givenName, familyName: seed.familyName },
       ...(seed.externalId === undefined ? {} : { externalId: seed.externalId }),
       active: seed.active ?? true,
     });
-  }
+  for (const seed of opts.users ?? []) addUser(seed);
 
   // scimmy-routers appends to authenticationSchemes on each construction: start from none.
   SCIMMY.Config.set({ authenticationSchemes: [], filter: { supported: true, maxResults } });
@@ -181,6 +190,7 @@ export async function startScimmyServer(opts: ScimmyServerOptions): Promise<Scim
   const app = express();
   app.use(BASE_PATH, (req, res, next) => {
     const path = req.originalUrl.slice(BASE_PATH.length);
+    handle.onRequest?.({ method: req.method, path });
     const send = res.send.bind(res);
     let response: unknown;
     res.send = (body?: unknown) => {
@@ -209,10 +219,11 @@ export async function startScimmyServer(opts: ScimmyServerOptions): Promise<Scim
   });
   const { port } = server.address() as AddressInfo;
 
-  return {
+  const handle: ScimmyServer = {
     url: `http://127.0.0.1:${port}${BASE_PATH}`,
     users: () => store.list().map((u) => structuredClone(u)),
     requests,
+    addUser,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
@@ -220,6 +231,7 @@ export async function startScimmyServer(opts: ScimmyServerOptions): Promise<Scim
         for (const socket of sockets) socket.destroy();
       }),
   };
+  return handle;
 }
 
 function parseMaybe(text: string): unknown {

@@ -66,7 +66,11 @@ describe('buildRequests for Postman (seeds 000–002)', () => {
       ctx('postman'),
     );
     expect(requests).toEqual([
-      { method: 'PUT', path: '/Users/r1', body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'ada.old@example.com', name: { givenName: 'Ada', familyName: 'Lovelace' } } },
+      {
+        method: 'PUT',
+        path: '/Users/r1',
+        body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'ada.old@example.com', name: { givenName: 'Ada', familyName: 'Lovelace' }, externalId: 'E1', active: true },
+      },
       { method: 'PATCH', path: '/Users/r1', body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'userName', value: 'ada@example.com' }] } },
     ]);
     requests.forEach(expectValidScim);

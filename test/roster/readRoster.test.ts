@@ -1,0 +1,285 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readRoster, RosterFileError, type RosterSource } from '../../src/roster/readRoster.js';
+
+/** One fixture per scenario in test/fixtures/roster; all share this HR-export layout. */
+const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/roster/${name}`, import.meta.url));
+
+const source = (path: string, overrides: Partial<RosterSource> = {}): RosterSource => ({
+  path,
+  columns: {
+    externalId: 'employee_id',
+    userName: 'email',
+    givenName: 'first_name',
+    familyName: 'last_name',
+    locale: 'locale',
+  },
+  status: { column: 'status', active: ['Active', 'On Leave'] },
+  ...overrides,
+});
+
+const read = (name: string, overrides?: Partial<RosterSource>) => readRoster(source(fixture(name), overrides));
+
+/** The RosterFileError a fixture produces, so a test can assert file, line, column and message at once. */
+async function fileError(path: string, overrides?: Partial<RosterSource>) {
+  const error: unknown = await readRoster(source(path, overrides)).then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(RosterFileError);
+  const { file, line, column, message } = error as RosterFileError;
+  return { file, line, column, message };
+}
+
+describe('readRoster: files that read', () => {
+  it('reads a valid export: trims cells (quoted or not), omits an empty locale, maps status to active', async () => {
+    expect(await read('valid-basic.csv')).toEqual({
+      file: fixture('valid-basic.csv'),
+      rows: 3,
+      users: [
+        { line: 2, externalId: 'E001', userName: 'ada.lovelace@example.com', givenName: 'Ada', familyName: 'Lovelace', locale: 'en-GB', active: true },
+        { line: 3, externalId: 'E002', userName: 'alan.turing@example.com', givenName: 'Alan', familyName: 'Turing', active: false },
+        { line: 4, externalId: 'E003', userName: 'grace.hopper@example.com', givenName: 'Grace', familyName: 'Hopper', locale: 'en-US', active: true },
+      ],
+      rejected: [],
+    });
+  });
+
+  it('reads a Windows export with CRLF line endings (no stray \\r in the last column)', async () => {
+    const roster = await read('crlf-line-endings.csv');
+    expect(roster.rejected).toEqual([]);
+    expect(roster.users.map(({ line, externalId, active }) => ({ line, externalId, active }))).toEqual([
+      { line: 2, externalId: 'E001', active: true },
+      { line: 3, externalId: 'E002', active: true },
+    ]);
+  });
+
+  it('reads an Excel "CSV UTF-8" export that starts with a byte order mark (first header still matches)', async () => {
+    const roster = await read('utf8-bom.csv');
+    expect(roster.rejected).toEqual([]);
+    expect(roster.users).toEqual([
+      { line: 2, externalId: 'E001', userName: 'jose.garcia@example.com', givenName: 'José', familyName: 'García', locale: 'es-ES', active: true },
+    ]);
+  });
+
+  it('keeps physical line numbers right after a quoted cell containing a newline', async () => {
+    const roster = await read('multiline-cell-then-bad-row.csv');
+    expect(roster.users.map(({ line, givenName }) => ({ line, givenName }))).toEqual([
+      { line: 2, givenName: 'Ada\nAugusta' },
+      { line: 4, givenName: 'Alan' },
+    ]);
+    expect(roster.rejected).toEqual([
+      { line: 5, reason: 'userName "not-an-email" is not a valid email address', externalId: 'E003', userName: 'not-an-email' },
+    ]);
+  });
+
+  it('keeps line numbers right after a quoted cell with CRLF inside (csv-parse alone counts those twice)', async () => {
+    const roster = await read('crlf-multiline-cell-then-bad-row.csv');
+    expect(roster.users.map(({ line, givenName }) => ({ line, givenName }))).toEqual([{ line: 2, givenName: 'Ada\r\nAugusta\r\nKing' }]);
+    expect(roster.rejected).toEqual([
+      { line: 5, reason: 'familyName is empty', externalId: 'E002', userName: 'alan.turing@example.com' },
+    ]);
+  });
+
+  it('a header-only file is a roster of nobody, not an error', async () => {
+    expect(await read('header-only.csv')).toEqual({ file: fixture('header-only.csv'), rows: 0, users: [], rejected: [] });
+  });
+
+  it('keeps cells starting with = + - @ verbatim (escaping is for writing CSV, see escapeCsvCell)', async () => {
+    const roster = await read('formula-cells.csv');
+    expect(roster.rejected).toEqual([]);
+    expect(roster.users.map(({ givenName, familyName }) => ({ givenName, familyName }))).toEqual([
+      { givenName: '=HYPERLINK("http://evil.example","x")', familyName: '+Lovelace' },
+      { givenName: '-Alan', familyName: '@Turing' },
+    ]);
+  });
+});
+
+describe('readRoster: status column', () => {
+  it('matches active values case-insensitively after trim; any other value means inactive', async () => {
+    const roster = await read('status-case-insensitive.csv');
+    expect(roster.rejected).toEqual([]);
+    expect(roster.users.map(({ externalId, active }) => ({ externalId, active }))).toEqual([
+      { externalId: 'E001', active: true }, // ACTIVE
+      { externalId: 'E002', active: true }, // " On Leave "
+      { externalId: 'E003', active: true }, // on leave
+      { externalId: 'E004', active: false }, // Terminated
+      { externalId: 'E005', active: false }, // Sabbatical: not listed, so inactive
+    ]);
+  });
+
+  it('rejects a row with an empty status cell instead of treating the person as a leaver', async () => {
+    const roster = await read('empty-status.csv');
+    expect(roster.users.map((user) => user.externalId)).toEqual(['E001']);
+    expect(roster.rejected).toEqual([
+      { line: 3, reason: 'status is empty', externalId: 'E002', userName: 'alan.turing@example.com' },
+      { line: 4, reason: 'status is empty', externalId: 'E003', userName: 'grace.hopper@example.com' },
+    ]);
+  });
+
+  it('without a status column configured, everyone listed is active', async () => {
+    const roster = await read('status-case-insensitive.csv', { status: undefined });
+    expect(roster.users.every((user) => user.active)).toBe(true);
+    expect(roster.users).toHaveLength(5);
+  });
+});
+
+describe('readRoster: rejected rows (the rest of the file is still used)', () => {
+  it('rejects a row with an extra field (an unquoted comma in a name) with its line and both counts', async () => {
+    const roster = await read('extra-column.csv');
+    expect(roster.rows).toBe(3);
+    expect(roster.users.map((user) => user.externalId)).toEqual(['E001', 'E003']);
+    expect(roster.rejected).toEqual([
+      { line: 3, reason: 'has 7 fields, header has 6', externalId: 'E002', userName: 'alan.turing@example.com' },
+    ]);
+  });
+
+  it('rejects a row with a missing field', async () => {
+    const roster = await read('missing-column.csv');
+    expect(roster.users.map((user) => user.externalId)).toEqual(['E001', 'E003']);
+    expect(roster.rejected).toEqual([
+      { line: 3, reason: 'has 5 fields, header has 6', externalId: 'E002', userName: 'alan.turing@example.com' },
+    ]);
+  });
+
+  it('rejects userNames that are not plausible email addresses, and an empty one', async () => {
+    const roster = await read('invalid-email.csv');
+    expect(roster.users.map((user) => user.externalId)).toEqual(['E001']);
+    expect(roster.rejected).toEqual([
+      { line: 3, reason: 'userName "Alan Turing" is not a valid email address', externalId: 'E002', userName: 'Alan Turing' },
+      { line: 4, reason: 'userName "grace.hopper@localhost" is not a valid email address', externalId: 'E003', userName: 'grace.hopper@localhost' },
+      { line: 5, reason: 'userName is empty', externalId: 'E004' },
+      { line: 6, reason: 'userName "two@@example.com" is not a valid email address', externalId: 'E005', userName: 'two@@example.com' },
+    ]);
+  });
+
+  it('rejects every row sharing an externalId, each naming the other line', async () => {
+    const roster = await read('duplicate-external-id.csv');
+    expect(roster.rows).toBe(4);
+    expect(roster.users.map((user) => user.externalId)).toEqual(['E002', 'E003']);
+    expect(roster.rejected).toEqual([
+      { line: 2, reason: 'duplicate externalId E001 also on line 4', externalId: 'E001', userName: 'ada.lovelace@example.com' },
+      { line: 4, reason: 'duplicate externalId E001 also on line 2', externalId: 'E001', userName: 'ada.byron@example.com' },
+    ]);
+  });
+
+  it('rejects every row sharing a userName that differs only in case', async () => {
+    const roster = await read('duplicate-email-case.csv');
+    expect(roster.users.map((user) => user.externalId)).toEqual(['E002']);
+    expect(roster.rejected).toEqual([
+      { line: 2, reason: 'duplicate userName Ada.Lovelace@Example.com also on line 4', externalId: 'E001', userName: 'Ada.Lovelace@Example.com' },
+      { line: 4, reason: 'duplicate userName ada.lovelace@example.com also on line 2', externalId: 'E003', userName: 'ada.lovelace@example.com' },
+    ]);
+  });
+});
+
+describe('readRoster: files that must stop the run (RosterFileError)', () => {
+  it('names the line and column where an unbalanced quote opens', async () => {
+    expect(await fileError(fixture('unbalanced-quote.csv'))).toEqual({
+      file: fixture('unbalanced-quote.csv'),
+      line: 3,
+      column: 3,
+      message:
+        'unbalanced-quote.csv line 3, column 3 (first_name): unbalanced quote: the quoted cell starting on this line is never closed (the file ends inside it)',
+    });
+  });
+
+  it('suggests source.delimiter when the header looks semicolon-separated', async () => {
+    expect(await fileError(fixture('semicolon-delimiter.csv'))).toEqual({
+      file: fixture('semicolon-delimiter.csv'),
+      line: 1,
+      column: undefined,
+      message:
+        'semicolon-delimiter.csv line 1: missing required headers "employee_id" (for externalId), "email" (for userName), ' +
+        '"first_name" (for givenName), "last_name" (for familyName), "locale" (for locale), "status" (for status); ' +
+        `headers found: "employee_id;email;first_name;last_name;locale;status" — looks like it uses ';' as delimiter; set source.delimiter`,
+    });
+  });
+
+  it('reads the semicolon file once source.delimiter is set', async () => {
+    const roster = await read('semicolon-delimiter.csv', { delimiter: ';' });
+    expect(roster.users.map((user) => user.userName)).toEqual(['ada.lovelace@example.com']);
+  });
+
+  it('names the missing headers (and a case-only mismatch) and lists the headers found', async () => {
+    expect(await fileError(fixture('missing-header.csv'))).toEqual({
+      file: fixture('missing-header.csv'),
+      line: 1,
+      column: undefined,
+      message:
+        'missing-header.csv line 1: missing required headers "email" (for userName, found "Email": header names are case-sensitive), ' +
+        '"last_name" (for familyName); headers found: "employee_id", "Email", "first_name", "surname", "locale", "status"',
+    });
+  });
+
+  it('refuses a header that appears twice, naming both columns', async () => {
+    expect(await fileError(fixture('duplicate-header.csv'))).toEqual({
+      file: fixture('duplicate-header.csv'),
+      line: 1,
+      column: 7,
+      message: 'duplicate-header.csv line 1, column 7 (email): duplicate header "email" (also column 2); rename or remove one of them',
+    });
+  });
+
+  it('refuses a Latin-1 export, naming the line and the byte', async () => {
+    expect(await fileError(fixture('latin1-bytes.csv'))).toEqual({
+      file: fixture('latin1-bytes.csv'),
+      line: 3,
+      column: undefined,
+      message: 'latin1-bytes.csv line 3: not valid UTF-8 (byte 0xE9) — re-export the file as UTF-8',
+    });
+  });
+
+  it('refuses an empty (0-byte) file', async () => {
+    expect(await fileError(fixture('empty.csv'))).toEqual({
+      file: fixture('empty.csv'),
+      line: undefined,
+      column: undefined,
+      message: 'empty.csv is empty (not even a header row)',
+    });
+  });
+
+  it('refuses a file holding only whitespace as empty', async () => {
+    expect(await fileError(fixture('whitespace-only.csv'))).toEqual({
+      file: fixture('whitespace-only.csv'),
+      line: undefined,
+      column: undefined,
+      message: 'whitespace-only.csv is empty (not even a header row)',
+    });
+  });
+
+  it('says "not found" with the full path for a missing file', async () => {
+    const missing = fixture('no-such-roster.csv');
+    expect(await fileError(missing)).toEqual({
+      file: missing,
+      line: undefined,
+      column: undefined,
+      message: `roster file not found: ${missing}`,
+    });
+  });
+
+  describe('UTF-16 exports (generated into a temp dir: a binary fixture is easy to corrupt)', () => {
+    let dir: string;
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'scim-sync-roster-'));
+    });
+    afterAll(async () => {
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('refuses UTF-16LE with a byte order mark, saying to export as UTF-8', async () => {
+      const path = join(dir, 'roster-utf16le.csv');
+      const text = 'employee_id,email,first_name,last_name,locale,status\r\nE001,ada.lovelace@example.com,Ada,Lovelace,en-GB,Active\r\n';
+      await writeFile(path, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+      expect(await fileError(path)).toEqual({
+        file: path,
+        line: undefined,
+        column: undefined,
+        message: 'roster-utf16le.csv is UTF-16 encoded (byte order mark FF FE); export it as UTF-8',
+      });
+    });
+  });
+});
