@@ -38,6 +38,11 @@ export class Workspace {
     return loadConfig(this.configPath, { SCIM_TOKEN: TEST_TOKEN });
   }
 
+  /** Loads whatever is in the config file now (e.g. after a test wrote a broken one). */
+  loadWrittenConfig(env: NodeJS.ProcessEnv = { SCIM_TOKEN: TEST_TOKEN }): Config {
+    return loadConfig(this.configPath, env);
+  }
+
   configObject(baseUrl: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
     const base = {
       source: {
