@@ -1,0 +1,33 @@
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/loadConfig.js';
+
+/** The shipped configs are documentation: each must load as it is. */
+const dir = fileURLToPath(new URL('../../config/', import.meta.url));
+const env = { SCIM_TOKEN: 'x', SCIM_BASE_URL: 'http://127.0.0.1:1/scim/v2' };
+
+describe('shipped config files', () => {
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml') && f !== 'demo-compose.yaml')) {
+    it(`${file} loads without error`, () => {
+      expect(loadConfig(`${dir}${file}`, env).source.columns.userName).toBeDefined();
+    });
+  }
+
+  it('demo-compose.yaml loads with the compose secret in place of the token file', () => {
+    expect(loadConfig(`${dir}demo-compose.yaml`, { SCIM_TOKEN: 'from-secret' }).token.reveal()).toBe('from-secret');
+  });
+});
+
+describe('shipped example rosters', () => {
+  it('each example config reads its example roster with every mapped column present (the Postman one keeps its deliberate bad line 9)', async () => {
+    const { readRoster } = await import('../../src/roster/readRoster.js');
+    const { profileOf } = await import('../../src/run/syncPolicy.js');
+    for (const file of ['scim-sync.example.yaml', 'nintex.example.yaml', 'generic.example.yaml']) {
+      const config = loadConfig(`${dir}${file}`, env);
+      const roster = await readRoster({ ...config.source, userNameIsEmail: profileOf(config).userNameIsEmail });
+      expect(roster.rejected.map((r) => r.line), file).toEqual(file === 'scim-sync.example.yaml' ? [9] : []);
+      expect(roster.users.length, file).toBeGreaterThan(0);
+    }
+  });
+});
