@@ -9,7 +9,6 @@ import type { ServiceCapabilities } from '../scim/serviceProviderConfig.js';
 import { acquireRunLock, RunLockedError } from '../run/runLock.js';
 import { runSync } from '../run/runSync.js';
 import { type HealthServer, startHealthServer } from './healthServer.js';
-import { pruneReports } from './pruneReports.js';
 import { validateSchedule } from './validateSchedule.js';
 
 export interface Daemon {
@@ -64,8 +63,6 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
       .then(({ report }) => {
         lastReport = report;
         capabilities = report.exitCode === 0 && report.service ? withoutProvider(report.service) : undefined;
-        const pruned = pruneReports(config.report.dir, config.report.keep);
-        if (pruned.length > 0) logger.debug({ pruned: pruned.length }, 'old reports deleted');
       })
       .catch((error: unknown) => logger.error({ err: error }, 'run crashed'))
       .finally(() => {

@@ -10,6 +10,7 @@ import type { RunObserver } from '../observe/runObserver.js';
 import { plan } from '../plan/plan.js';
 import { checkPlan, checkRoster, type Refusal, type SafetyPolicy } from '../plan/safety.js';
 import { type RunReport, summarise } from '../report/runReport.js';
+import { pruneReports } from '../report/pruneReports.js';
 import { writeReport } from '../report/writeReport.js';
 import { readRoster, RosterFileError } from '../roster/readRoster.js';
 import { discoverService } from '../scim/discoverService.js';
@@ -58,6 +59,7 @@ export async function runSync(config: Config, options: RunOptions, logger: Logge
     report.result = result;
     report.finishedAt = new Date().toISOString();
     const reportPath = writeReport(report, { file: options.reportFile, dir: config.report.dir });
+    if (!options.reportFile) pruneReports(config.report.dir, config.report.keep);
     logger.info({ runId: report.runId, exitCode, summary: report.summary, requests: report.requests, reportPath }, result);
     options.observer?.finished?.(report, Date.now() - startedAt.getTime());
     return { exitCode, report, reportPath };
