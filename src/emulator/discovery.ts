@@ -1,6 +1,6 @@
 /**
  * The SCIM discovery documents (RFC 7643 §5–6) and the ListResponse envelope. They describe
- * what this emulator (and Postman) actually support, so a client that reads them before
+ * what this emulator (in its current dialect) actually supports, so a client that reads them before
  * syncing — e.g. to size its pages from filter.maxResults — gets true answers.
  */
 import { USER_SCHEMA } from './userResource.js';
@@ -26,11 +26,22 @@ export function listResponse<T>(resources: T[], totalResults: number, startIndex
   };
 }
 
-export function serviceProviderConfig(baseUrl: string, maxPageSize: number) {
+export interface DiscoveryOptions {
+  /** Default 'postman'. */
+  dialect?: 'postman' | 'nintex' | 'generic';
+  /** Default true (the generic dialect can turn PATCH off). */
+  patchSupported?: boolean;
+}
+
+const POSTMAN_DOCS = 'https://learning.postman.com/docs/administration/scim-provisioning/scim-provisioning-overview/';
+
+export function serviceProviderConfig(baseUrl: string, maxPageSize: number, options: DiscoveryOptions = {}) {
+  const dialect = options.dialect ?? 'postman';
   return {
     schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
-    documentationUri: 'https://learning.postman.com/docs/administration/scim-provisioning/scim-provisioning-overview/',
-    patch: { supported: true },
+    // Only Postman's documentation address is known to us; the others leave it out (it's optional).
+    ...(dialect === 'postman' && { documentationUri: POSTMAN_DOCS }),
+    patch: { supported: options.patchSupported ?? true },
     bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
     // maxResults is the page-size cap the server silently applies to `count`.
     filter: { supported: true, maxResults: maxPageSize },
@@ -50,8 +61,11 @@ export function serviceProviderConfig(baseUrl: string, maxPageSize: number) {
   };
 }
 
-/** Only Users: the emulator models Postman's user provisioning, not its groups. */
-export function userResourceType(baseUrl: string) {
+/**
+ * Only Users: the emulator models user provisioning, not groups. The generic dialect declares
+ * the enterprise extension (optional), which it stores like any other attribute.
+ */
+export function userResourceType(baseUrl: string, options: DiscoveryOptions = {}) {
   return {
     schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'],
     id: 'User',
@@ -59,6 +73,9 @@ export function userResourceType(baseUrl: string) {
     endpoint: '/Users',
     description: 'User Account',
     schema: USER_SCHEMA,
+    ...(options.dialect === 'generic' && {
+      schemaExtensions: [{ schema: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User', required: false }],
+    }),
     meta: { resourceType: 'ResourceType', location: `${baseUrl}/ResourceTypes/User` },
   };
 }

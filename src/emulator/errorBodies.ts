@@ -145,3 +145,89 @@ export function renderError(spec: ErrorSpec, forceNumericStatus = false): ScimEr
     ? { schemas: [SCIM_ERROR_SCHEMA], detail: spec.detail, status }
     : { schemas: [SCIM_ERROR_SCHEMA], scimType: spec.scimType, detail: spec.detail, status };
 }
+
+/**
+ * Nintex Process Manager publishes no error bodies, only status codes with a reason each
+ * (seed 003: "400 Bad Request", "401 Unauthorized", "404 User Not Found", "500 Internal Server
+ * Error"). We answer RFC 7644 §3.12 bodies built from those reasons, status as a string.
+ */
+export const NINTEX_ERRORS = {
+  invalidSyntax: { status: 400, scimType: 'invalidSyntax', detail: 'Bad Request: the request body is not a valid SCIM User.' },
+  invalidValue: { status: 400, scimType: 'invalidValue', detail: 'Bad Request: an attribute has an invalid value.' },
+  // The doc lists only 201/400/401/500 for POST, so a duplicate userName is a 400 — with the
+  // RFC's `uniqueness` scimType, so a client can still tell it from other bad requests.
+  userAlreadyExists: { status: 400, scimType: 'uniqueness', detail: 'A user with this userName already exists.' },
+  unauthorized: { status: 401, detail: 'Unauthorized' },
+  userNotFound: { status: 404, detail: 'User Not Found' },
+  rateLimited: { status: 429, detail: 'Too Many Requests' },
+  serverError: { status: 500, detail: 'Internal Server Error' },
+} as const satisfies Record<string, ErrorSpec>;
+
+/** A plain RFC 7644 server's bodies (worded by us; shapes and scimTypes per RFC 7644 §3.12). */
+export const GENERIC_ERRORS = {
+  invalidSyntax: { status: 400, scimType: 'invalidSyntax', detail: 'The request body is not a valid SCIM message.' },
+  invalidValue: { status: 400, scimType: 'invalidValue', detail: 'An attribute has an invalid value.' },
+  userAlreadyExists: { status: 409, scimType: 'uniqueness', detail: 'A user with this userName already exists.' },
+  unauthorized: { status: 401, detail: 'Authorization failure. The authorization header is invalid or missing.' },
+  userNotFound: { status: 404, detail: 'Resource not found.' },
+  rateLimited: { status: 429, detail: 'Too many requests. Retry after the time given in Retry-After.' },
+  serverError: { status: 500, detail: 'An internal error occurred.' },
+  patchNotSupported: { status: 501, detail: 'PATCH is not supported by this service provider.' },
+} as const satisfies Record<string, ErrorSpec>;
+
+/** The errors the request pipeline (not the routes) answers with, per dialect. */
+export interface PipelineErrors {
+  invalidSyntax: ErrorSpec;
+  unauthorized: ErrorSpec;
+  rateLimited: ErrorSpec;
+  routeNotFound: ErrorSpec;
+  methodNotAllowed: ErrorSpec;
+  payloadTooLarge: ErrorSpec;
+  unsupportedMediaType: ErrorSpec;
+  /** An unexpected exception while handling `method`. */
+  serverError(method: string): ErrorSpec;
+  /** The body of a fault rule that names only a status. */
+  forStatus(status: number, method: string): ErrorSpec;
+}
+
+export function pipelineErrors(dialect: 'postman' | 'nintex' | 'generic'): PipelineErrors {
+  if (dialect === 'postman') {
+    return {
+      invalidSyntax: POSTMAN_ERRORS.invalidSyntax,
+      unauthorized: POSTMAN_ERRORS.invalidApiKey,
+      rateLimited: POSTMAN_ERRORS.rateLimited,
+      routeNotFound: EMULATOR_ERRORS.routeNotFound,
+      methodNotAllowed: EMULATOR_ERRORS.methodNotAllowed,
+      payloadTooLarge: EMULATOR_ERRORS.payloadTooLarge,
+      unsupportedMediaType: EMULATOR_ERRORS.unsupportedMediaType,
+      serverError: (method) => (method.toUpperCase() === 'POST' ? POSTMAN_ERRORS.createFailed : POSTMAN_ERRORS.updateFailed),
+      forStatus: (status, method) => errorSpecForStatus(status, method),
+    };
+  }
+  const own = dialect === 'nintex' ? NINTEX_ERRORS : GENERIC_ERRORS;
+  const byStatus: Record<number, ErrorSpec> = {
+    400: own.invalidSyntax,
+    401: own.unauthorized,
+    404: own.userNotFound,
+    409: GENERIC_ERRORS.userAlreadyExists,
+    429: own.rateLimited,
+    500: own.serverError,
+  };
+  return {
+    invalidSyntax: own.invalidSyntax,
+    unauthorized: own.unauthorized,
+    rateLimited: own.rateLimited,
+    routeNotFound: { status: 404, detail: 'The requested resource was not found.' },
+    methodNotAllowed: { status: 405, detail: 'This method is not supported on this endpoint.' },
+    payloadTooLarge: EMULATOR_ERRORS.payloadTooLarge,
+    unsupportedMediaType: {
+      status: 415,
+      detail:
+        dialect === 'nintex'
+          ? 'Send the request body as application/json, application/json-patch+json or application/scim+json.'
+          : EMULATOR_ERRORS.unsupportedMediaType.detail,
+    },
+    serverError: () => own.serverError,
+    forStatus: (status, _method) => byStatus[status] ?? { status, detail: `The service answered ${status}.` },
+  };
+}

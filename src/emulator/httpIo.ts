@@ -25,19 +25,20 @@ export type RequestBody =
 /**
  * JSON media types we parse: application/json and application/scim+json (RFC 7644 §3.1),
  * plus a missing Content-Type — Postman's own curl examples send none, so being strict there
- * would reject requests the real service accepts.
+ * would reject requests the real service accepts. `extraTypes` adds a dialect's own (Nintex's
+ * curl examples send application/json-patch+json, even for POST and PUT).
  */
-export function isJsonContentType(header: string | undefined): boolean {
+export function isJsonContentType(header: string | undefined, extraTypes: readonly string[] = []): boolean {
   if (header === undefined || header.trim() === '') return true;
   const mediaType = header.split(';')[0]?.trim().toLowerCase() ?? '';
-  return mediaType === 'application/json' || mediaType === 'application/scim+json';
+  return mediaType === 'application/json' || mediaType === 'application/scim+json' || extraTypes.includes(mediaType);
 }
 
 /**
  * Reads the whole body. Always drains the stream, even past the size cap, so a keep-alive
  * connection stays usable for the client's next request.
  */
-export async function readBody(req: IncomingMessage): Promise<RequestBody> {
+export async function readBody(req: IncomingMessage, extraJsonTypes: readonly string[] = []): Promise<RequestBody> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -47,7 +48,7 @@ export async function readBody(req: IncomingMessage): Promise<RequestBody> {
   if (size > MAX_BODY_BYTES) return { kind: 'tooLarge' };
   const raw = Buffer.concat(chunks).toString('utf8');
   if (raw.trim() === '') return { kind: 'empty' };
-  if (!isJsonContentType(req.headers['content-type'])) return { kind: 'unsupportedType', raw };
+  if (!isJsonContentType(req.headers['content-type'], extraJsonTypes)) return { kind: 'unsupportedType', raw };
   try {
     return { kind: 'json', value: JSON.parse(raw) as unknown };
   } catch {

@@ -34,16 +34,23 @@ export function parseUserNameFilter(filter: string): string | undefined {
   }
 }
 
-export function parseListQuery(params: URLSearchParams, maxPageSize: number): ListQueryResult {
+/** startIndex/count only (the dialects with a real filter parse `filter` themselves). */
+export function parsePaging(params: URLSearchParams, maxPageSize: number): { startIndex: number; count: number } | undefined {
   const startIndex = parseInteger(params.get('startIndex'));
   const count = parseInteger(params.get('count'));
-  if (startIndex === 'invalid' || count === 'invalid') return { ok: false, problem: 'paging' };
-  const query: ListQuery = {
+  if (startIndex === 'invalid' || count === 'invalid') return undefined;
+  return {
     // RFC 7644: startIndex < 1 is read as 1, a negative count as 0. count is capped at the
     // page size the server is willing to return, as most SaaS SCIM services do silently.
     startIndex: Math.max(1, startIndex ?? 1),
     count: Math.min(Math.max(0, count ?? maxPageSize), maxPageSize),
   };
+}
+
+export function parseListQuery(params: URLSearchParams, maxPageSize: number): ListQueryResult {
+  const paging = parsePaging(params, maxPageSize);
+  if (!paging) return { ok: false, problem: 'paging' };
+  const query: ListQuery = { ...paging };
   const filter = params.get('filter');
   if (filter !== null && filter.trim() !== '') {
     const userName = parseUserNameFilter(filter);

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 /**
- * CLI entry: run the Postman-like SCIM emulator as a standalone process.
+ * CLI entry: run the SCIM emulator (Postman-like by default) as a standalone process.
  *
  *   node dist/emulator/main.js --port 8080 [--token X | --token-file F] [--seed users.json] [--host 0.0.0.0]
  *     [--base-path /scim/v2] [--max-page-size 100] [--latency-ms 0]
  *     [--rate-limit 180/60000 | --rate-limit off] [--retry-after seconds|postman|none]
+ *     [--dialect postman|nintex|generic] [--no-patch (generic only)]
  *
  * Prints only the base URL on stdout, so scripts can capture it (`URL=$(… | head -1)`);
  * everything else goes to stderr.
@@ -12,7 +13,8 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 
-import { startEmulator, type EmulatorOptions, type RateLimitOptions, type SeedUser } from './server.js';
+import { DIALECTS, isDialect } from './dialect.js';
+import { startEmulator, type Dialect, type EmulatorOptions, type RateLimitOptions, type SeedUser } from './server.js';
 
 function fail(message: string): never {
   process.stderr.write(`scim emulator: ${message}\n`);
@@ -35,6 +37,12 @@ function parseRateLimit(raw: string | undefined, retryAfter: string | undefined)
   const match = /^(\d+)\/(\d+)$/.exec(raw);
   if (!match?.[1] || !match[2]) fail(`--rate-limit must look like 180/60000 (max/windowMs) or "off", got "${raw}"`);
   return { max: Number(match[1]), windowMs: Number(match[2]), ...(mode && { retryAfter: mode }) };
+}
+
+function parseDialect(raw: string | undefined): Dialect | undefined {
+  if (raw === undefined) return undefined;
+  if (!isDialect(raw)) fail(`--dialect must be ${DIALECTS.join(', ')}, got "${raw}"`);
+  return raw;
 }
 
 /** A seed file is a JSON array of users, or an object with a `users` array. */
@@ -79,12 +87,16 @@ async function main(): Promise<void> {
       'latency-ms': { type: 'string' },
       'rate-limit': { type: 'string' },
       'retry-after': { type: 'string' },
+      dialect: { type: 'string' },
+      'no-patch': { type: 'boolean' },
     },
     strict: true,
   });
   const rateLimit = parseRateLimit(values['rate-limit'], values['retry-after']);
   const maxPageSize = integer('max-page-size', values['max-page-size']);
   const latencyMs = integer('latency-ms', values['latency-ms']);
+  const dialect = parseDialect(values.dialect);
+  if (values['no-patch'] === true && dialect !== 'generic') fail('--no-patch needs --dialect generic');
   const options: EmulatorOptions = {
     port: integer('port', values.port) ?? 8080,
     ...(values.host !== undefined && { host: values.host }),
@@ -95,12 +107,14 @@ async function main(): Promise<void> {
     ...(latencyMs !== undefined && { latencyMs }),
     ...(rateLimit !== undefined && { rateLimit }),
     ...(values.seed !== undefined && { users: await readSeed(values.seed) }),
+    ...(dialect !== undefined && { dialect }),
+    ...(values['no-patch'] === true && { patchSupported: false }),
   };
 
   const emulator = await startEmulator(options);
   process.stdout.write(`${emulator.url}\n`);
   process.stderr.write(
-    `scim emulator: ${emulator.store.size} user(s), ${options.token === undefined ? 'no auth' : 'token required'}; Ctrl-C to stop\n`,
+    `scim emulator: ${emulator.store.size} user(s), ${options.token === undefined ? 'no auth' : 'token required'}, ${emulator.dialect} dialect; Ctrl-C to stop\n`,
   );
 
   const stop = (): void => {

@@ -4,6 +4,10 @@
  * plus switches for the failures a real deployment throws at a sync tool (faults, quirks,
  * latency) that Postman won't produce on demand.
  *
+ * `dialect` swaps the /Users behaviour (and the error bodies) for Nintex Process Manager's
+ * (seed 003, nintexRoutes.ts) or a plain RFC 7643/7644 server's (genericRoutes.ts); the
+ * pipeline below — log, rate limit, auth, faults, latency, quirks — is the same for all.
+ *
  * Request pipeline, in order (each step explains itself below):
  *   log → rate limit → read body → auth → faults → route → latency → answer.
  */
@@ -12,16 +16,21 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { isAuthorized } from './auth.js';
+import { isDialect, type Dialect } from './dialect.js';
 import { listResponse, serviceProviderConfig, userResourceType } from './discovery.js';
-import { EMULATOR_ERRORS, POSTMAN_ERRORS, errorSpecForStatus, type ErrorSpec } from './errorBodies.js';
+import { pipelineErrors, type ErrorSpec } from './errorBodies.js';
 import { FaultInjector, type FaultAction, type FaultPlan } from './faults.js';
+import { genericHandlers, type GenericContext } from './genericRoutes.js';
 import { readBody, sendReply, type Reply, type RequestBody } from './httpIo.js';
+import { nintexHandlers } from './nintexRoutes.js';
+import type { UsersHandlers } from './scimRoutes.js';
 import { SlidingWindowLimiter } from './slidingWindowLimiter.js';
 import { UserStore, type SeedUser } from './userStore.js';
-import { createUser, errorReply, getUser, listUsers, patchUser, replaceUser, type UsersContext } from './usersRoutes.js';
+import { errorReply, postmanHandlers } from './usersRoutes.js';
 
+export type { Dialect } from './dialect.js';
 export type { FaultAction, FaultPlan, FaultRule } from './faults.js';
-export type { SeedUser, StoredUser } from './userStore.js';
+export type { SeedEmail, SeedUser, StoredUser } from './userStore.js';
 export { UserStore } from './userStore.js';
 
 export interface RateLimitOptions {
@@ -60,6 +69,15 @@ export interface EmulatorOptions {
   users?: SeedUser[];
   quirks?: EmulatorQuirks;
   faults?: FaultPlan;
+  /** Which service to behave like (default 'postman'); see dialect.ts. */
+  dialect?: Dialect;
+  /**
+   * generic dialect only (default true): false makes PATCH answer 501 and ServiceProviderConfig
+   * report `patch.supported: false`, like services that only take PUT.
+   */
+  patchSupported?: boolean;
+  /** Roles that exist before any user has them (nintex creates the others on first use). */
+  roles?: string[];
 }
 
 export interface RequestLogEntry {
@@ -80,6 +98,7 @@ export interface RunningEmulator {
   /** e.g. http://127.0.0.1:PORT/scim/v2 */
   url: string;
   port: number;
+  dialect: Dialect;
   store: UserStore;
   /** Every request received, in arrival order, including 429s and faulted ones. */
   requestLog: RequestLogEntry[];
@@ -106,8 +125,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const rateLimit = options.rateLimit === false ? undefined : (options.rateLimit ?? DEFAULT_RATE_LIMIT);
   const limiter = rateLimit && new SlidingWindowLimiter(rateLimit.max, rateLimit.windowMs);
   const quirks = options.quirks ?? {};
+  const dialect = options.dialect ?? 'postman';
+  if (!isDialect(dialect)) throw new RangeError(`dialect must be postman, nintex or generic, got "${String(dialect)}"`);
+  // Only the generic dialect models a service without PATCH; Postman and Nintex document it.
+  const patchSupported = dialect === 'generic' ? (options.patchSupported ?? true) : true;
+  const errors = pipelineErrors(dialect);
 
-  const store = new UserStore();
+  const store = new UserStore(undefined, { dialect });
+  store.ensureRoles(options.roles ?? []);
   for (const seed of options.users ?? []) store.add(seed);
 
   let faults = options.faults && new FaultInjector(options.faults);
@@ -116,14 +141,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   // Aborted on close() so responses waiting out latency/delay faults don't outlive the server.
   const shutdown = new AbortController();
 
-  const ctx: UsersContext = {
+  const ctx: GenericContext = {
     store,
     baseUrl: '', // known once listening
     maxPageSize,
     repeatFirstPageBeyondEnd: quirks.repeatFirstPageBeyondEnd ?? false,
     omitItemsPerPage: quirks.omitItemsPerPage ?? false,
     numericStatusInErrors: quirks.numericStatusInErrors ?? false,
+    patchSupported,
   };
+  const users: UsersHandlers =
+    dialect === 'nintex' ? nintexHandlers(ctx) : dialect === 'generic' ? genericHandlers(ctx) : postmanHandlers(ctx);
   const fail = (spec: ErrorSpec, headers?: Record<string, string>): Reply => ({
     ...errorReply(ctx, spec),
     ...(headers && { headers }),
@@ -135,41 +163,40 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       case 'json':
         return handler(body.value);
       case 'tooLarge':
-        return fail(EMULATOR_ERRORS.payloadTooLarge);
+        return fail(errors.payloadTooLarge);
       case 'unsupportedType':
-        return fail(EMULATOR_ERRORS.unsupportedMediaType);
+        return fail(errors.unsupportedMediaType);
       default:
-        return fail(POSTMAN_ERRORS.invalidSyntax);
+        return fail(errors.invalidSyntax);
     }
   }
 
   function route(method: string, url: URL, body: RequestBody): Reply {
     const segments = relativeSegments(url.pathname, basePath);
-    if (!segments || segments.length > 2) return fail(EMULATOR_ERRORS.routeNotFound);
+    if (!segments || segments.length > 2) return fail(errors.routeNotFound);
     const [resource, id] = segments;
     if (resource === 'Users' && id === undefined) {
-      if (method === 'GET') return listUsers(ctx, url.searchParams);
-      if (method === 'POST') return withJson(body, (value) => createUser(ctx, value));
-      return fail(EMULATOR_ERRORS.methodNotAllowed, { Allow: 'GET, POST' });
+      if (method === 'GET') return users.list(url.searchParams);
+      if (method === 'POST') return withJson(body, (value) => users.create(value));
+      return fail(errors.methodNotAllowed, { Allow: 'GET, POST' });
     }
     if (resource === 'Users' && id !== undefined) {
-      if (method === 'GET') return getUser(ctx, id);
-      if (method === 'PUT') return withJson(body, (value) => replaceUser(ctx, id, value));
-      if (method === 'PATCH') return withJson(body, (value) => patchUser(ctx, id, value));
-      // Postman has no user DELETE: deprovisioning is PATCH active=false.
-      if (method === 'DELETE') return fail(EMULATOR_ERRORS.deleteNotSupported, { Allow: 'GET, PUT, PATCH' });
-      return fail(EMULATOR_ERRORS.methodNotAllowed, { Allow: 'GET, PUT, PATCH' });
+      if (method === 'GET') return users.get(id);
+      if (method === 'PUT') return withJson(body, (value) => users.replace(id, value));
+      if (method === 'PATCH') return withJson(body, (value) => users.patch(id, value));
+      if (method === 'DELETE') return users.remove(id);
+      return fail(errors.methodNotAllowed, { Allow: users.itemMethods });
     }
     if (resource === 'ServiceProviderConfig' && id === undefined) {
-      if (method !== 'GET') return fail(EMULATOR_ERRORS.methodNotAllowed, { Allow: 'GET' });
-      return { status: 200, body: serviceProviderConfig(ctx.baseUrl, maxPageSize) };
+      if (method !== 'GET') return fail(errors.methodNotAllowed, { Allow: 'GET' });
+      return { status: 200, body: serviceProviderConfig(ctx.baseUrl, maxPageSize, { dialect, patchSupported }) };
     }
     if (resource === 'ResourceTypes' && (id === undefined || id === 'User')) {
-      if (method !== 'GET') return fail(EMULATOR_ERRORS.methodNotAllowed, { Allow: 'GET' });
-      const userType = userResourceType(ctx.baseUrl);
+      if (method !== 'GET') return fail(errors.methodNotAllowed, { Allow: 'GET' });
+      const userType = userResourceType(ctx.baseUrl, { dialect });
       return { status: 200, body: id === undefined ? listResponse([userType], 1, 1) : userType };
     }
-    return fail(EMULATOR_ERRORS.routeNotFound);
+    return fail(errors.routeNotFound);
   }
 
   function rateLimited(retryAfterMs: number): Reply {
@@ -177,11 +204,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const mode = rateLimit?.retryAfter ?? 'seconds';
     const headers: Record<string, string> =
       mode === 'seconds' ? { 'Retry-After': seconds } : mode === 'postman' ? { 'X-RateLimit-RetryAfter': seconds } : {};
-    return fail(POSTMAN_ERRORS.rateLimited, headers);
+    return fail(errors.rateLimited, headers);
   }
 
   function faultReply(action: Extract<FaultAction, { type: 'status' }>, method: string): Reply {
-    const base = errorSpecForStatus(action.status, method);
+    const base = errors.forStatus(action.status, method);
     const spec = action.detail === undefined ? base : { status: action.status, detail: action.detail };
     return fail(spec, action.headers);
   }
@@ -191,11 +218,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     // is on "attempts" — so even unauthenticated or malformed requests use up the budget.
     const admission = limiter?.tryAcquire() ?? { allowed: true };
     // Read the body even when rejecting, so the keep-alive connection stays in sync.
-    const body = await readBody(req);
+    const body = await readBody(req, users.extraJsonTypes);
     if (WRITE_METHODS.has(entry.method)) entry.body = loggedBody(body);
     if (!admission.allowed) return { kind: 'answer', reply: rateLimited(admission.retryAfterMs) };
     if (options.token !== undefined && !isAuthorized(req.headers.authorization, options.token)) {
-      return { kind: 'answer', reply: fail(POSTMAN_ERRORS.invalidApiKey) };
+      return { kind: 'answer', reply: fail(errors.unauthorized) };
     }
     // Faults come after auth: they model the service misbehaving on a valid request, and
     // counting only authorized requests keeps `every: N` predictable.
@@ -246,7 +273,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         res.destroy();
         return;
       }
-      const reply = fail(method === 'POST' ? POSTMAN_ERRORS.createFailed : POSTMAN_ERRORS.updateFailed);
+      const reply = fail(errors.serverError(method));
       entry.status = reply.status;
       sendReply(res, reply);
       process.emitWarning(`scim emulator: ${String(error)}`);
@@ -264,10 +291,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}${basePath}`;
   ctx.baseUrl = url;
+  store.baseUrl = url;
 
   return {
     url,
     port,
+    dialect,
     store,
     requestLog,
     writeCount: () => writes,

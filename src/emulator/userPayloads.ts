@@ -58,30 +58,37 @@ export function parseReplaceUser(body: unknown): NameInput | undefined {
   return parseName(body);
 }
 
+/** What a Postman PATCH may change. */
+export interface PostmanPatch {
+  active?: boolean;
+  userName?: string;
+}
+
 /**
- * PATCH /Users/{id}: Postman only supports changing `active` (updateScimUserState), written as
- *   {op:"replace", value:{active:bool}}  or  {op:"replace", path:"active", value:bool}.
+ * PATCH /Users/{id}: Postman changes `active` (updateScimUserState), written as
+ *   {op:"replace", value:{active:bool}}  or  {op:"replace", path:"active", value:bool},
+ * and the userName (an email change of the same member) as {op:"replace", path:"userName", value}.
  * The operations array is accepted as `Operations` (RFC 7644 §3.5.2) or `operations` (how
  * Postman's SDK spells it). `op` and the path are case-insensitive, as RFC 7644 says for op
- * values and attribute names. Returns the resulting active state (last operation wins), after
- * validating every operation first so a bad operation never leaves a half-applied patch.
+ * values and attribute names. Every operation is validated first so a bad one never leaves a
+ * half-applied patch; the last operation on an attribute wins.
  */
-export function parsePatchActive(body: unknown): boolean | undefined {
+export function parsePostmanPatch(body: unknown): PostmanPatch | undefined {
   if (!isRecord(body)) return undefined;
   // Not mandatory (clients following Postman's SDK may omit it), but if sent it must be right.
   if (body.schemas !== undefined && !hasSchema(body, PATCH_OP_SCHEMA)) return undefined;
   const operations = body.Operations ?? body.operations;
   if (!Array.isArray(operations) || operations.length === 0) return undefined;
-  let active: boolean | undefined;
+  const patch: PostmanPatch = {};
   for (const operation of operations) {
-    const value = parseActiveOperation(operation);
-    if (value === undefined) return undefined;
-    active = value;
+    const one = parseOperation(operation);
+    if (one === undefined) return undefined;
+    Object.assign(patch, one);
   }
-  return active;
+  return patch;
 }
 
-function parseActiveOperation(operation: unknown): boolean | undefined {
+function parseOperation(operation: unknown): PostmanPatch | undefined {
   if (!isRecord(operation)) return undefined;
   if (typeof operation.op !== 'string' || operation.op.toLowerCase() !== 'replace') return undefined;
   const { path, value } = operation;
@@ -90,8 +97,10 @@ function parseActiveOperation(operation: unknown): boolean | undefined {
     const keys = Object.keys(value);
     if (keys.length !== 1 || keys[0]?.toLowerCase() !== 'active') return undefined;
     const active = Object.values(value)[0];
-    return typeof active === 'boolean' ? active : undefined;
+    return typeof active === 'boolean' ? { active } : undefined;
   }
-  if (typeof path !== 'string' || path.toLowerCase() !== 'active') return undefined;
-  return typeof value === 'boolean' ? value : undefined;
+  if (typeof path !== 'string') return undefined;
+  if (path.toLowerCase() === 'active') return typeof value === 'boolean' ? { active: value } : undefined;
+  if (path.toLowerCase() === 'username') return typeof value === 'string' && value.trim() !== '' ? { userName: value.trim() } : undefined;
+  return undefined;
 }

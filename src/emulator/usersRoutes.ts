@@ -7,7 +7,8 @@ import { listResponse } from './discovery.js';
 import type { Reply } from './httpIo.js';
 import { pageOf, parseListQuery } from './listQuery.js';
 import { toScimUser } from './userResource.js';
-import { parseCreateUser, parsePatchActive, parseReplaceUser } from './userPayloads.js';
+import { parseCreateUser, parsePostmanPatch, parseReplaceUser } from './userPayloads.js';
+import type { UsersHandlers } from './scimRoutes.js';
 import type { UserStore } from './userStore.js';
 
 export interface UsersContext {
@@ -34,11 +35,10 @@ export function listUsers(ctx: UsersContext, params: URLSearchParams): Reply {
   // we treat them case-insensitively everywhere (uniqueness included). Matching the filter the
   // same way keeps "look up before create" consistent with the 409 check: a client that finds
   // nothing can't then be told the user already exists.
+  // Ids first, users only for the page: walking 100,000 users must not copy them all per page.
   const matching =
-    userName === undefined
-      ? ctx.store.list()
-      : ctx.store.list().filter((u) => u.userName.toLowerCase() === userName.toLowerCase());
-  const page = pageOf(matching, startIndex, count, ctx.repeatFirstPageBeyondEnd);
+    userName === undefined ? ctx.store.ids() : [ctx.store.findByUserName(userName)?.id].filter((id): id is string => id !== undefined);
+  const page = pageOf(matching, startIndex, count, ctx.repeatFirstPageBeyondEnd).flatMap((id) => ctx.store.get(id) ?? []);
   // With the repeat quirk we still echo the requested startIndex: the buggy services we mimic
   // do, so the client can't use the echoed value to notice it got page 1 again.
   return { status: 200, body: listResponse(page.map(toScimUser), matching.length, startIndex, ctx.omitItemsPerPage) };
@@ -75,11 +75,31 @@ export function replaceUser(ctx: UsersContext, id: string, body: unknown): Reply
   return user ? { status: 200, body: toScimUser(user) } : errorReply(ctx, POSTMAN_ERRORS.userNotFound);
 }
 
-/** PATCH /Users/{id}: (de)activation only, as Postman's updateScimUserState. */
+/** PATCH /Users/{id}: (de)activation, as Postman's updateScimUserState, and a userName change. */
 export function patchUser(ctx: UsersContext, id: string, body: unknown): Reply {
   if (!ctx.store.get(id)) return errorReply(ctx, POSTMAN_ERRORS.userNotFound);
-  const active = parsePatchActive(body);
-  if (active === undefined) return errorReply(ctx, POSTMAN_ERRORS.invalidSyntax);
-  const user = ctx.store.setActive(id, active);
+  const patch = parsePostmanPatch(body);
+  if (patch === undefined) return errorReply(ctx, POSTMAN_ERRORS.invalidSyntax);
+  if (patch.userName !== undefined) {
+    const taken = ctx.store.findByUserName(patch.userName);
+    if (taken && taken.id !== id) return errorReply(ctx, POSTMAN_ERRORS.userAlreadyExists);
+    ctx.store.replaceAttributes(id, { ...ctx.store.attributes(id), userName: patch.userName });
+  }
+  const user = patch.active === undefined ? ctx.store.get(id) : ctx.store.setActive(id, patch.active);
   return user ? { status: 200, body: toScimUser(user) } : errorReply(ctx, POSTMAN_ERRORS.userNotFound);
+}
+
+/** Postman's /Users as a handler set (see scimRoutes.ts); Postman has no user DELETE. */
+export function postmanHandlers(ctx: UsersContext): UsersHandlers {
+  return {
+    list: (params) => listUsers(ctx, params),
+    get: (id) => getUser(ctx, id),
+    create: (body) => createUser(ctx, body),
+    replace: (id, body) => replaceUser(ctx, id, body),
+    patch: (id, body) => patchUser(ctx, id, body),
+    // Deprovisioning on Postman is PATCH active=false.
+    remove: () => ({ ...errorReply(ctx, EMULATOR_ERRORS.deleteNotSupported), headers: { Allow: 'GET, PUT, PATCH' } }),
+    itemMethods: 'GET, PUT, PATCH',
+    extraJsonTypes: [],
+  };
 }

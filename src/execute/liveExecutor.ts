@@ -2,6 +2,7 @@ import PQueue from 'p-queue';
 import type { Logger } from 'pino';
 import type { Operation, PlanPolicy, RemoteUser, RosterUser } from '../domain/types.js';
 import { plan } from '../plan/plan.js';
+import { writePath } from '../profiles/attributePaths.js';
 import { buildRequests, type RequestContext, type ScimRequest } from '../profiles/buildRequests.js';
 import { ConflictError, NoSlotsError, RunFatalError, ScimRequestError } from '../scim/errors.js';
 import type { ScimClient } from '../scim/scimClient.js';
@@ -139,11 +140,12 @@ export class LiveExecutor implements Executor {
 
   private async sendOne(request: ScimRequest): Promise<unknown> {
     let body = request.body;
-    if (request.mergeIntoCurrent) {
-      // A service without PATCH: PUT replaces the whole resource, so start from what it holds.
-      const current = (await this.client.get(request.path)).body as Record<string, unknown>;
-      body = { ...current, ...body };
-      delete body.meta;
+    if (request.applyToCurrent) {
+      // A service without PATCH: PUT replaces the whole resource, so start from what it holds
+      // and write only the changed paths into it.
+      const { meta: _meta, ...current } = ((await this.client.get(request.path)).body ?? {}) as Record<string, unknown>;
+      for (const [path, value] of request.applyToCurrent) writePath(current, path, value, this.options.requests.profile.roleShape);
+      body = current;
     }
     const response = await this.client.send(request.method, request.path, body);
     return response.body;

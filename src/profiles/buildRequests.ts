@@ -10,8 +10,11 @@ export interface ScimRequest {
   method: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   body?: Record<string, unknown>;
-  /** PUT to a service without PATCH: the executor GETs the resource and applies `body` onto it first, so unmapped attributes survive. */
-  mergeIntoCurrent?: boolean;
+  /**
+   * PUT to a service without PATCH: the executor GETs the resource, writes these values at
+   * their paths into it (so sibling sub-attributes and unmapped attributes survive) and PUTs it.
+   */
+  applyToCurrent?: ReadonlyArray<readonly [path: string, value: AttrValue]>;
 }
 
 export interface RequestContext {
@@ -80,9 +83,7 @@ function changeRequests(user: RosterUser, remote: RemoteUser, changes: readonly 
   const puts = byMethod('put');
   if (puts.length > 0) {
     if (!ctx.patchSupported && ctx.profile.name === 'generic') {
-      const body: Record<string, unknown> = { schemas: [CORE_USER_URN] };
-      for (const c of puts) write(body, c.field, c.to!, ctx);
-      requests.push({ method: 'PUT', path: userPath(remote), body, mergeIntoCurrent: true });
+      requests.push({ method: 'PUT', path: userPath(remote), applyToCurrent: puts.map((c) => [c.field, c.to!] as const) });
     } else {
       // Nintex: userName and timezone change only by PUT. The PUT carries what the user should
       // have, but never `roles`: "PUT requests that do not include a roles attribute … leave the
@@ -115,9 +116,7 @@ function effectiveMethod(field: string, ctx: RequestContext): string {
 }
 
 function setActive(remote: RemoteUser, active: boolean, ctx: RequestContext): ScimRequest {
-  if (!ctx.patchSupported) {
-    return { method: 'PUT', path: userPath(remote), body: { schemas: [CORE_USER_URN], active }, mergeIntoCurrent: true };
-  }
+  if (!ctx.patchSupported) return { method: 'PUT', path: userPath(remote), applyToCurrent: [['active', active]] };
   const operation = ctx.profile.activePatch === 'value-object' ? { op: 'replace', value: { active } } : { op: 'replace', path: 'active', value: active };
   return { method: 'PATCH', path: userPath(remote), body: { schemas: [PATCH_OP_URN], [ctx.profile.patchOperationsKey]: [operation] } };
 }

@@ -262,7 +262,15 @@ describe('updating users', () => {
     expect(emulator.store.get('u1')?.active).toBe(true);
   });
 
-  it('a PATCH of anything but active answers 400 invalidSyntax and changes nothing', async () => {
+  it('a PATCH replace of userName renames the member (same id)', async () => {
+    const emulator = await start({ users: [{ id: 'u1', userName: 'a@x.io', givenName: 'A', familyName: 'B' }, { id: 'u2', userName: 'taken@x.io' }] });
+    const rename = (userName: string) => call(emulator, 'PATCH', '/Users/u1', { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'userName', value: userName }] });
+    expect((await rename('new@x.io')).status).toBe(200);
+    expect(emulator.store.get('u1')).toMatchObject({ userName: 'new@x.io', givenName: 'A' });
+    expect((await rename('TAKEN@x.io')).status).toBe(409);
+  });
+
+  it('a PATCH of anything but active or userName answers 400 invalidSyntax and changes nothing', async () => {
     const emulator = await start({ users: [{ id: 'u1', userName: 'a@x.io', givenName: 'A', familyName: 'B' }] });
     const { status, body } = await call(emulator, 'PATCH', '/Users/u1', {
       schemas: [PATCH_SCHEMA],

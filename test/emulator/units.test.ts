@@ -4,7 +4,7 @@ import { POSTMAN_ERRORS, renderError } from '../../src/emulator/errorBodies.js';
 import { FaultInjector } from '../../src/emulator/faults.js';
 import { pageOf, parseListQuery, parseUserNameFilter } from '../../src/emulator/listQuery.js';
 import { SlidingWindowLimiter } from '../../src/emulator/slidingWindowLimiter.js';
-import { parsePatchActive } from '../../src/emulator/userPayloads.js';
+import { parsePostmanPatch } from '../../src/emulator/userPayloads.js';
 import { UserStore } from '../../src/emulator/userStore.js';
 
 describe('sliding window limiter', () => {
@@ -102,16 +102,17 @@ describe('list query', () => {
 
 describe('patch bodies', () => {
   it('accepts both value and path forms, either spelling of Operations, any case of op', () => {
-    expect(parsePatchActive({ Operations: [{ op: 'replace', value: { active: false } }] })).toBe(false);
-    expect(parsePatchActive({ operations: [{ op: 'Replace', path: 'active', value: true }] })).toBe(true);
+    expect(parsePostmanPatch({ Operations: [{ op: 'replace', value: { active: false } }] })).toEqual({ active: false });
+    expect(parsePostmanPatch({ operations: [{ op: 'Replace', path: 'active', value: true }] })).toEqual({ active: true });
+    expect(parsePostmanPatch({ Operations: [{ op: 'replace', path: 'userName', value: 'b@x.io' }] })).toEqual({ userName: 'b@x.io' });
   });
 
-  it('rejects anything but replacing active with a boolean', () => {
-    expect(parsePatchActive({ Operations: [{ op: 'add', path: 'active', value: true }] })).toBeUndefined();
-    expect(parsePatchActive({ Operations: [{ op: 'replace', path: 'active', value: 'False' }] })).toBeUndefined();
-    expect(parsePatchActive({ Operations: [{ op: 'replace', value: { active: true, displayName: 'x' } }] })).toBeUndefined();
-    expect(parsePatchActive({ Operations: [] })).toBeUndefined();
-    expect(parsePatchActive({ schemas: ['wrong'], Operations: [{ op: 'replace', path: 'active', value: true }] })).toBeUndefined();
+  it('rejects anything but replacing active with a boolean or userName with a string', () => {
+    expect(parsePostmanPatch({ Operations: [{ op: 'add', path: 'active', value: true }] })).toBeUndefined();
+    expect(parsePostmanPatch({ Operations: [{ op: 'replace', path: 'active', value: 'False' }] })).toBeUndefined();
+    expect(parsePostmanPatch({ Operations: [{ op: 'replace', value: { active: true, displayName: 'x' } }] })).toBeUndefined();
+    expect(parsePostmanPatch({ Operations: [] })).toBeUndefined();
+    expect(parsePostmanPatch({ schemas: ['wrong'], Operations: [{ op: 'replace', path: 'active', value: true }] })).toBeUndefined();
   });
 });
 

@@ -189,7 +189,7 @@ describe('buildRequests for a generic RFC 7644 service', () => {
     expectValidScim(patch!);
   });
 
-  it('without PATCH support, changes and deactivation become PUTs merged into the current resource', () => {
+  it('without PATCH support, changes and deactivation become PUTs of the current resource with the changed paths written in', () => {
     const requests = all(
       [
         { kind: 'update', user: ada, remote, changes: [{ field: 'title', from: undefined, to: 'Analyst' }] },
@@ -198,8 +198,8 @@ describe('buildRequests for a generic RFC 7644 service', () => {
       ctx('generic', false),
     );
     expect(requests).toEqual([
-      { method: 'PUT', path: '/Users/r1', body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], title: 'Analyst' }, mergeIntoCurrent: true },
-      { method: 'PUT', path: '/Users/r1', body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], active: false }, mergeIntoCurrent: true },
+      { method: 'PUT', path: '/Users/r1', applyToCurrent: [['title', 'Analyst']] },
+      { method: 'PUT', path: '/Users/r1', applyToCurrent: [['active', false]] },
     ]);
   });
 });
