@@ -246,4 +246,44 @@ describe('interop: runSync against scimmy (an independent SCIM 2.0 server)', () 
     expect(state(s)).toEqual(['dave@example.com|E4|Dave Diaz|active']);
     expect(JSON.stringify(report) + ws.logLines.join('\n')).not.toContain(TEST_TOKEN);
   });
+
+  it('emails, title and an enterprise attribute are created, changed with RFC PATCH paths, and converge', async () => {
+    const s = await start();
+    const URN = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+    const columns = {
+      externalId: 'employee_id',
+      userName: 'email',
+      givenName: 'first_name',
+      familyName: 'last_name',
+      'emails[type eq "work"].value': 'email',
+      title: 'title',
+      [`${URN}:department`]: 'department',
+    };
+    const roster = (title: string, department: string, email = 'ada@example.com') =>
+      ws.writeRosterText(`employee_id,email,first_name,last_name,title,department,status\nE1,${email},Ada,Lovelace,${title},${department},active\n`);
+    const config = ws.config(s.url, { ...GENERIC, source: { columns } });
+
+    roster('Analyst', 'Engines');
+    expect((await runSync(config, { dryRun: false }, ws.logger)).exitCode).toBe(0);
+    expect(failures(s)).toEqual([]);
+    expect(s.users()[0]).toMatchObject({ title: 'Analyst', emails: [expect.objectContaining({ value: 'ada@example.com', type: 'work' })], [URN]: { department: 'Engines' } });
+
+    roster('Director', 'Looms', 'ada.king@example.com');
+    const changed = await runSync(config, { dryRun: false }, ws.logger);
+    expect(failures(s)).toEqual([]);
+    expect(changed.exitCode).toBe(0);
+    expect(changed.report.operations.map((o) => o.op)).toEqual(['update']);
+    expect(s.users()).toHaveLength(1);
+    expect(s.users()[0]).toMatchObject({
+      userName: 'ada.king@example.com',
+      title: 'Director',
+      emails: [expect.objectContaining({ value: 'ada.king@example.com', type: 'work' })],
+      [URN]: { department: 'Looms' },
+    });
+
+    const before = writes(s).length;
+    const again = await runSync(config, { dryRun: false }, ws.logger);
+    expect(again.report.operations).toEqual([]);
+    expect(writes(s)).toHaveLength(before);
+  });
 });

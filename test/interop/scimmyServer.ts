@@ -130,6 +130,8 @@ function declareUsersOnce(): void {
     if (!(ctx instanceof UserStore)) throw new SCIMMY.Types.Error(500, 'invalidValue', 'no user store in the request context');
     return ctx;
   };
+  // Like most RFC servers, accept the enterprise extension (department, employeeNumber, manager…).
+  SCIMMY.Resources.User.extend(SCIMMY.Schemas.EnterpriseUser, false);
   SCIMMY.Resources.declare(SCIMMY.Resources.User)
     .ingress((resource, instance, ctx) => {
       // `instance` is a SCIMMY.Schemas.User already coerced for "in": read-only attributes dropped.
