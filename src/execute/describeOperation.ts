@@ -1,21 +1,34 @@
-import type { Operation } from '../domain/types.js';
+import type { FieldChange, Operation } from '../domain/types.js';
 import { operationUserName } from '../plan/plan.js';
-import { describeChanges } from '../scim/userRequests.js';
 import type { OperationOutcome, OutcomeStatus } from './outcome.js';
 
 /** The report line for an operation before anything is known about how it went. */
 export function describeOperation(op: Operation, outcome: OutcomeStatus): OperationOutcome {
-  const base: OperationOutcome = {
+  return {
     op: op.kind,
     userName: operationUserName(op),
     externalId: op.kind === 'deactivate' ? (op.remote.externalId ?? op.user?.externalId) : op.user.externalId,
     id: op.kind === 'create' ? undefined : op.remote.id,
     outcome,
+    changes: describeWhatChanges(op),
   };
-  if (op.kind === 'update' || (op.kind === 'reactivate' && op.changes.length > 0)) {
-    base.changes = (op.kind === 'reactivate' ? 'active: false → true, ' : '') + describeChanges(op.changes);
-  } else if (op.kind === 'reactivate') base.changes = 'active: false → true';
-  else if (op.kind === 'deactivate') base.changes = `active: true → false (${op.reason})`;
-  else base.changes = 'new user';
-  return base;
+}
+
+/** "givenName: Robert → Bob", for people reading reports and the dry-run table. */
+function describeWhatChanges(op: Operation): string {
+  switch (op.kind) {
+    case 'create':
+      return 'new user';
+    case 'deactivate':
+      return `active: true → false (${op.reason})`;
+    case 'reactivate':
+      return ['active: false → true', ...op.changes.map(describeChange)].join(', ');
+    case 'update':
+      return op.changes.map(describeChange).join(', ');
+  }
+}
+
+function describeChange(change: FieldChange): string {
+  const show = (v: FieldChange['from']) => (v === undefined ? '(none)' : Array.isArray(v) ? v.join(';') : String(v));
+  return `${change.field.replace(/^name\./, '')}: ${show(change.from)} → ${show(change.to)}`;
 }

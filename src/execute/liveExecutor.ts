@@ -7,7 +7,7 @@ import { buildRequests, type RequestContext, type ScimRequest } from '../profile
 import { ConflictError, NoSlotsError, RunFatalError, ScimRequestError } from '../scim/errors.js';
 import type { ScimClient } from '../scim/scimClient.js';
 import { toRemoteUser } from '../scim/scimUser.js';
-import { userNameFilterPath } from '../scim/userRequests.js';
+import { userNameFilterPath } from '../scim/userNameFilter.js';
 import { CircuitBreaker } from './circuitBreaker.js';
 import { describeOperation } from './describeOperation.js';
 import type { Executor } from './executor.js';

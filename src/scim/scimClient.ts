@@ -41,9 +41,6 @@ export interface ScimResponse {
   body: unknown;
 }
 
-export const SCIM_USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
-export const SCIM_PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-
 /**
  * Talks HTTP to one SCIM service. Every attempt goes through the shared rate gate; failures
  * are classified once here (see errors.ts) and transient ones retried here, so callers only

@@ -1,0 +1,4 @@
+/** `GET /Users?filter=userName eq "…"`, quoting per RFC 7644 §3.4.2.2 (JSON string rules). */
+export function userNameFilterPath(userName: string): string {
+  return `/Users?filter=${encodeURIComponent(`userName eq ${JSON.stringify(userName)}`)}`;
+}
