@@ -46,6 +46,13 @@ export interface RunResult {
 
 export const EXIT = { ok: 0, someFailed: 1, unusableInput: 2, refusedUnsafe: 3, locked: 4 } as const;
 
+const MAX_LOGGED_REJECTIONS = 20;
+
+/** 128 + the signal number, as shells report it: 130 for SIGINT, 143 for SIGTERM. */
+function interruptedExitCode(signal: AbortSignal): number {
+  return String(signal.reason) === 'SIGINT' ? 130 : 143;
+}
+
 /**
  * One reconciliation: read roster → read service → plan → safety checks → execute → report.
  * The imperative shell around `plan()`: it owns I/O and ordering, and makes no decisions the
@@ -87,7 +94,9 @@ export async function runSync(config: Config, options: RunOptions, logger: Logge
     accepted: roster.users.length,
     rejected: roster.rejected.map(({ line, reason }) => ({ line, reason })),
   };
-  for (const row of roster.rejected) logger.warn({ file: roster.file, line: row.line, reason: row.reason }, 'roster row rejected');
+  // The first rejected rows are logged one by one; all of them are in the report.
+  for (const row of roster.rejected.slice(0, MAX_LOGGED_REJECTIONS)) logger.warn({ file: roster.file, line: row.line, reason: row.reason }, 'roster row rejected');
+  if (roster.rejected.length > MAX_LOGGED_REJECTIONS) logger.warn({ rejected: roster.rejected.length }, `and ${roster.rejected.length - MAX_LOGGED_REJECTIONS} more rejected rows (see the report)`);
   const rosterRefusal = checkRoster(roster, safety);
   if (rosterRefusal) return refuse(rosterRefusal);
 
@@ -121,6 +130,7 @@ export async function runSync(config: Config, options: RunOptions, logger: Logge
       }
       remote = await readRemoteUsers(client, pageSizeFor(config, capabilities), mapped);
     } catch (error) {
+      if (options.signal?.aborted) return finish(interruptedExitCode(options.signal), 'interrupted while reading the service; nothing was changed');
       report.error = `reading users from the service failed: ${(error as Error).message}`;
       return finish(EXIT.someFailed, 'the run failed before planning; nothing was changed');
     } finally {
@@ -182,7 +192,7 @@ export async function runSync(config: Config, options: RunOptions, logger: Logge
   function concludeExecution(execution: ExecutionResult): RunResult {
     const failed = execution.outcomes.filter((o: OperationOutcome) => o.outcome !== 'succeeded' && o.outcome !== 'planned');
     if (options.signal?.aborted) {
-      return finish(String(options.signal.reason) === 'SIGINT' ? 130 : 143, `interrupted: ${failed.length} operations not done`);
+      return finish(interruptedExitCode(options.signal), `interrupted: ${failed.length} operations not done`);
     }
     if (failed.length > 0 || execution.stoppedBecause) {
       return finish(EXIT.someFailed, `${failed.length} of ${execution.outcomes.length} operations did not succeed`);
