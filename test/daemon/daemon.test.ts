@@ -9,7 +9,8 @@ import { TEST_TOKEN, Workspace } from '../support/workspace.js';
 
 const EVERY_SECOND = '* * * * * *';
 
-async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+/** Polls until `probe` gives something other than undefined/false, and returns it. */
+async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();

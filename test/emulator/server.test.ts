@@ -1,49 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/server.js';
+import { startEmulator } from '../../src/emulator/server.js';
+import { call, closeEmulatorsAfterEach, ERROR_SCHEMA, PATCH_SCHEMA, start, TOKEN, USER_SCHEMA } from './support.js';
 
-const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
-const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-const TOKEN = 'test-token';
-
-const running: RunningEmulator[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((e) => e.close()));
-});
-
-/** Each test gets its own emulator; the limiter is off unless the test is about it. */
-async function start(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const emulator = await startEmulator({ token: TOKEN, rateLimit: false, ...options });
-  running.push(emulator);
-  return emulator;
-}
-
-interface Answer {
-  status: number;
-  headers: Headers;
-  body: any; // tests assert on arbitrary JSON shapes
-}
-
-async function call(
-  emulator: RunningEmulator,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<Answer> {
-  const response = await fetch(`${emulator.url}${path}`, {
-    method,
-    headers: {
-      Authorization: `Bearer ${TOKEN}`,
-      ...(body !== undefined && { 'Content-Type': 'application/scim+json' }),
-      ...headers,
-    },
-    ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text === '' ? undefined : JSON.parse(text) };
-}
+closeEmulatorsAfterEach();
 
 function newUser(userName: string, givenName = 'Test', familyName = 'User') {
   return { schemas: [USER_SCHEMA], userName, name: { givenName, familyName }, externalId: '23123123', locale: 'en-US', groups: [], active: true };
