@@ -97,6 +97,7 @@ export function writePath(resource: Resource, path: string, value: AttrValue, ro
  * for caseExact attributes; lists (roles) compare as sets.
  */
 export function sameValue(path: string, a: AttrValue | undefined, b: AttrValue | undefined): boolean {
+  if (a === b) return true; // the unchanged majority: skip normalising both sides
   const norm = (v: AttrValue | undefined): string => {
     if (v === undefined || v === '') return '';
     if (Array.isArray(v)) return [...new Set(v.map((x) => canonical(path, x)).filter((x) => x !== ''))].sort().join('\u0000');

@@ -134,7 +134,7 @@ describe('runSync against the built-in emulator', () => {
     emulator = await startEmulator({ token: TEST_TOKEN, rateLimit: { max: 4, windowMs: 1000, retryAfter: 'seconds' } });
     const rows = Array.from({ length: 10 }, (_, i) => ({ employee_id: `E${i}`, email: `p${i}@example.com`, first_name: 'P', last_name: `${i}` }));
     ws.writeRoster(rows);
-    const { exitCode, report } = await runSync(ws.config(emulator.url, { target: { requestsPerMinute: 60000 } }), { dryRun: false }, ws.logger);
+    const { exitCode, report } = await runSync(ws.config(emulator.url, { target: { requestsPerMinute: 20000 } }), { dryRun: false }, ws.logger);
     expect(exitCode).toBe(0);
     expect(emulator.store.size).toBe(10);
     expect(report.requests.throttled).toBeGreaterThan(0);

@@ -1,0 +1,52 @@
+/**
+ * Child process for target 4: one whole `runSync` dry run (what `scim-sync run --dry-run` does,
+ * minus the CLI's table printing), so its peak RSS is scim-sync's alone. Prints one JSON line.
+ *
+ *   node bench/dist/bench/children/dryRun.js CONFIG
+ */
+import { performance } from 'node:perf_hooks';
+import { loadConfig } from '../../src/config/loadConfig.js';
+import { runSync } from '../../src/run/runSync.js';
+import { BENCH_TOKEN, quietLogger } from '../lib/workspace.js';
+
+export interface DryRunOutput {
+  exitCode: number;
+  result: string;
+  wallMs: number;
+  cpuMs: number;
+  maxRssMB: number;
+  remote?: { users: number; pages: number };
+  roster?: { rows: number; accepted: number };
+  requests: { total: number };
+  summary: unknown;
+}
+
+async function main(): Promise<void> {
+  const [configPath] = process.argv.slice(2);
+  if (!configPath) throw new Error('usage: dryRun.js CONFIG');
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const config = loadConfig(configPath, { SCIM_TOKEN: BENCH_TOKEN });
+  const { exitCode, report } = await runSync(config, { dryRun: true }, quietLogger());
+  const cpu = process.cpuUsage(cpu0);
+  const out: DryRunOutput = {
+    exitCode,
+    result: report.result,
+    wallMs: performance.now() - t0,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+    remote: report.remote,
+    roster: report.roster && { rows: report.roster.rows, accepted: report.roster.accepted },
+    requests: { total: report.requests.total },
+    summary: report.summary,
+  };
+  process.stdout.write(JSON.stringify(out) + '\n');
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

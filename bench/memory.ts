@@ -1,0 +1,167 @@
+/**
+ * Target 4 — CPU and memory. A 100,000-row roster planned against 100,000 remote users: plan
+ * under 1 s of CPU, whole dry run under 300 MB peak RSS; 1,000,000 rows stream without running
+ * out of memory. The emulator runs in its own process (seeded from a --seed file), scim-sync in
+ * child processes measured with /usr/bin/time -v and process.resourceUsage().maxRSS.
+ *
+ *   node bench/dist/bench/memory.js [--cases 100000,100000:100,1000000]   (size[:pageSize])
+ */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { DryRunOutput } from './children/dryRun.js';
+import type { PhasesOutput } from './children/phases.js';
+import { mapIter, person, range, renamed, seedOf, writeSeed } from './generate.js';
+import { runNodeChild, startEmulatorProcess } from './lib/childProcesses.js';
+import { BUILT_BENCH } from './lib/paths.js';
+import { type Figure, fmt, underOver } from './lib/table.js';
+import { BENCH_TOKEN, BenchWorkspace } from './lib/workspace.js';
+
+export interface MemoryResult {
+  size: number;
+  pageSize: number;
+  /** Every 100th person has a new given name: 1 % of the roster plans an update. */
+  changedShare: number;
+  rosterMB: number;
+  seedMB: number;
+  emulatorStartMs: number;
+  phases: PhasesOutput & { timePeakRssMB?: number; childWallMs: number; emulatorCpuSeconds?: number };
+  rosterOnly?: PhasesOutput & { timePeakRssMB?: number; childWallMs: number };
+  dryRun: DryRunOutput & { timePeakRssMB?: number; childWallMs: number; emulatorCpuSeconds?: number };
+}
+
+export async function measureSize(size: number, pageSize: number, log: (line: string) => void): Promise<MemoryResult> {
+  const ws = new BenchWorkspace(`mem-${size}`);
+  try {
+    log(`  memory ${fmt(size)}: generating roster and seed`);
+    ws.writeRoster(mapIter(range(0, size), (i) => (i % 100 === 0 ? renamed(person(i)) : person(i))));
+    const seedFile = join(ws.dir, 'seed.json');
+    writeSeed(seedFile, mapIter(range(0, size), (i) => seedOf(person(i))));
+    const t0 = performance.now();
+    const emulator = await startEmulatorProcess({ token: BENCH_TOKEN, seedFile, maxPageSize: pageSize, rateLimit: 'off', latencyMs: 0 });
+    const emulatorStartMs = performance.now() - t0;
+    try {
+      ws.config(emulator.url, { requestsPerMinute: 20_000, pageSize });
+      const child = (name: string) => join(BUILT_BENCH, 'children', name);
+      let rosterOnly: MemoryResult['rosterOnly'];
+      if (size >= 1_000_000) {
+        log(`  memory ${fmt(size)}: readRoster alone`);
+        const r = await runNodeChild<PhasesOutput>(child('phases.js'), [ws.configPath, 'roster']);
+        rosterOnly = { ...r.result, timePeakRssMB: r.timePeakRssMB, childWallMs: r.wallMs };
+      }
+      log(`  memory ${fmt(size)}: phases (readRoster / readRemoteUsers / plan)`);
+      const emuCpu = () => emulator.cpuSeconds() ?? NaN;
+      const e0 = emuCpu();
+      const p = await runNodeChild<PhasesOutput>(child('phases.js'), [ws.configPath, 'full'], ['--expose-gc']);
+      const e1 = emuCpu();
+      log(`  memory ${fmt(size)}: whole dry run`);
+      const d = await runNodeChild<DryRunOutput>(child('dryRun.js'), [ws.configPath]);
+      const e2 = emuCpu();
+      return {
+        size,
+        pageSize,
+        changedShare: 0.01,
+        rosterMB: statSync(ws.rosterPath).size / 1e6,
+        seedMB: statSync(seedFile).size / 1e6,
+        emulatorStartMs,
+        phases: { ...p.result, timePeakRssMB: p.timePeakRssMB, childWallMs: p.wallMs, emulatorCpuSeconds: e1 - e0 },
+        rosterOnly,
+        dryRun: { ...d.result, timePeakRssMB: d.timePeakRssMB, childWallMs: d.wallMs, emulatorCpuSeconds: e2 - e1 },
+      };
+    } finally {
+      await emulator.stop();
+    }
+  } finally {
+    ws.cleanup();
+  }
+}
+
+const peak = (x: { timePeakRssMB?: number; maxRssMB: number }) => x.timePeakRssMB ?? x.maxRssMB;
+
+export function memoryFigures(results: readonly MemoryResult[]): Figure[] {
+  const figures: Figure[] = [];
+  for (const r of results) {
+    const label = `${fmt(r.size)} rows × ${fmt(r.size)} remote, P=${fmt(r.pageSize)}`;
+    const ph = r.phases.phases;
+    const t = '4 CPU & memory';
+    figures.push({ target: t, metric: `${label}: roster file / seed file`, value: `${fmt(r.rosterMB)} MB / ${fmt(r.seedMB)} MB` });
+    for (const [name, title] of [
+      ['csvParse', 'CSV parse (readRoster)'],
+      ['fetchAndDecode', 'page fetch + JSON decode (discovery + readRemoteUsers)'],
+      ['plan', 'plan()'],
+    ] as const) {
+      const f = ph[name];
+      if (!f) continue;
+      const isPlan = name === 'plan' && r.size === 100_000;
+      figures.push({
+        target: t,
+        metric: `  ${title}`,
+        value: `${fmt(f.wallMs, 0)} ms wall, ${fmt(f.cpuMs, 0)} ms CPU, RSS after ${fmt(f.rssMB, 0)} MB`,
+        goal: isPlan ? 'plan < 1,000 ms CPU' : undefined,
+        met: isPlan ? f.cpuMs < 1000 : undefined,
+        margin: isPlan ? underOver(f.cpuMs, 1000) : undefined,
+      });
+    }
+    if (r.phases.planWarmMedian) {
+      figures.push({ target: t, metric: '  plan() again, warm (median of 5)', value: `${fmt(r.phases.planWarmMedian.wallMs, 0)} ms wall, ${fmt(r.phases.planWarmMedian.cpuMs, 0)} ms CPU` });
+    }
+    figures.push({
+      target: t,
+      metric: `  phases child: pages read, plan, peak RSS`,
+      value:
+        `${fmt(r.phases.remotePages ?? 0)} pages, ${Object.entries(r.phases.operations ?? {}).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}; ` +
+        `RSS at start ${fmt(r.phases.startRssMB, 0)} MB, peak ${fmt(r.phases.maxRssBeforeWarmMB ?? peak(r.phases), 0)} MB` +
+        (r.phases.retainedHeapMB === undefined ? '' : `, heap held after GC ${fmt(r.phases.retainedHeapMB, 0)} MB`) +
+        (r.phases.emulatorCpuSeconds === undefined ? '' : `; emulator CPU ${fmt(r.phases.emulatorCpuSeconds, 1)} s`),
+    });
+    if (r.rosterOnly) {
+      figures.push({
+        target: t,
+        metric: `  readRoster alone (${fmt(r.size)} rows)`,
+        value: `${fmt(r.rosterOnly.phases.csvParse!.wallMs / 1000, 1)} s wall, ${fmt(r.rosterOnly.phases.csvParse!.cpuMs / 1000, 1)} s CPU, peak RSS ${fmt(peak(r.rosterOnly), 0)} MB`,
+        goal: 'streams, no OOM',
+        met: r.rosterOnly.rosterAccepted === r.size,
+      });
+    }
+    const d = r.dryRun;
+    const is100k = r.size === 100_000;
+    figures.push({
+      target: t,
+      metric: `  whole dry run (runSync, child process)`,
+      value: `exit ${d.exitCode}, ${fmt(d.wallMs / 1000, 1)} s wall, ${fmt(d.cpuMs / 1000, 1)} s CPU, peak RSS ${fmt(peak(d), 0)} MB (resourceUsage ${fmt(d.maxRssMB, 0)} MB)`,
+      goal: is100k ? 'peak RSS < 300 MB' : 'completes, no OOM',
+      met: is100k ? d.exitCode === 0 && peak(d) < 300 : d.exitCode === 0 && d.remote?.users === r.size,
+      margin: is100k ? underOver(peak(d), 300) : undefined,
+    });
+  }
+  return figures;
+}
+
+/**
+ * The largest page the emulator serves: 1,000 for 100k users (100 pages); for 1M, 10,000
+ * (target.pageSize's maximum), so the emulator's own per-page cost (it copies the whole team
+ * per page) stays bearable.
+ */
+export function defaultPageSize(size: number): number {
+  return size >= 1_000_000 ? 10_000 : 1_000;
+}
+
+export async function benchMemory(cases: readonly { size: number; pageSize?: number }[], log: (line: string) => void = () => undefined): Promise<{ results: MemoryResult[]; figures: Figure[] }> {
+  const results: MemoryResult[] = [];
+  for (const c of cases) results.push(await measureSize(c.size, c.pageSize ?? defaultPageSize(c.size), log));
+  return { results, figures: memoryFigures(results) };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  // --cases 100000,100000:100,1000000 → size[:pageSize]
+  const { values } = parseArgs({ options: { cases: { type: 'string', default: '100000,1000000' } } });
+  const cases = values.cases.split(',').map((c) => {
+    const [size, pageSize] = c.split(':').map(Number);
+    return { size: size!, pageSize };
+  });
+  const { results, figures } = await benchMemory(cases, (l) => process.stderr.write(l + '\n'));
+  const { printTable } = await import('./lib/table.js');
+  printTable(figures);
+  process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+}
