@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../../src/config/loadConfig.js';
 import { runSync } from '../../src/run/runSync.js';
 import { BENCH_TOKEN, quietLogger } from '../lib/workspace.js';
+import { runAsChild } from '../lib/childProcesses.js';
 
 export interface DryRunOutput {
   exitCode: number;
@@ -43,10 +44,4 @@ async function main(): Promise<void> {
   process.stdout.write(JSON.stringify(out) + '\n');
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
-    process.exit(1);
-  },
-);
+runAsChild(main);

@@ -16,6 +16,7 @@ import { mappedPaths, planPolicy, profileOf } from '../../src/run/syncPolicy.js'
 import { discoverService } from '../../src/scim/discoverService.js';
 import { readRemoteUsers } from '../../src/scim/readRemoteUsers.js';
 import { BENCH_TOKEN, quietLogger } from '../lib/workspace.js';
+import { runAsChild } from '../lib/childProcesses.js';
 
 export interface PhaseFigures {
   wallMs: number;
@@ -111,10 +112,4 @@ async function main(): Promise<void> {
   process.stdout.write(JSON.stringify(out) + '\n');
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
-    process.exit(1);
-  },
-);
+runAsChild(main);

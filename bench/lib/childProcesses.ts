@@ -104,3 +104,14 @@ export async function runNodeChild<T>(script: string, args: string[], nodeFlags:
   const match = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
   return { result, timePeakRssMB: match ? Number(match[1]) / 1024 : undefined, wallMs, exitCode, stderr };
 }
+
+/** Entry point of a benchmark child: runs `main`, exits 0, or prints the stack and exits 1. */
+export function runAsChild(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
