@@ -1,48 +1,47 @@
+import { execFile } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readRoster, type RosterSource } from '../../src/roster/readRoster.js';
+import type { RosterSource } from '../../src/roster/readRoster.js';
 
 /**
- * Scale tests: the reader streams, keeps only compact users, and stays fast per row.
- * The rosters are generated (never committed) into a temp dir that is removed afterwards.
+ * A 200 MB roster streams: it is never held in memory, not even once.
+ *
+ * Measuring RSS inside the test process is noise (GC timing, other work in the worker), so this
+ * proves it with a hard limit instead: the compiled reader runs in a child Node whose V8 heap is
+ * capped well below the file's size. Holding the file as one string, or collecting its rows
+ * before parsing them, would not fit and the child would die with "heap out of memory"; a
+ * streaming reader that keeps only the compact users passes every time. The speed and peak-RSS
+ * figures live in the benchmark (`npm run bench`, target 4), not here.
  */
 
-const GIVEN = ['Ada', 'Alan', 'Grace', 'Edsger', 'Barbara', 'Donald', 'Frances', 'José', 'Radia', 'Tim', 'Katherine', 'Niklaus'];
-const FAMILY = ['Lovelace', 'Turing', 'Hopper', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'García', 'Perlman', 'Berners-Lee', 'Johnson', 'Wirth'];
-const DEPARTMENTS = ['Engineering', 'Sales', 'Human Resources', 'Finance', 'Operations', 'Legal', 'Marketing'];
-const TITLES = ['Software Engineer', 'Account Executive', 'HR Business Partner', 'Controller', 'Operations Manager', 'Counsel'];
-const LOCALES = ['en-US', 'en-GB', 'de-DE', 'fr-FR', 'es-ES'];
-
+/** Old generation cap; V8 adds its young generation on top (~112 MB in all on Node 20). */
+const HEAP_CAP_MB = 64;
+const ROWS = 100_000;
+/** Unmapped free-text columns (comments, addresses) make each row ~2 KB, so the file is ~200 MB. */
+const NOTES = 'x'.repeat(1_000);
 /** Every DUPLICATE_EVERY-th row reuses the externalId of the row before it: both get rejected. */
-const DUPLICATE_EVERY = 100_000;
+const DUPLICATE_EVERY = 10_000;
 
 const source = (path: string): RosterSource => ({
   path,
-  columns: { externalId: 'employee_id', userName: 'email', givenName: 'first_name', familyName: 'last_name', locale: 'locale' },
-  status: { column: 'status', active: ['Active', 'On Leave'] },
+  columns: { externalId: 'employee_id', userName: 'email', givenName: 'first_name', familyName: 'last_name' },
+  status: { column: 'status', active: ['Active'] },
 });
 
-/**
- * Writes a realistic HR export (the identity columns plus the department/title/manager/office
- * columns real exports carry, ~135 bytes a row) through a write stream, honouring backpressure,
- * so generating it does not hold the file in memory either.
- */
-async function writeRoster(path: string, rows: number): Promise<void> {
+/** Writes the export through a stream, honouring backpressure, so generating it holds nothing either. */
+async function writeWideRoster(path: string): Promise<void> {
   const out = createWriteStream(path);
-  let batch = 'employee_id,email,first_name,last_name,locale,status,department,job_title,manager_email,office,start_date\n';
-  for (let i = 1; i <= rows; i++) {
-    const given = GIVEN[i % GIVEN.length]!;
-    const family = FAMILY[(i * 7) % FAMILY.length]!;
+  let batch = 'employee_id,email,first_name,last_name,status,notes,address\n';
+  for (let i = 1; i <= ROWS; i++) {
     const id = i % DUPLICATE_EVERY === 0 ? i - 1 : i;
-    const status = i % 10 === 0 ? 'Terminated' : i % 37 === 0 ? 'On Leave' : 'Active';
-    batch +=
-      `E${String(id).padStart(8, '0')},${given.toLowerCase()}.${family.toLowerCase()}.${i}@example.com,${given},${family},` +
-      `${LOCALES[i % LOCALES.length]},${status},${DEPARTMENTS[i % DEPARTMENTS.length]},${TITLES[(i >> 3) % TITLES.length]},` +
-      `manager.${i >> 6}@example.com,Office ${i % 40},20${10 + (i % 15)}-0${1 + (i % 9)}-1${i % 9}\n`;
+    const status = i % 10 === 3 ? 'Terminated' : 'Active';
+    batch += `E${String(id).padStart(7, '0')},person.${i}@example.com,Given${i % 97},Family${i % 89},${status},"${NOTES}, ${i}","${NOTES}"\n`;
     if (batch.length > 1 << 16) {
       if (!out.write(batch)) await once(out, 'drain');
       batch = '';
@@ -52,7 +51,37 @@ async function writeRoster(path: string, rows: number): Promise<void> {
   await once(out, 'finish');
 }
 
-const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(0)} MB`;
+interface ChildSummary {
+  rows: number;
+  users: number;
+  inactive: number;
+  rejectedLines: number[];
+  lastUserLine: number;
+  heapLimitMB: number;
+}
+
+/** Reads the roster with the built reader (dist/, built by globalSetup) in a heap-capped child. */
+async function readInCappedChild(path: string): Promise<ChildSummary> {
+  const reader = pathToFileURL(resolve('dist/roster/readRoster.js')).href;
+  const script = `
+    import { getHeapStatistics } from 'node:v8';
+    const { readRoster } = await import(${JSON.stringify(reader)});
+    const roster = await readRoster(${JSON.stringify(source(path))});
+    process.stdout.write(JSON.stringify({
+      rows: roster.rows,
+      users: roster.users.length,
+      inactive: roster.users.filter((u) => !u.active).length,
+      rejectedLines: roster.rejected.map((r) => r.line),
+      lastUserLine: roster.users.at(-1).line,
+      heapLimitMB: getHeapStatistics().heap_size_limit / 2 ** 20,
+    }));`;
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [`--max-old-space-size=${HEAP_CAP_MB}`, '--input-type=module', '-e', script],
+    { maxBuffer: 1 << 20 },
+  );
+  return JSON.parse(stdout) as ChildSummary;
+}
 
 describe('readRoster at scale', () => {
   let dir: string;
@@ -64,68 +93,28 @@ describe('readRoster at scale', () => {
   });
 
   it(
-    'reads a ~200 MB roster (1.5 million rows of an 11-column export) with peak RSS growth below twice the file size',
+    'reads a 200 MB roster in a process whose whole heap is capped at about half the file size, with every row accounted for',
     async () => {
-      const rows = 1_500_000;
       const path = join(dir, 'roster-200mb.csv');
-      const baseline = process.memoryUsage().rss; // before generating: any generator garbage counts too
-      const started = performance.now();
-      await writeRoster(path, rows);
-      const generated = performance.now();
+      await writeWideRoster(path);
       const { size } = await stat(path);
-      expect(size).toBeGreaterThan(190e6);
+      expect(size).toBeGreaterThan(200e6);
 
-      let peak = process.memoryUsage().rss;
-      const sampler = setInterval(() => {
-        peak = Math.max(peak, process.memoryUsage().rss);
-      }, 10);
-      let roster;
-      try {
-        roster = await readRoster(source(path));
-      } finally {
-        clearInterval(sampler);
-      }
-      peak = Math.max(peak, process.memoryUsage().rss);
-      const finished = performance.now();
+      const summary = await readInCappedChild(path);
 
-      const growth = peak - baseline;
-      console.info(
-        `large roster: ${mb(size)}, ${rows} rows; generated in ${((generated - started) / 1000).toFixed(1)} s, ` +
-          `read in ${((finished - generated) / 1000).toFixed(1)} s; peak RSS growth ${mb(growth)} ` +
-          `(${(growth / size).toFixed(2)}x the file; baseline ${mb(baseline)}, peak ${mb(peak)})`,
-      );
-
-      const duplicatedIds = Math.floor(rows / DUPLICATE_EVERY);
-      expect(roster.rows).toBe(rows);
-      expect(roster.rejected).toHaveLength(2 * duplicatedIds);
-      expect(roster.users).toHaveLength(rows - 2 * duplicatedIds);
-      expect(roster.rejected[0]).toEqual({
-        line: DUPLICATE_EVERY,
-        reason: `duplicate externalId E${String(DUPLICATE_EVERY - 1).padStart(8, '0')} also on line ${DUPLICATE_EVERY + 1}`,
-        externalId: `E${String(DUPLICATE_EVERY - 1).padStart(8, '0')}`,
-        userName: `${GIVEN[(DUPLICATE_EVERY - 1) % GIVEN.length]!.toLowerCase()}.${FAMILY[((DUPLICATE_EVERY - 1) * 7) % FAMILY.length]!.toLowerCase()}.${DUPLICATE_EVERY - 1}@example.com`,
-      });
-      // The last row (line rows + 1) is itself a duplicate, so the last accepted user is two lines up.
-      expect(roster.rejected.at(-1)?.line).toBe(rows + 1);
-      expect(roster.users.at(-1)?.line).toBe(rows - 1);
-      expect(growth).toBeLessThan(2 * size);
-      expect(finished - started).toBeLessThan(30_000);
+      // The cap held (the child really ran with less heap than the file's size)...
+      expect(summary.heapLimitMB * 2 ** 20).toBeLessThan(0.6 * size);
+      // ...and the whole file was still read, line numbers and all.
+      const duplicatePairs = ROWS / DUPLICATE_EVERY;
+      expect(summary.rows).toBe(ROWS);
+      expect(summary.users).toBe(ROWS - 2 * duplicatePairs);
+      // Every row with i % 10 === 3 is Terminated; none of the rejected rows (i % 10 is 0 or 9) is.
+      expect(summary.inactive).toBe(ROWS / 10);
+      // Row i is on line i + 1; rows DUPLICATE_EVERY-1 and DUPLICATE_EVERY share an externalId.
+      const expectedRejected = Array.from({ length: duplicatePairs }, (_, k) => (k + 1) * DUPLICATE_EVERY).flatMap((i) => [i, i + 1]);
+      expect(summary.rejectedLines.sort((a, b) => a - b)).toEqual(expectedRejected);
+      expect(summary.lastUserLine).toBe(ROWS - 1);
     },
     120_000,
-  );
-
-  it(
-    'reads a 100,000-row roster in well under two seconds',
-    async () => {
-      const path = join(dir, 'roster-100k.csv');
-      await writeRoster(path, 100_000);
-      const started = performance.now();
-      const roster = await readRoster(source(path));
-      const elapsed = performance.now() - started;
-      console.info(`100k-row roster read in ${elapsed.toFixed(0)} ms`);
-      expect(roster.rows).toBe(100_000);
-      expect(elapsed).toBeLessThan(2_000);
-    },
-    60_000,
   );
 });
