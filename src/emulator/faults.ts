@@ -14,6 +14,8 @@ export type FaultAction =
   | { type: 'drop' }
   /** Apply the write, then destroy the socket: the classic "did my POST go through?" case. */
   | { type: 'commitThenDrop' }
+  /** Answer with exactly this status and JSON body (a 200 that isn't a ListResponse, a half page). */
+  | { type: 'reply'; status: number; body: unknown }
   /** Answer normally, but only after `ms`. */
   | { type: 'delay'; ms: number };
 

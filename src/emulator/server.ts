@@ -233,6 +233,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         return { kind: 'drop' };
       case 'status':
         return { kind: 'answer', reply: faultReply(fault, entry.method) };
+      case 'reply':
+        return { kind: 'answer', reply: { status: fault.status, body: fault.body } };
       case 'commitThenDrop':
         route(entry.method, url, body); // applied, but the client never hears about it
         return { kind: 'drop' };

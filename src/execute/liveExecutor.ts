@@ -59,16 +59,25 @@ export class LiveExecutor implements Executor {
 
   async execute(operations: readonly Operation[]): Promise<ExecutionResult> {
     const outcomes = operations.map((op) => describeOperation(op, 'not-attempted'));
-    operations.forEach((op, i) => {
-      void this.queue.add(
-        async () => {
-          if (this.stoppedBecause) return;
-          outcomes[i] = await this.apply(op, outcomes[i]!);
-          this.options.onOutcome?.(outcomes[i]!);
-        },
-        { priority: PRIORITY[op.kind] },
-      );
-    });
+    const enqueue = (wanted: (op: Operation) => boolean) =>
+      operations.forEach((op, i) => {
+        if (!wanted(op)) return;
+        void this.queue.add(
+          async () => {
+            if (this.stoppedBecause) return;
+            outcomes[i] = await this.apply(op, outcomes[i]!);
+            this.options.onOutcome?.(outcomes[i]!);
+          },
+          { priority: PRIORITY[op.kind] },
+        );
+      });
+    // Creates start only once every other operation has settled: a new hire may be taking over
+    // an address that a rename in this same plan frees, and with requests in flight side by
+    // side the POST could otherwise overtake the rename and meet a 409. It costs one round
+    // trip of idle time per run, once.
+    enqueue((op) => op.kind !== 'create');
+    await this.queue.onIdle();
+    enqueue((op) => op.kind === 'create');
     await this.queue.onIdle();
     return { outcomes, stoppedBecause: this.stoppedBecause };
   }
@@ -172,6 +181,21 @@ export class LiveExecutor implements Executor {
     const existing = await this.lookUp(user.userName);
     if (!existing) throw conflict;
     const followUp = plan({ users: [user], rejected: [] }, [existing], { ...this.options.policy, only: undefined, deactivateMissing: false });
+    const notOurs = followUp.skipped[0]?.reason ?? (followUp.operations.some((op) => op.kind === 'create') ? 'ambiguous-match' : undefined);
+    if (notOurs !== undefined) {
+      // The account holding this userName is not this person's as the planner sees it (it
+      // carries another externalId, or is protected): adopting it would hand one person's
+      // account to another. The 409 stands, with what was found, for a human to sort out.
+      throw new ConflictError({
+        method: conflict.method,
+        path: conflict.path,
+        httpStatus: conflict.httpStatus,
+        scimType: conflict.scimType,
+        detail:
+          `${conflict.detail ?? 'userName already taken'} — the account holding ${existing.userName} (id ${existing.id}` +
+          `${existing.externalId === undefined ? '' : `, externalId ${existing.externalId}`}) was not adopted: ${notOurs}`,
+      });
+    }
     for (const op of followUp.operations) {
       for (const request of buildRequests(op, this.options.requests)) await this.sendOne(request);
     }

@@ -46,8 +46,11 @@ export class RateGate {
     this.sent = new SlidingWindowLog(options.requestsPerMinute, windowMs);
   }
 
-  /** Runs `send` when the budget allows. `send` must start its request immediately. */
-  async run<T>(send: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `send` when the budget allows. `send` must start its request immediately; it is given
+   * the send time the rolling window counted (performance.now()), the one exact record of it.
+   */
+  async run<T>(send: (sentAt: number) => Promise<T>): Promise<T> {
     for (;;) {
       this.throwIfClosed();
       await this.waitWhilePaused();
@@ -56,8 +59,9 @@ export class RateGate {
           await new Promise((resolve) => setTimeout(resolve, wait));
         }
         if (this.closedReason || Date.now() < this.pausedUntil) return PAUSED;
-        this.sent.record(performance.now());
-        return send();
+        const sentAt = performance.now();
+        this.sent.record(sentAt);
+        return send(sentAt);
       });
       if (result !== PAUSED) return result as T;
     }
@@ -70,6 +74,11 @@ export class RateGate {
 
   get isPaused(): boolean {
     return Date.now() < this.pausedUntil;
+  }
+
+  /** How much longer the current pause holds requests (0 when not paused). */
+  get pauseRemainingMs(): number {
+    return Math.max(0, this.pausedUntil - Date.now());
   }
 
   /** Refuses all further requests (run-fatal error, shutdown). Requests in flight finish. */

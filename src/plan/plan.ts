@@ -23,7 +23,9 @@ import { userNameKey } from './normalise.js';
  * Safety rules that live here rather than in the shells:
  *   - a remote user matching a *rejected* roster row is left exactly as it is;
  *   - protected userNames are never touched;
- *   - a remote user that two roster rows (or two keys) point at ambiguously is left alone.
+ *   - a remote user that two roster rows (or two keys) point at ambiguously is left alone,
+ *     unless the row says the person left: then every account that is certainly theirs is
+ *     deactivated (a wrong guess must fail towards less access, never more).
  */
 export function plan(roster: Pick<Roster, 'users' | 'rejected'>, remoteUsers: readonly RemoteUser[], policy: PlanPolicy): Plan {
   const protectedNames = new Set(policy.protect.map(userNameKey));
@@ -37,11 +39,22 @@ export function plan(roster: Pick<Roster, 'users' | 'rejected'>, remoteUsers: re
   const claimed = new Set<string>(); // remote ids accounted for by a roster row or a skip
   let unchanged = 0;
 
+  const renamedAway = accountsRenamedAway(roster.users, index, policy);
   for (const user of roster.users) {
-    const match = findMatch(user, index);
+    const match = findMatch(user, index, renamedAway);
     if (match.kind === 'ambiguous') {
       for (const remote of match.candidates) claimed.add(remote.id);
-      skipped.push({ userName: user.userName, reason: 'ambiguous-match' });
+      const isProtected = [user.userName, ...match.candidates.map((r) => r.userName)].some((name) => protectedNames.has(userNameKey(name)));
+      if (!user.active && !isProtected && match.sameIdentity.some((r) => r.active)) {
+        // HR says this person left, and every one of these accounts is theirs (same
+        // externalId, or their email and no other externalId): whichever is "the" account,
+        // none may stay active. Deactivating is the safe direction of a guess.
+        for (const remote of match.sameIdentity) {
+          if (remote.active) operations.push({ kind: 'deactivate', remote, user, reason: 'inactive-in-roster' });
+        }
+      } else {
+        skipped.push({ userName: user.userName, reason: isProtected ? 'protected' : 'ambiguous-match' });
+      }
       continue;
     }
     const remote = match.remote;
@@ -58,6 +71,8 @@ export function plan(roster: Pick<Roster, 'users' | 'rejected'>, remoteUsers: re
     else skipped.push({ userName: user.userName, reason: 'inactive-not-on-service' });
   }
 
+  // Accounts no roster row points at. Two of them may share an address or an externalId (made
+  // by hand, or a leftover of an old rename): no row claims either, so both are leavers.
   for (const remote of remoteUsers) {
     if (claimed.has(remote.id)) continue;
     claimed.add(remote.id);
@@ -65,8 +80,6 @@ export function plan(roster: Pick<Roster, 'users' | 'rejected'>, remoteUsers: re
       skipped.push({ userName: remote.userName, id: remote.id, reason: 'protected' });
     } else if (shield.covers(remote)) {
       skipped.push({ userName: remote.userName, id: remote.id, reason: 'rejected-row' });
-    } else if (index.isAmbiguous(remote)) {
-      skipped.push({ userName: remote.userName, id: remote.id, reason: 'ambiguous-match' });
     } else if (remote.active && policy.deactivateMissing) {
       operations.push({ kind: 'deactivate', remote, reason: 'missing-from-roster' });
     } else {
@@ -133,12 +146,14 @@ function attributeDiffer(policy: PlanPolicy): (user: RosterUser, remote: RemoteU
   };
 }
 
-type Match = { kind: 'one'; remote: RemoteUser | undefined } | { kind: 'ambiguous'; candidates: RemoteUser[] };
+type Match =
+  | { kind: 'one'; remote: RemoteUser | undefined }
+  /** `sameIdentity`: the candidates that are certainly this person's (see findMatch). */
+  | { kind: 'ambiguous'; candidates: RemoteUser[]; sameIdentity: RemoteUser[] };
 
 interface RemoteIndex {
   byExternalId: Map<string, RemoteUser[]>;
   byUserName: Map<string, RemoteUser[]>;
-  isAmbiguous(remote: RemoteUser): boolean;
 }
 
 function indexRemote(remoteUsers: readonly RemoteUser[]): RemoteIndex {
@@ -148,34 +163,57 @@ function indexRemote(remoteUsers: readonly RemoteUser[]): RemoteIndex {
     if (remote.externalId !== undefined) push(byExternalId, remote.externalId, remote);
     push(byUserName, userNameKey(remote.userName), remote);
   }
-  return {
-    byExternalId,
-    byUserName,
-    isAmbiguous: (remote) =>
-      (remote.externalId !== undefined && (byExternalId.get(remote.externalId)?.length ?? 0) > 1) ||
-      (byUserName.get(userNameKey(remote.userName))?.length ?? 0) > 1,
-  };
+  return { byExternalId, byUserName };
 }
 
 /**
  * externalId wins. If the externalId points at one user and the userName at another, both are
  * left alone: guessing would either rename the wrong account or deactivate a live one.
+ *
+ * An account found by userName that carries *another* person's externalId belongs to that
+ * person, not to this row, unless that person's own row is renaming it away in this same plan
+ * (`renamedAway`: HR gave the address to someone new); then the address is as good as free.
  */
-function findMatch(user: RosterUser, index: RemoteIndex): Match {
+function findMatch(user: RosterUser, index: RemoteIndex, renamedAway: ReadonlySet<string>): Match {
   const byId = index.byExternalId.get(user.externalId) ?? [];
-  const byName = index.byUserName.get(userNameKey(user.userName)) ?? [];
-  if (byId.length > 1) return { kind: 'ambiguous', candidates: [...byId, ...byName] };
+  const byName = (index.byUserName.get(userNameKey(user.userName)) ?? []).filter(
+    (r) => r.externalId === undefined || r.externalId === user.externalId || !renamedAway.has(r.id),
+  );
+  const ours = (r: RemoteUser) => r.externalId === undefined || r.externalId === user.externalId;
+  const ambiguous = (candidates: RemoteUser[]): Match => {
+    const unique = [...new Map(candidates.map((r) => [r.id, r])).values()];
+    return { kind: 'ambiguous', candidates: unique, sameIdentity: unique.filter(ours) };
+  };
+  if (byId.length > 1) return ambiguous([...byId, ...byName]);
   const idMatch = byId[0];
   if (idMatch) {
     const other = byName.filter((r) => r.id !== idMatch.id);
-    return other.length > 0 ? { kind: 'ambiguous', candidates: [idMatch, ...other] } : { kind: 'one', remote: idMatch };
+    return other.length > 0 ? ambiguous([idMatch, ...other]) : { kind: 'one', remote: idMatch };
   }
   // No externalId match: a userName match only counts if that account doesn't carry another
   // person's externalId (that would be a different employee who happens to reuse the address).
-  const candidates = byName.filter((r) => r.externalId === undefined || r.externalId === user.externalId);
-  if (byName.length > 1) return { kind: 'ambiguous', candidates: byName };
-  if (byName.length === 1 && candidates.length === 0) return { kind: 'ambiguous', candidates: byName };
-  return { kind: 'one', remote: candidates[0] };
+  if (byName.length > 1) return ambiguous(byName);
+  if (byName.length === 1 && !ours(byName[0]!)) return ambiguous(byName);
+  return { kind: 'one', remote: byName[0] };
+}
+
+/**
+ * Accounts that their own roster row (matched by externalId alone) will rename to another
+ * userName in this plan, so their current userName is being handed over. Only when the service
+ * can change userName; otherwise the address stays taken.
+ */
+function accountsRenamedAway(users: readonly RosterUser[], index: RemoteIndex, policy: PlanPolicy): Set<string> {
+  const renamed = new Set<string>();
+  if (policy.updatable && !policy.updatable.has('userName')) return renamed;
+  const none = new Set<string>(); // one pass on the plain matches, so row order can't matter
+  for (const user of users) {
+    if (!user.active) continue;
+    const match = findMatch(user, index, none);
+    if (match.kind === 'one' && match.remote && match.remote.externalId === user.externalId && userNameKey(match.remote.userName) !== userNameKey(user.userName)) {
+      renamed.add(match.remote.id);
+    }
+  }
+  return renamed;
 }
 
 interface Shield {

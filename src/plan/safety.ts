@@ -24,13 +24,15 @@ export interface Refusal {
   howToProceed: string;
 }
 
+export const EMPTY_ROSTER_ADVICE = 'check the HR export; an empty roster would deactivate everyone, so scim-sync never applies one';
+
 /** Checks on the roster alone (before reading the service). */
 export function checkRoster(roster: Roster, policy: SafetyPolicy): Refusal | undefined {
   if (roster.rows === 0) {
     return {
       exitCode: 3,
       reason: `the roster ${roster.file} has no data rows`,
-      howToProceed: 'check the HR export; an empty roster would deactivate everyone, so scim-sync never applies one',
+      howToProceed: EMPTY_ROSTER_ADVICE,
     };
   }
   const share = roster.rejected.length / roster.rows;
@@ -44,8 +46,9 @@ export function checkRoster(roster: Roster, policy: SafetyPolicy): Refusal | und
   const previous = policy.previousRosterRows;
   const lost = previous === undefined ? 0 : previous - roster.users.length;
   if (previous && lost > 0 && policy.allowDeactivations === undefined) {
-    const share = shareLimit(policy.maxDeactivations);
-    const tooMany = share === undefined ? lost > Number(policy.maxDeactivations) : lost / previous > share;
+    // The same limit, rounded the same way, as the deactivation cap below: a 5-person team at
+    // "10%" may lose one row, exactly as it may have one leaver deactivated.
+    const tooMany = lost > capOf(policy.maxDeactivations, previous);
     if (tooMany) {
       return {
         exitCode: 3,
@@ -78,13 +81,16 @@ function managedCount(remoteUsers: readonly RemoteUser[], policy: SafetyPolicy):
 
 /** A percentage rounds up, so "10%" of a 5-person team still allows one leaver. */
 export function deactivationCap(remoteUsers: readonly RemoteUser[], policy: SafetyPolicy): number {
-  const share = shareLimit(policy.maxDeactivations);
-  if (share === undefined) return Number(policy.maxDeactivations);
-  return Math.ceil(share * managedCount(remoteUsers, policy));
+  return capOf(policy.maxDeactivations, managedCount(remoteUsers, policy));
 }
 
-function shareLimit(limit: number | string): number | undefined {
-  return typeof limit === 'string' && limit.endsWith('%') ? Number(limit.slice(0, -1)) / 100 : undefined;
+/**
+ * A count, or a percentage of `total` rounded up. Percent times total first, divided after:
+ * 0.07 * 100 is 7.000000000000001 in floating point, which would round "7%" of 100 up to 8.
+ */
+function capOf(limit: number | string, total: number): number {
+  if (typeof limit === 'string' && limit.endsWith('%')) return Math.ceil((Number(limit.slice(0, -1)) * total) / 100);
+  return Number(limit);
 }
 
 function percent(share: number): string {

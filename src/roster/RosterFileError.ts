@@ -7,6 +7,12 @@ import { basename } from 'node:path';
  */
 export class RosterFileError extends Error {
   override readonly name = 'RosterFileError';
+  /**
+   * The file has no content at all. Not malformed, but an export that came out empty: applying
+   * it would deactivate everyone, so the run treats it as a safety refusal (exit 3), like a
+   * header-only file.
+   */
+  empty = false;
 
   constructor(
     /** Path of the roster file, as configured. */

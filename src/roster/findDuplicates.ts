@@ -1,3 +1,5 @@
+import { userNameKey } from '../plan/normalise.js';
+
 /** What duplicate detection needs to know about a row (accepted users and rejected rows alike). */
 export interface IdentifiedRow {
   line: number;
@@ -44,7 +46,7 @@ type KeyOf = (row: IdentifiedRow) => string | undefined;
 
 const KEYS: ReadonlyArray<readonly [attribute: 'externalId' | 'userName', keyOf: KeyOf]> = [
   ['externalId', (row) => row.externalId || undefined],
-  ['userName', (row) => row.userName?.toLowerCase() || undefined],
+  ['userName', (row) => (row.userName ? userNameKey(row.userName) : undefined) || undefined],
 ];
 
 const INDEX_BITS = 27; // up to 134 million rows

@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { RejectedRow, Roster, RosterUser } from '../domain/types.js';
 import { Interner } from './interner.js';
 import { LineTracker } from './lineTracker.js';
-import { isBlankRecord, readRow } from './readRow.js';
+import { isBlankRecord, readRow, statusKey } from './readRow.js';
 import { RecordTap } from './recordTap.js';
 import { rejectDuplicates } from './rejectDuplicates.js';
 import { resolveHeader, type ColumnIndexes } from './resolveHeader.js';
@@ -37,7 +37,7 @@ export async function readRoster(source: RosterSource): Promise<Roster> {
   const file = source.path;
   const delimiter = source.delimiter ?? ',';
   const activeValues = source.status
-    ? new Set(source.status.active.map((value) => value.trim().toLowerCase()))
+    ? new Set(source.status.active.map(statusKey))
     : undefined;
 
   const lines = new LineTracker();
@@ -95,7 +95,9 @@ export async function readRoster(source: RosterSource): Promise<Roster> {
   }
 
   if (columns === undefined) {
-    throw RosterFileError.at(file, undefined, undefined, 'is empty (not even a header row)');
+    const empty = RosterFileError.at(file, undefined, undefined, 'is empty (not even a header row)');
+    empty.empty = true;
+    throw empty;
   }
   return { file, rows, ...rejectDuplicates(users, rejected, comparable) };
 }

@@ -57,7 +57,7 @@ export function readRow(
       // Any value not listed as active ("Terminated", "Leaver", a typo...) means inactive:
       // HR systems have open-ended status vocabularies, and the list of active ones is the
       // part the configuration owner knows for sure.
-      active = activeValues.has(status.toLowerCase());
+      active = activeValues.has(statusKey(status));
     }
   }
 
@@ -113,4 +113,12 @@ function rejected(line: number, reason: string, externalId: string, userName: st
 
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/**
+ * How status values are compared: case-insensitively and with runs of spaces folded, so an
+ * export's "On  Leave" still means "on leave" rather than locking the person out.
+ */
+export function statusKey(value: string): string {
+  return value.trim().replace(/\s+/g, ' ').toLowerCase();
 }

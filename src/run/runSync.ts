@@ -8,7 +8,7 @@ import { LiveExecutor } from '../execute/liveExecutor.js';
 import type { ExecutionResult, OperationOutcome } from '../execute/outcome.js';
 import type { RunObserver } from '../observe/runObserver.js';
 import { plan } from '../plan/plan.js';
-import { checkPlan, checkRoster, type Refusal, type SafetyPolicy } from '../plan/safety.js';
+import { EMPTY_ROSTER_ADVICE, checkPlan, checkRoster, type Refusal, type SafetyPolicy } from '../plan/safety.js';
 import { type RunReport, summarise } from '../report/runReport.js';
 import { pruneReports } from '../report/pruneReports.js';
 import { writeReport } from '../report/writeReport.js';
@@ -85,6 +85,7 @@ export async function runSync(config: Config, options: RunOptions, logger: Logge
     roster = await readRoster({ ...config.source, userNameIsEmail: profileOf(config).userNameIsEmail });
   } catch (error) {
     if (!(error instanceof RosterFileError)) throw error;
+    if (error.empty) return refuse({ exitCode: 3, reason: error.message, howToProceed: EMPTY_ROSTER_ADVICE });
     report.error = error.message;
     return finish(EXIT.unusableInput, 'the roster is unusable; nothing was sent');
   }

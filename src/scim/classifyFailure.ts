@@ -22,6 +22,10 @@ const RUN_FATAL_PHRASES = [
 const NO_SLOTS_PHRASE = 'no slots available'; // 400 on create: the team is full
 const NOT_A_MEMBER_PHRASE = "isn't a member of the team"; // 403/404 on a user that left the team
 
+// 400 "Couldn’t update this team member’s username. Try again — it should work next time
+// around." (seed 000): the service itself says a retry will do, so it is transient, not a reject.
+const TRY_AGAIN_PHRASE = 'it should work next time around';
+
 const TRANSIENT_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 
 /** Decides, once, what an HTTP error answer means for the run. Pure. */
@@ -31,7 +35,7 @@ export function classifyHttpFailure(facts: FailureFacts, retryAfterMs?: number):
 
   if (status === 401) return new RunFatalError(facts);
   if (RUN_FATAL_PHRASES.some((p) => detail.includes(p))) return new RunFatalError(facts);
-  if (TRANSIENT_STATUSES.has(status)) return new TransientError(facts, retryAfterMs);
+  if (TRANSIENT_STATUSES.has(status) || detail.includes(TRY_AGAIN_PHRASE)) return new TransientError(facts, retryAfterMs);
   if (status === 409) return new ConflictError(facts);
   if (status === 404 || (status === 403 && detail.includes(NOT_A_MEMBER_PHRASE))) return new GoneError(facts);
   if (status === 400 && detail.includes(NO_SLOTS_PHRASE)) return new NoSlotsError(facts);

@@ -33,9 +33,17 @@ export async function readRemoteUsers(client: ScimClient, pageSize: number, mapp
   for (;;) {
     const { body } = await client.get(`/Users?startIndex=${startIndex}&count=${pageSize}`);
     pages++;
-    const page = (body ?? {}) as ListResponse;
-    const resources = Array.isArray(page.Resources) ? page.Resources : [];
-    const total = toCount(page.totalResults);
+    const page = body as ListResponse | undefined;
+    const total = toCount(page?.totalResults);
+    // RFC 7644 §3.4.2: an empty result may leave out `Resources`, but then totalResults says 0.
+    // Anything else without a list (an HTML error page with 200, a truncated body) is not a page.
+    if (!Array.isArray(page?.Resources) && !(total === 0 && typeof page === 'object' && page !== null)) {
+      throw new IncompleteReadError(
+        `GET /Users?startIndex=${startIndex} answered with something that is not a SCIM ListResponse (no Resources list); ` +
+          `the user list can't be read completely`,
+      );
+    }
+    const resources: unknown[] = Array.isArray(page?.Resources) ? page.Resources : [];
     let fresh = 0;
     for (const resource of resources) {
       const user = toRemoteUser(resource, mapped);
@@ -45,10 +53,11 @@ export async function readRemoteUsers(client: ScimClient, pageSize: number, mapp
       }
     }
     if (resources.length === 0 || fresh === 0) {
-      if (total !== undefined && byId.size < total && resources.length > 0) {
+      if (total !== undefined && byId.size < total) {
+        const what = resources.length === 0 ? 'an empty page' : 'only users already read (the service ignores startIndex)';
         throw new IncompleteReadError(
-          `GET /Users?startIndex=${startIndex} returned only users already read, but totalResults is ${total} ` +
-            `and ${byId.size} were read; the service ignores startIndex, so the user list can't be read completely`,
+          `GET /Users?startIndex=${startIndex} returned ${what}, but totalResults is ${total} ` +
+            `and ${byId.size} were read, so the user list can't be read completely`,
         );
       }
       break;

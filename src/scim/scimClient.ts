@@ -42,6 +42,13 @@ export interface ScimResponse {
 }
 
 /**
+ * The longest a 429 may hold the gate. A `Retry-After` of hours (a misconfigured proxy, an epoch
+ * read as seconds) would otherwise freeze a run, or the daemon, until someone kills it; past
+ * this the request is simply tried again and, if still throttled, counts against its attempts.
+ */
+export const MAX_THROTTLE_PAUSE_MS = 10 * 60_000;
+
+/**
  * Talks HTTP to one SCIM service. Every attempt goes through the shared rate gate; failures
  * are classified once here (see errors.ts) and transient ones retried here, so callers only
  * ever see a success or a final, classified error.
@@ -91,16 +98,15 @@ export class ScimClient {
         return response;
       } catch (error) {
         const failure = error as ScimRequestError;
+        const throttled = failure instanceof TransientError && failure.throttled;
+        // A 429 is about the whole client, not this request: hold every request, including
+        // when this one has used up its attempts (the others would be throttled just the same).
+        if (throttled) this.options.gate.pause(Math.min(failure.retryAfterMs ?? retry.defaultRetryAfterMs, MAX_THROTTLE_PAUSE_MS));
         const willRetry = failure instanceof TransientError && attempt < retry.maxAttempts;
         this.options.onAttempt?.({ method, path, status: failure.httpStatus, failure, willRetry });
         if (!willRetry) throw error;
         this.stats.retries++;
-        if (failure.throttled) {
-          // A 429 is about the whole client, not this request: hold every request.
-          this.options.gate.pause(failure.retryAfterMs ?? retry.defaultRetryAfterMs);
-        } else {
-          await sleep(backoffWithJitter(attempt, retry));
-        }
+        if (!throttled) await sleep(backoffWithJitter(attempt, retry));
       }
     }
   }
@@ -135,12 +141,15 @@ export class ScimClient {
     }
     if (response.statusCode === 429) this.stats.throttled++;
     const scimError = (parsed ?? {}) as { detail?: unknown; scimType?: unknown };
+    // A non-SCIM error page (a proxy's, a WAF's) is kept as the detail, but some echo the
+    // request's headers back: never let the token ride along into logs and reports.
+    const detail = typeof scimError.detail === 'string' ? scimError.detail : text.slice(0, 200) || undefined;
     throw classifyHttpFailure(
       {
         method,
         path,
         httpStatus: response.statusCode,
-        detail: typeof scimError.detail === 'string' ? scimError.detail : text.slice(0, 200) || undefined,
+        detail: detail === undefined ? undefined : detail.split(this.options.token).join('[redacted]'),
         scimType: typeof scimError.scimType === 'string' ? scimError.scimType : undefined,
       },
       retryAfterMs(response.headers),

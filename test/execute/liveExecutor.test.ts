@@ -3,33 +3,23 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Operation, RosterUser } from '../../src/domain/types.js';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
 import { LiveExecutor } from '../../src/execute/liveExecutor.js';
-import { RateGate } from '../../src/gate/rateGate.js';
 import { PROFILES } from '../../src/profiles/targetProfile.js';
-import { ScimClient } from '../../src/scim/scimClient.js';
+import { gatedClient } from '../support/gatedClient.js';
 
 const TOKEN = 'executor-test-token';
 
 describe('LiveExecutor', () => {
   let emulator: RunningEmulator;
-  let gate: RateGate;
-  let client: ScimClient;
+  let connection: ReturnType<typeof gatedClient>;
   afterEach(async () => {
-    await gate.dispose();
-    await client.close();
+    await connection.close();
     await emulator.close();
   });
 
   async function setUp(users: Parameters<typeof startEmulator>[0] = {}) {
     emulator = await startEmulator({ token: TOKEN, ...users });
-    gate = new RateGate({ requestsPerMinute: 60_000, concurrency: 2 });
-    client = new ScimClient({
-      baseUrl: emulator.url,
-      token: TOKEN,
-      gate,
-      connections: 2,
-      timeouts: { connectMs: 1000, headersMs: 1000, bodyMs: 1000 },
-      retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5, defaultRetryAfterMs: 10 },
-    });
+    connection = gatedClient(emulator.url, TOKEN);
+    const { client, gate } = connection;
     return new LiveExecutor(client, {
       concurrency: 2,
       maxConsecutiveFailures: 5,

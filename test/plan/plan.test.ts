@@ -162,6 +162,61 @@ describe('plan', () => {
     expect(result.operations).toEqual([]);
   });
 
+  it('two accounts of a leaver sharing one externalId are both deactivated: no roster row claims either', () => {
+    const result = plan(
+      roster([]),
+      [remoteUser({ id: 'r1', userName: 'old@example.com', externalId: 'E1' }), remoteUser({ id: 'r2', userName: 'new@example.com', externalId: 'E1' })],
+      policy,
+    );
+    expect(kinds(result.operations)).toEqual(['deactivate:new@example.com', 'deactivate:old@example.com']);
+  });
+
+  it('two accounts of a leaver differing only in the case of the email are both deactivated', () => {
+    const result = plan(roster([]), [remoteUser({ id: 'r1', userName: 'eve@example.com' }), remoteUser({ id: 'r2', userName: 'EVE@example.com' })], policy);
+    expect(kinds(result.operations)).toEqual(['deactivate:EVE@example.com', 'deactivate:eve@example.com']);
+  });
+
+  it('a person marked inactive loses every account that is certainly theirs, even when it is ambiguous which one is "the" account', () => {
+    const result = plan(
+      roster([rosterUser({ externalId: 'E1', userName: 'eve@example.com', active: false })]),
+      [
+        remoteUser({ id: 'r1', userName: 'eve@example.com', externalId: 'E1' }),
+        remoteUser({ id: 'r2', userName: 'EVE@example.com' }),
+        remoteUser({ id: 'r3', userName: 'eve@example.com', externalId: 'E7' }), // another person's account: not touched
+      ],
+      policy,
+    );
+    expect(result.operations.map((op) => (op.kind === 'deactivate' ? op.remote.id : op.kind))).toEqual(['r2', 'r1']);
+  });
+
+  it('a person still employed keeps both accounts when it is ambiguous which one is theirs', () => {
+    const result = plan(
+      roster([rosterUser({ externalId: 'E1', userName: 'eve@example.com' })]),
+      [remoteUser({ id: 'r1', userName: 'eve@example.com', externalId: 'E1' }), remoteUser({ id: 'r2', userName: 'EVE@example.com' })],
+      policy,
+    );
+    expect(result.operations).toEqual([]);
+    expect(result.skipped).toEqual([{ userName: 'eve@example.com', reason: 'ambiguous-match' }]);
+  });
+
+  it('a new hire given an address its holder is renamed away from in the same plan is created after the rename, and the next run has nothing to do', () => {
+    const users = [rosterUser({ externalId: 'E1', userName: 'ada@example.com' }), rosterUser({ externalId: 'E2', userName: 'ada.old@example.com' })];
+    const remote = [remoteUser({ id: 'r2', userName: 'ada@example.com', externalId: 'E2' })];
+    const first = plan(roster(users), remote, policy);
+    expect(kinds(first.operations)).toEqual(['update:ada@example.com', 'create:ada@example.com']);
+    expect(plan(roster(users), apply(remote, first.operations), policy).operations).toEqual([]);
+  });
+
+  it('an email written in another Unicode form (NFD) is the same account, not a leaver plus a new hire', () => {
+    const result = plan(
+      roster([rosterUser({ externalId: 'E1', userName: 'jos\u00e9@example.com' })]),
+      [remoteUser({ id: 'r1', userName: 'jose\u0301@example.com' })],
+      policy,
+    );
+    expect(result.operations).toEqual([]);
+    expect(result.unchanged).toBe(1);
+  });
+
   it('names differing only in whitespace or Unicode form are not an update', () => {
     const result = plan(
       roster([rosterUser({ externalId: 'E1', userName: 'jose@example.com', givenName: 'Jos\u00e9', familyName: 'de  la Cruz' })]),
@@ -206,7 +261,7 @@ function apply(remote: RemoteUser[], operations: Operation[]): RemoteUser[] {
       const target = byId.get(op.remote.id)!;
       if (op.kind === 'deactivate') target.active = false;
       if (op.kind === 'reactivate') target.active = true;
-      if (op.kind === 'update' || op.kind === 'reactivate') Object.assign(target, { givenName: op.user.givenName, familyName: op.user.familyName });
+      if (op.kind === 'update' || op.kind === 'reactivate') Object.assign(target, { userName: op.user.userName, givenName: op.user.givenName, familyName: op.user.familyName });
     }
   }
   return [...byId.values()];

@@ -41,8 +41,6 @@ describe('bad input: a clear error and no writes', () => {
     ['missing-header.csv', 'missing-header.csv line 1: missing required header'],
     ['duplicate-header.csv', 'duplicate-header.csv line 1, column 7 (email): duplicate header "email" (also column 2); rename or remove one of them'],
     ['latin1-bytes.csv', 'latin1-bytes.csv line 3: not valid UTF-8 (byte 0xE9) — re-export the file as UTF-8'],
-    ['empty.csv', 'empty.csv is empty (not even a header row)'],
-    ['whitespace-only.csv', 'whitespace-only.csv is empty (not even a header row)'],
   ];
   for (const [name, message] of fileErrors) {
     it(`${name}: exit 2, the error names file and line, and nothing is sent`, async () => {
@@ -76,6 +74,18 @@ describe('bad input: a clear error and no writes', () => {
       expect(exitCode).toBe(2);
       expect(report.roster?.rejected).toContainEqual({ line, reason: expect.stringContaining(reason) });
       expect(writes()).toBe(0);
+    });
+  }
+
+  for (const name of ['empty.csv', 'whitespace-only.csv']) {
+    it(`${name}: an export with no content is refused like an empty roster (exit 3), naming the file; nothing sent`, async () => {
+      const { exitCode, report } = await runWith(name);
+      expect(exitCode).toBe(3);
+      expect(report.refused).toEqual({
+        reason: `${name} is empty (not even a header row)`,
+        howToProceed: expect.stringContaining('an empty roster would deactivate everyone'),
+      });
+      expect(emulator.requestLog).toHaveLength(0);
     });
   }
 

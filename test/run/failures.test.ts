@@ -99,6 +99,46 @@ describe('runSync when the service answers with errors', () => {
     ]);
   });
 
+  it('a 409 whose existing account carries another person’s externalId is not adopted: it fails saying what was found, and that account is untouched', async () => {
+    // OTHER is renamed away from ada@ so that E1 (a new hire) can have the address; the rename
+    // fails, so the create meets OTHER's account still holding it.
+    emulator = await startEmulator({
+      token: TEST_TOKEN,
+      users: [{ userName: 'ada@example.com', givenName: 'Old', familyName: 'Holder', externalId: 'OTHER' }],
+      faults: { rules: [{ method: 'PATCH', every: 1, action: { type: 'status', status: 400 } }] },
+    });
+    ws.writeRoster([
+      { employee_id: 'E1', email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace' },
+      { employee_id: 'OTHER', email: 'ada.old@example.com', first_name: 'Old', last_name: 'Holder' },
+    ]);
+    const { exitCode, report } = await runSync(ws.config(emulator.url), { dryRun: false }, ws.logger);
+    expect(exitCode).toBe(1);
+    expect(report.operations.map((o) => `${o.op}:${o.outcome}`)).toEqual(['update:failed', 'create:failed']);
+    expect(report.operations[1]).toMatchObject({
+      userName: 'ada@example.com',
+      failureKind: 'conflict',
+      httpStatus: 409,
+      detail: expect.stringMatching(/externalId OTHER\) was not adopted: ambiguous-match$/),
+    });
+    expect(emulator.store.findByUserName('ada@example.com')).toMatchObject({ externalId: 'OTHER', givenName: 'Old', active: true });
+    expect(emulator.requestLog.filter((r) => r.method !== 'GET').map((r) => r.method)).toEqual(['PATCH', 'POST']);
+  });
+
+  it('a new hire takes over an address its holder is renamed away from in the same run, and the next run has nothing to do', async () => {
+    emulator = await startEmulator({ token: TEST_TOKEN, users: [{ userName: 'ada@example.com', givenName: 'Old', familyName: 'Holder', externalId: 'OTHER' }] });
+    ws.writeRoster([
+      { employee_id: 'E1', email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace' },
+      { employee_id: 'OTHER', email: 'ada.old@example.com', first_name: 'Old', last_name: 'Holder' },
+    ]);
+    const first = await runSync(ws.config(emulator.url), { dryRun: false }, ws.logger);
+    expect(first.exitCode).toBe(0);
+    expect(first.report.operations.map((o) => `${o.op}:${o.outcome}`)).toEqual(['update:succeeded', 'create:succeeded']);
+    expect(emulator.store.findByUserName('ada@example.com')).toMatchObject({ externalId: 'E1', givenName: 'Ada' });
+    expect(emulator.store.findByUserName('ada.old@example.com')).toMatchObject({ externalId: 'OTHER' });
+    const second = await runSync(ws.config(emulator.url), { dryRun: false }, ws.logger);
+    expect(second.report.operations).toEqual([]);
+  });
+
   it('after N identical failures in a row the circuit breaker stops the run instead of burning the budget', async () => {
     const users = team(10);
     emulator = await startEmulator({ token: TEST_TOKEN, users, faults: { rules: [{ method: 'PUT', every: 1, action: { type: 'status', status: 400 } }] } });

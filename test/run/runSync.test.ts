@@ -130,6 +130,31 @@ describe('runSync against the built-in emulator', () => {
     expect(emulator.writeCount()).toBe(0);
   });
 
+  const badSecondPages: Array<[scenario: string, body: unknown, error: string]> = [
+    ['a page answered 200 with something that is not a user list', { message: 'maintenance' }, 'GET /Users?startIndex=3 answered with something that is not a SCIM ListResponse'],
+    [
+      'an empty page before totalResults is reached',
+      { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 6, Resources: [] },
+      'returned an empty page, but totalResults is 6 and 2 were read',
+    ],
+  ];
+  for (const [scenario, body, error] of badSecondPages) {
+    it(`${scenario} stops the run before any write, saying which page: users it never saw are not planned as new hires`, async () => {
+      const users = Array.from({ length: 6 }, (_, i) => ({ userName: `u${i}@example.com`, givenName: 'U', familyName: `${i}`, externalId: `E${i}` }));
+      emulator = await startEmulator({
+        token: TEST_TOKEN,
+        users,
+        maxPageSize: 2,
+        faults: { rules: [{ method: 'GET', pathPattern: '/Users$', every: 2, times: 1, action: { type: 'reply', status: 200, body } }] },
+      });
+      ws.writeRoster(users.map((u) => ({ employee_id: u.externalId, email: u.userName, first_name: u.givenName, last_name: u.familyName })));
+      const { exitCode, report } = await runSync(ws.config(emulator.url), { dryRun: false }, ws.logger);
+      expect(exitCode).toBe(1);
+      expect(report.error).toContain(error);
+      expect(emulator.writeCount()).toBe(0);
+    });
+  }
+
   it('a 429 burst is waited out through the gate and nothing is lost', async () => {
     emulator = await startEmulator({ token: TEST_TOKEN, rateLimit: { max: 4, windowMs: 1000, retryAfter: 'seconds' } });
     const rows = Array.from({ length: 10 }, (_, i) => ({ employee_id: `E${i}`, email: `p${i}@example.com`, first_name: 'P', last_name: `${i}` }));

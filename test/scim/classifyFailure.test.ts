@@ -43,6 +43,9 @@ describe('classifyHttpFailure, with the error texts of Postman\'s docs', () => {
     expect(throttled).toMatchObject({ kind: 'transient', retryAfterMs: 5000, throttled: true });
     for (const status of [500, 502, 503, 504]) expect(on('PUT', status).kind).toBe('transient');
   });
+  it('400 "Couldn’t update this team member’s username. Try again" is retried, as the service asks', () => {
+    expect(on('PATCH', 400, 'Couldn’t update this team member’s username. Try again — it should work next time around.').kind).toBe('transient');
+  });
   it('a connection reset or timeout is transient', () => {
     expect(classifyNetworkFailure({ method: 'POST', path: '/Users', networkCode: 'UND_ERR_HEADERS_TIMEOUT' }).kind).toBe('transient');
   });
