@@ -118,7 +118,8 @@ export class LiveExecutor implements Executor {
       outcome: 'failed',
       httpStatus: error.httpStatus,
       failureKind: error.kind,
-      detail: error.detail ?? error.message,
+      // A transient failure whose retry the halt refused: say so, or "503" reads as final.
+      detail: `${error.detail ?? error.message}${this.stoppedBecause && error.kind === 'transient' ? ' (not retried: the run stopped)' : ''}`,
     };
     this.options.logger.warn(
       { op: planned.op, userName: planned.userName, httpStatus: error.httpStatus, kind: error.kind, detail: failed.detail },
@@ -178,7 +179,10 @@ export class LiveExecutor implements Executor {
    * (Postman answers 409 for members of another team), the 409 stands: no loop.
    */
   private async adopt(user: RosterUser, conflict: ConflictError): Promise<Partial<OperationOutcome>> {
-    const existing = await this.lookUp(user.userName);
+    // A halt that refuses the lookup leaves the 409 as the answer: the POST was sent and created nothing.
+    const existing = await this.lookUp(user.userName).catch((error: unknown) => {
+      throw error instanceof ScimRequestError ? error : conflict;
+    });
     if (!existing) throw conflict;
     const followUp = plan({ users: [user], rejected: [] }, [existing], { ...this.options.policy, only: undefined, deactivateMissing: false });
     const notOurs = followUp.skipped[0]?.reason ?? (followUp.operations.some((op) => op.kind === 'create') ? 'ambiguous-match' : undefined);

@@ -1,7 +1,7 @@
 import { Agent, request } from 'undici';
 import type { RateGate } from '../gate/rateGate.js';
 import { classifyHttpFailure, classifyNetworkFailure } from './classifyFailure.js';
-import { type ScimRequestError, TransientError } from './errors.js';
+import { ScimRequestError, TransientError } from './errors.js';
 import { retryAfterMs } from './retryAfter.js';
 import { RequestStats } from './requestStats.js';
 
@@ -91,23 +91,30 @@ export class ScimClient {
   /** Sends with retries. Resolves with a 2xx answer or rejects with a classified error. */
   async send(method: string, path: string, body?: unknown): Promise<ScimResponse> {
     const { retry } = this.options;
+    let lastFailure: ScimRequestError | undefined;
     for (let attempt = 1; ; attempt++) {
+      let failure: ScimRequestError;
       try {
         const response = await this.options.gate.run(() => this.attempt(method, path, body));
         this.options.onAttempt?.({ method, path, status: response.status, willRetry: false });
         return response;
       } catch (error) {
-        const failure = error as ScimRequestError;
-        const throttled = failure instanceof TransientError && failure.throttled;
-        // A 429 is about the whole client, not this request: hold every request, including
-        // when this one has used up its attempts (the others would be throttled just the same).
-        if (throttled) this.options.gate.pause(Math.min(failure.retryAfterMs ?? retry.defaultRetryAfterMs, MAX_THROTTLE_PAUSE_MS));
-        const willRetry = failure instanceof TransientError && attempt < retry.maxAttempts;
-        this.options.onAttempt?.({ method, path, status: failure.httpStatus, failure, willRetry });
-        if (!willRetry) throw error;
-        this.stats.retries++;
-        if (!throttled) await sleep(backoffWithJitter(attempt, retry));
+        // The gate refused a retry because the run is stopping: the request did reach the
+        // service, so it ends with what the service last said, not as if never sent.
+        if (!(error instanceof ScimRequestError)) throw lastFailure ?? error;
+        failure = lastFailure = error;
       }
+      const throttled = failure instanceof TransientError && failure.throttled;
+      // A 429 is about the whole client, not this request: hold every request, including when
+      // this one has used up its attempts (the others would be throttled just the same).
+      if (failure instanceof TransientError && failure.throttled) {
+        this.options.gate.pause(Math.min(failure.retryAfterMs ?? retry.defaultRetryAfterMs, MAX_THROTTLE_PAUSE_MS));
+      }
+      const willRetry = failure instanceof TransientError && attempt < retry.maxAttempts;
+      this.options.onAttempt?.({ method, path, status: failure.httpStatus, failure, willRetry });
+      if (!willRetry) throw failure;
+      this.stats.retries++;
+      if (!throttled) await sleep(backoffWithJitter(attempt, retry));
     }
   }
 

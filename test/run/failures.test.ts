@@ -139,6 +139,30 @@ describe('runSync when the service answers with errors', () => {
     expect(second.report.operations).toEqual([]);
   });
 
+  it('an operation whose retry is refused because the run stopped is reported failed with the service’s last answer, not as never sent', async () => {
+    const users = team(2);
+    emulator = await startEmulator({
+      token: TEST_TOKEN,
+      users,
+      faults: {
+        rules: [
+          { method: 'PUT', every: 1, times: 1, action: { type: 'status', status: 503 } },
+          { method: 'PUT', every: 2, times: 1, action: { type: 'status', status: 401 } },
+        ],
+      },
+    });
+    ws.writeRoster(rosterOf(users, 'New'));
+    const { exitCode, report } = await runSync(ws.config(emulator.url, { target: { concurrency: 2, retry: { baseDelayMs: 400 } } }), { dryRun: false }, ws.logger);
+    expect(exitCode).toBe(1);
+    expect(report.stoppedBecause).toMatchObject({ kind: 'run-fatal', httpStatus: 401 });
+    expect(report.operations.map((o) => [o.outcome, o.httpStatus])).toEqual([
+      ['failed', 503],
+      ['failed', 401],
+    ]);
+    expect(report.operations[0]?.detail).toMatch(/\(not retried: the run stopped\)$/);
+    expect(emulator.requestLog.filter((r) => r.method === 'PUT')).toHaveLength(2);
+  });
+
   it('after N identical failures in a row the circuit breaker stops the run instead of burning the budget', async () => {
     const users = team(10);
     emulator = await startEmulator({ token: TEST_TOKEN, users, faults: { rules: [{ method: 'PUT', every: 1, action: { type: 'status', status: 400 } }] } });
