@@ -1,6 +1,7 @@
 import PQueue from 'p-queue';
 import type { Logger } from 'pino';
 import type { Operation, PlanPolicy, RemoteUser, RosterUser } from '../domain/types.js';
+import { userNameKey } from '../plan/normalise.js';
 import { plan } from '../plan/plan.js';
 import { writePath } from '../profiles/attributePaths.js';
 import { buildRequests, type RequestContext, type ScimRequest } from '../profiles/buildRequests.js';
@@ -207,7 +208,7 @@ export class LiveExecutor implements Executor {
   }
 
   private async lookUp(userName: string): Promise<RemoteUser | undefined> {
-    const same = (r: RemoteUser | undefined): r is RemoteUser => r !== undefined && r.userName.toLowerCase() === userName.toLowerCase();
+    const same = (r: RemoteUser | undefined): r is RemoteUser => r !== undefined && userNameKey(r.userName) === userNameKey(userName);
     if (this.options.lookupWithoutFilter) {
       const found = this.options.lookupWithoutFilter(userName);
       return same(found) ? found : undefined;

@@ -13,7 +13,7 @@ export interface SafetyPolicy {
   /** Share of rows that may be rejected before the roster is considered broken. */
   maxRejectedShare: number;
   protect: readonly string[];
-  /** Accepted rows of the last successful run, to notice a truncated export. */
+  /** Accepted rows of the last run that applied its roster, to notice a truncated export. */
   previousRosterRows?: number;
 }
 
@@ -52,7 +52,7 @@ export function checkRoster(roster: Roster, policy: SafetyPolicy): Refusal | und
     if (tooMany) {
       return {
         exitCode: 3,
-        reason: `the roster has ${roster.users.length} usable rows, ${lost} fewer (${percent(lost / previous)}) than the ${previous} of the last successful run; sync.maxDeactivations is ${policy.maxDeactivations}`,
+        reason: `the roster has ${roster.users.length} usable rows, ${lost} fewer (${percent(lost / previous)}) than the ${previous} of the last run that applied the roster; sync.maxDeactivations is ${policy.maxDeactivations}`,
         howToProceed: 'check the HR export is complete; if the drop is real, re-run with --allow-deactivations N',
       };
     }

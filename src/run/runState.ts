@@ -3,6 +3,7 @@ import { join } from 'node:path';
 
 /** What scim-sync remembers between runs: enough to notice a truncated roster. */
 export interface RunState {
+  /** The last run that applied its roster in full (not stopped early, not a dry run), whatever single operations did. */
   lastSuccess?: { at: string; rosterUsers: number };
   /** Keys of "not updatable on this service" differences already reported (reported once). */
   notices?: string[];

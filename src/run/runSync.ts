@@ -8,6 +8,7 @@ import { LiveExecutor } from '../execute/liveExecutor.js';
 import type { ExecutionResult, OperationOutcome } from '../execute/outcome.js';
 import type { RunObserver } from '../observe/runObserver.js';
 import { plan } from '../plan/plan.js';
+import { userNameKey } from '../plan/normalise.js';
 import { EMPTY_ROSTER_ADVICE, checkPlan, checkRoster, type Refusal, type SafetyPolicy } from '../plan/safety.js';
 import { type RunReport, summarise } from '../report/runReport.js';
 import { pruneReports } from '../report/pruneReports.js';
@@ -161,7 +162,7 @@ export async function runSync(config: Config, options: RunOptions, logger: Logge
           onOutcome: (outcome) => options.observer?.operationDone?.(outcome),
           requests: { profile, mapped, patchSupported: capabilities.patch },
           policy,
-          lookupWithoutFilter: byUserName && ((userName) => byUserName.get(userName.toLowerCase())),
+          lookupWithoutFilter: byUserName && ((userName) => byUserName.get(userNameKey(userName))),
         });
     if (options.signal?.aborted) onAbort();
     options.observer?.executing?.(thePlan.operations.length, config.target.requestsPerMinute);
@@ -195,10 +196,13 @@ export async function runSync(config: Config, options: RunOptions, logger: Logge
     if (options.signal?.aborted) {
       return finish(interruptedExitCode(options.signal), `interrupted: ${failed.length} operations not done`);
     }
+    // The roster passed every check and was applied in full (a few operations may have failed
+    // on their own): it is the baseline the next run's shrink check compares with. Waiting for
+    // a run without any failure would let one permanently failing user freeze an old baseline.
+    if (!options.dryRun && !execution.stoppedBecause) saveState({ lastSuccess: { at: startedAt.toISOString(), rosterUsers: roster.users.length } });
     if (failed.length > 0 || execution.stoppedBecause) {
       return finish(EXIT.someFailed, `${failed.length} of ${execution.outcomes.length} operations did not succeed`);
     }
-    if (!options.dryRun) saveState({ lastSuccess: { at: startedAt.toISOString(), rosterUsers: roster.users.length } });
     const n = execution.outcomes.length;
     return finish(EXIT.ok, options.dryRun ? `${n} operations planned` : n === 0 ? 'nothing to do: the service matches the roster' : `all ${n} operations succeeded`);
   }
@@ -220,7 +224,7 @@ export function pageSizeFor(config: Config, capabilities: ServiceCapabilities): 
 const DEFAULT_PAGE_SIZE = 100;
 
 function indexByUserName(users: readonly RemoteUser[]): Map<string, RemoteUser> {
-  return new Map(users.map((u) => [u.userName.toLowerCase(), u]));
+  return new Map(users.map((u) => [userNameKey(u.userName), u]));
 }
 
 function emptyReport(config: Config, dryRun: boolean, startedAt: Date): RunReport {
