@@ -39,9 +39,12 @@ export function plan(roster: Pick<Roster, 'users' | 'rejected'>, remoteUsers: re
   const claimed = new Set<string>(); // remote ids accounted for by a roster row or a skip
   let unchanged = 0;
 
-  const renamedAway = accountsRenamedAway(roster.users, index, policy);
+  // Needed only when an address is held by another person's account, which is rare: worked
+  // out on first need, so the common plan doesn't pay a second matching pass.
+  let renamedAway: Set<string> | undefined;
+  const isRenamedAway = (id: string) => (renamedAway ??= accountsRenamedAway(roster.users, index, policy)).has(id);
   for (const user of roster.users) {
-    const match = findMatch(user, index, renamedAway);
+    const match = findMatch(user, index, isRenamedAway);
     if (match.kind === 'ambiguous') {
       for (const remote of match.candidates) claimed.add(remote.id);
       const isProtected = [user.userName, ...match.candidates.map((r) => r.userName)].some((name) => protectedNames.has(userNameKey(name)));
@@ -172,12 +175,12 @@ function indexRemote(remoteUsers: readonly RemoteUser[]): RemoteIndex {
  *
  * An account found by userName that carries *another* person's externalId belongs to that
  * person, not to this row, unless that person's own row is renaming it away in this same plan
- * (`renamedAway`: HR gave the address to someone new); then the address is as good as free.
+ * (`isRenamedAway`: HR gave the address to someone new); then the address is as good as free.
  */
-function findMatch(user: RosterUser, index: RemoteIndex, renamedAway: ReadonlySet<string>): Match {
+function findMatch(user: RosterUser, index: RemoteIndex, isRenamedAway: (id: string) => boolean): Match {
   const byId = index.byExternalId.get(user.externalId) ?? [];
   const byName = (index.byUserName.get(userNameKey(user.userName)) ?? []).filter(
-    (r) => r.externalId === undefined || r.externalId === user.externalId || !renamedAway.has(r.id),
+    (r) => r.externalId === undefined || r.externalId === user.externalId || !isRenamedAway(r.id),
   );
   const ours = (r: RemoteUser) => r.externalId === undefined || r.externalId === user.externalId;
   const ambiguous = (candidates: RemoteUser[]): Match => {
@@ -205,7 +208,7 @@ function findMatch(user: RosterUser, index: RemoteIndex, renamedAway: ReadonlySe
 function accountsRenamedAway(users: readonly RosterUser[], index: RemoteIndex, policy: PlanPolicy): Set<string> {
   const renamed = new Set<string>();
   if (policy.updatable && !policy.updatable.has('userName')) return renamed;
-  const none = new Set<string>(); // one pass on the plain matches, so row order can't matter
+  const none = () => false; // one pass on the plain matches, so row order can't matter
   for (const user of users) {
     if (!user.active) continue;
     const match = findMatch(user, index, none);
