@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, renameSync, type Stats, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Another scim-sync run holds the lock (an overrunning cron job, a daemon on the same state dir). */
@@ -31,115 +31,144 @@ export interface RunLock {
 export const UNREADABLE_STALE_AFTER_MS = 5_000;
 
 /**
- * Each attempt ends either with the lock taken, a RunLockedError, or (only when the lock file
- * changed under us: it was released, or another process took a stale lock over first) another
- * attempt. So running out means the lock is being actively taken and released by others; that is
- * reported as "locked", not as a crash.
+ * Each attempt ends with the lock taken, a RunLockedError, or another attempt. Another attempt
+ * happens only when the lock changed under us (released, or a stale one removed) or while another
+ * process is busy taking a stale lock over (then we pause TAKEOVER_PAUSE_MS first). Running out
+ * therefore means others are actively taking the lock: reported as "locked", not as a crash.
  */
-const MAX_ATTEMPTS = 10;
+const MAX_ATTEMPTS = 50;
+const TAKEOVER_PAUSE_MS = 10;
 
 /**
  * A lock file `run.lock` in the state dir holding `${pid}\n${ISO time}\n`. If it names a process
  * that no longer exists (killed with -9, host rebooted), the lock is stale and taken over.
  *
- * Both steps are atomic file-system operations, so two processes starting at the same moment can't
- * both end up holding it:
- * - Taking: the content is written to a unique temp file first and then hard-linked to `run.lock`.
- *   link(2) fails with EEXIST if the lock exists, and when it succeeds the file is already complete,
- *   so nobody ever reads an empty lock file and mistakes it for garbage (which is how the previous
- *   open('wx')-then-write version let two runs in at once).
- * - Taking over a stale lock: it is renamed to a unique aside name. Only one of the processes that
- *   judged it stale wins the rename (the others get ENOENT and start again), and the winner checks
- *   what it actually moved: if that is a live process's fresh lock (the stale one was replaced
- *   between our read and our rename), it is linked back and we report the lock as held.
+ * Taking it: the content is written to a unique temp file and then hard-linked to `run.lock`.
+ * link(2) is atomic and fails with EEXIST when the lock exists, and a linked file is already
+ * complete, so nobody ever reads an empty lock file and mistakes it for garbage (which is how the
+ * earlier open('wx')-then-write version let two runs in at once).
+ *
+ * Taking over a stale lock: "read it, judge it stale, remove it" is three steps, and a racer that
+ * judged the old file stale can remove a fresh lock that replaced it in between (with a rename
+ * aside too: the fresh lock is gone while it is aside, and a third process links in before it is
+ * put back; a 12-process test saw two holders that way about once in eight runs). So stale locks
+ * are removed only while holding a second lock, `run.lock.takeover` (taken the same way, by link),
+ * after re-reading `run.lock` under it. Under that lock the judged file can't be replaced before we
+ * remove it: a stale lock's owner is dead, and everyone else who removes lock files holds the
+ * takeover lock. It is held for microseconds, so one left behind by a crash is itself rare; it is
+ * cleared when its pid is dead (see clearStaleTakeoverLock for the race that remains there).
  */
 export function acquireRunLock(stateDir: string, pid: number = process.pid): RunLock {
   mkdirSync(stateDir, { recursive: true });
   const file = join(stateDir, 'run.lock');
+  const takeover = `${file}.takeover`;
   let lastHolder = 0;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const taken = tryLink(file, pid);
-    if (taken) return taken;
+    const taken = linkNew(file, pid);
+    if (taken) return lockHandle(file, pid, taken);
 
     const seen = inspect(file, pid);
     if (seen === 'gone') continue; // released between our link and our read: try again
     lastHolder = seen.holderPid;
     if (!seen.stale) throw new RunLockedError(file, seen.holderPid);
 
-    // Stale. Move it aside atomically so only one racer gets to take it over.
-    const aside = `${file}.${pid}.${randomUUID()}.stale`;
-    try {
-      renameSync(file, aside);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue; // another racer moved it first
-      throw error;
-    }
-    // Between our read and the rename the stale file may have been replaced by a fresh one (another
-    // racer took it over and then took the lock). Judge what we actually moved.
-    const moved = inspect(aside, pid);
-    if (moved === 'gone' || moved.stale) {
-      removeIfPresent(aside);
+    // Stale. Remove it only while holding the takeover lock, and only if it is still stale then.
+    const ours = linkNew(takeover, pid);
+    if (ours) {
+      try {
+        const now = inspect(file, pid);
+        if (now !== 'gone' && !now.stale) throw new RunLockedError(file, now.holderPid); // replaced by a live lock meanwhile
+        if (now !== 'gone') removeIfPresent(file);
+      } finally {
+        removeIfOurs(takeover, ours);
+      }
       continue; // the stale lock is gone: try to take the lock
     }
-    // We moved a live holder's lock: put it back and step aside. If someone took the lock in the
-    // moment it was away (EEXIST), theirs stays; the live holder's release() only removes a lock
-    // file that is still its own (same inode), so it won't remove theirs.
-    try {
-      linkSync(aside, file);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const other = inspect(takeover, pid);
+    if (other === 'gone') continue;
+    if (other.stale) {
+      clearStaleTakeoverLock(takeover, other.stats);
+      continue;
     }
-    removeIfPresent(aside);
-    throw new RunLockedError(file, moved.holderPid);
+    // Another process is taking the stale lock over right now (for microseconds): let it finish.
+    lastHolder = other.holderPid;
+    pause(TAKEOVER_PAUSE_MS);
   }
   throw new RunLockedError(file, lastHolder);
 }
 
-/** Write our content to a unique temp file and link it to `file`: the lock appears complete or not at all. */
-function tryLink(file: string, pid: number): RunLock | undefined {
+/**
+ * A takeover lock whose process died (a crash in the microseconds it is held). Moved aside by
+ * rename, so of several processes that judged it stale only one moves it; if what we moved is not
+ * the file we judged (it was cleared and retaken in between), it is put back. While it is aside a
+ * third process could take the takeover lock too: that race needs a crash inside the takeover
+ * window plus several processes starting within microseconds of each other, and is accepted.
+ */
+function clearStaleTakeoverLock(takeover: string, judged: Stats): void {
+  const aside = `${takeover}.${randomUUID()}.stale`;
+  try {
+    renameSync(takeover, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // another process moved it first
+    throw error;
+  }
+  const moved = statSync(aside);
+  if (moved.ino !== judged.ino || moved.dev !== judged.dev) {
+    try {
+      linkSync(aside, takeover);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  removeIfPresent(aside);
+}
+
+/**
+ * Create `file` holding our pid and the time, or return undefined if it exists. Written to a
+ * unique temp file first and hard-linked into place, so the file appears complete or not at all.
+ * Returns the new file's identity, so we never later remove a file that is no longer ours.
+ */
+function linkNew(file: string, pid: number): Stats | undefined {
   const temp = `${file}.${pid}.${randomUUID()}.tmp`;
   writeFileSync(temp, `${pid}\n${new Date().toISOString()}\n`, { mode: 0o644, flag: 'wx' });
   try {
     linkSync(temp, file);
+    return statSync(temp); // same inode as `file`, and nobody else can have replaced `temp`
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return undefined;
     throw error;
   } finally {
     removeIfPresent(temp);
   }
-  // The lock file's identity, so release() never removes a lock file that is no longer ours.
-  const ours = statSync(file);
+}
+
+function lockHandle(file: string, pid: number, ours: Stats): RunLock {
   let released = false;
   return {
     release: () => {
       if (released) return;
       released = true;
-      try {
-        const now = statSync(file);
-        if (now.ino === ours.ino && now.dev === ours.dev && readHolder(file) === pid) unlinkSync(file);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      }
+      if (readHolder(file) === pid) removeIfOurs(file, ours);
     },
   };
 }
 
-/** Who holds the lock file, and whether it may be taken over. */
-function inspect(file: string, pid: number): 'gone' | { holderPid: number; stale: boolean } {
+/** Who holds a lock file, and whether it may be taken over. */
+function inspect(file: string, pid: number): 'gone' | { holderPid: number; stale: boolean; stats: Stats } {
   let text: string;
-  let mtimeMs: number;
+  let stats: Stats;
   try {
-    mtimeMs = statSync(file).mtimeMs;
+    stats = statSync(file);
     text = readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
     throw error;
   }
   const holder = parseHolder(text);
-  if (holder === undefined) return { holderPid: 0, stale: Date.now() - mtimeMs > UNREADABLE_STALE_AFTER_MS };
+  if (holder === undefined) return { holderPid: 0, stale: Date.now() - stats.mtimeMs > UNREADABLE_STALE_AFTER_MS, stats };
   // Our own pid in the lock means a leftover from an earlier process that had our pid (a container
   // restarted as pid 1), not a run that is going: as before, it is taken over.
-  return { holderPid: holder, stale: holder === pid || !isAlive(holder) };
+  return { holderPid: holder, stale: holder === pid || !isAlive(holder), stats };
 }
 
 function readHolder(file: string): number | undefined {
@@ -151,10 +180,20 @@ function readHolder(file: string): number | undefined {
 }
 
 function parseHolder(text: string): number | undefined {
-  const line = text.split('\n')[0] ?? '';
-  if (!/^\d+$/.test(line.trim())) return undefined;
+  const line = (text.split('\n')[0] ?? '').trim();
+  if (!/^\d+$/.test(line)) return undefined;
   const pid = Number.parseInt(line, 10);
   return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+/** Remove `file` if it is still the file we created (same inode), not one that replaced it. */
+function removeIfOurs(file: string, ours: Stats): void {
+  try {
+    const now = statSync(file);
+    if (now.ino === ours.ino && now.dev === ours.dev) unlinkSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
 }
 
 function removeIfPresent(file: string): void {
@@ -173,4 +212,9 @@ function isAlive(pid: number): boolean {
     // EPERM: it exists but belongs to someone else, so it is alive.
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** acquireRunLock is synchronous (callers take the lock before anything else starts); so is its wait. */
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }

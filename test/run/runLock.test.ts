@@ -1,0 +1,241 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { acquireRunLock, RunLockedError, UNREADABLE_STALE_AFTER_MS } from '../../src/run/runLock.js';
+
+/** The concurrency scenarios run real processes, so they use the compiled module (built by test/globalSetup.ts). */
+const DIST_RUN_LOCK = fileURLToPath(new URL('../../dist/run/runLock.js', import.meta.url));
+
+/**
+ * One contender: waits until `startAt` (so all of them race at the same instant), then keeps trying
+ * to take the lock until it has held it once, holding it `holdMs`. Prints one JSON line.
+ */
+const CONTENDER = `
+import { pathToFileURL } from 'node:url';
+const [modulePath, stateDir, startAt, holdMs, deadline] = process.argv.slice(2);
+const { acquireRunLock, RunLockedError } = await import(pathToFileURL(modulePath).href);
+const now = () => performance.timeOrigin + performance.now();
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+while (Date.now() < Number(startAt)) await sleep(1);
+let refusals = 0;
+for (;;) {
+  let lock;
+  try {
+    lock = acquireRunLock(stateDir);
+  } catch (error) {
+    if (!(error instanceof RunLockedError)) throw error;
+    refusals++;
+    if (Date.now() > Number(deadline)) {
+      console.log(JSON.stringify({ pid: process.pid, refusals }));
+      process.exit(0);
+    }
+    await sleep(2);
+    continue;
+  }
+  const acquired = now();
+  await sleep(Number(holdMs));
+  const released = now();
+  lock.release();
+  console.log(JSON.stringify({ pid: process.pid, acquired, released, refusals }));
+  process.exit(0);
+}
+`;
+
+interface ContenderResult {
+  pid: number;
+  acquired?: number;
+  released?: number;
+  refusals: number;
+}
+
+function run(cmd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A pid that existed a moment ago and whose process has exited. */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+  const pid = child.pid!;
+  await new Promise((resolve) => child.on('exit', resolve));
+  return pid;
+}
+
+describe('acquireRunLock', () => {
+  let dir: string;
+  let lockFile: string;
+  const children: ChildProcess[] = [];
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'scim-sync-lock-'));
+    lockFile = join(dir, 'run.lock');
+  });
+  afterEach(() => {
+    for (const child of children.splice(0)) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('takes the lock with our pid and a time, releases it, and leaves no temp files behind', () => {
+    const lock = acquireRunLock(dir);
+    const [pid, time] = readFileSync(lockFile, 'utf8').split('\n');
+    expect(Number(pid)).toBe(process.pid);
+    expect(Number.isNaN(Date.parse(time!))).toBe(false);
+    expect(readdirSync(dir)).toEqual(['run.lock']);
+    lock.release();
+    expect(readdirSync(dir)).toEqual([]);
+    lock.release(); // twice is harmless
+    const again = acquireRunLock(dir);
+    again.release();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('a lock held by a live process is refused with RunLockedError naming that pid, and left in place', async () => {
+    const holder = spawn('sleep', ['30'], { stdio: 'ignore' });
+    children.push(holder);
+    await new Promise((resolve) => holder.on('spawn', resolve));
+    writeFileSync(lockFile, `${holder.pid}\n2020-01-01T00:00:00.000Z\n`);
+    let caught: unknown;
+    try {
+      acquireRunLock(dir);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(RunLockedError);
+    const locked = caught as RunLockedError;
+    expect(locked.holderPid).toBe(holder.pid);
+    expect(locked.lockFile).toBe(lockFile);
+    expect(locked.message).toBe(`another scim-sync run (pid ${holder.pid}) is still going; lock file ${lockFile}. Not starting a second one.`);
+    expect(readFileSync(lockFile, 'utf8')).toBe(`${holder.pid}\n2020-01-01T00:00:00.000Z\n`);
+    expect(readdirSync(dir)).toEqual(['run.lock']);
+  });
+
+  it('a lock held by the parent process is refused too', () => {
+    writeFileSync(lockFile, `${process.ppid}\n`);
+    expect(() => acquireRunLock(dir)).toThrow(expect.objectContaining({ name: 'RunLockedError', holderPid: process.ppid }));
+  });
+
+  it('a stale lock whose pid is dead is taken over', async () => {
+    const dead = await deadPid();
+    writeFileSync(lockFile, `${dead}\n2020-01-01T00:00:00.000Z\n`);
+    const lock = acquireRunLock(dir);
+    expect(Number(readFileSync(lockFile, 'utf8').split('\n')[0])).toBe(process.pid);
+    expect(readdirSync(dir)).toEqual(['run.lock']);
+    lock.release();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it.each([
+    ['an empty', ''],
+    ['a garbage', 'not a pid\n'],
+  ])('%s lock file younger than the threshold is not deleted: the lock counts as held', (_, content) => {
+    writeFileSync(lockFile, content);
+    let caught: unknown;
+    try {
+      acquireRunLock(dir);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(RunLockedError);
+    expect((caught as RunLockedError).holderPid).toBe(0);
+    expect((caught as RunLockedError).message).toContain(`lock file ${lockFile} does not name a pid`);
+    expect(readFileSync(lockFile, 'utf8')).toBe(content);
+    expect(readdirSync(dir)).toEqual(['run.lock']);
+  });
+
+  it('an unreadable lock file older than the threshold is stale and taken over', () => {
+    writeFileSync(lockFile, '');
+    const old = (Date.now() - UNREADABLE_STALE_AFTER_MS - 60_000) / 1000;
+    utimesSync(lockFile, old, old);
+    const lock = acquireRunLock(dir);
+    expect(Number(readFileSync(lockFile, 'utf8').split('\n')[0])).toBe(process.pid);
+    lock.release();
+    expect(existsSync(lockFile)).toBe(false);
+  });
+
+  it('a takeover lock left by a process that died mid-takeover is cleared, and the stale lock taken over', async () => {
+    writeFileSync(lockFile, `${await deadPid()}\n2020-01-01T00:00:00.000Z\n`);
+    writeFileSync(`${lockFile}.takeover`, `${await deadPid()}\n2020-01-01T00:00:00.000Z\n`);
+    const lock = acquireRunLock(dir);
+    expect(Number(readFileSync(lockFile, 'utf8').split('\n')[0])).toBe(process.pid);
+    expect(readdirSync(dir)).toEqual(['run.lock']);
+    lock.release();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('a stale lock that a live process is busy taking over is left to it: RunLockedError once waiting runs out', async () => {
+    const holder = spawn('sleep', ['30'], { stdio: 'ignore' });
+    children.push(holder);
+    await new Promise((resolve) => holder.on('spawn', resolve));
+    const dead = await deadPid();
+    writeFileSync(lockFile, `${dead}\n`);
+    writeFileSync(`${lockFile}.takeover`, `${holder.pid}\n`);
+    expect(() => acquireRunLock(dir)).toThrow(expect.objectContaining({ name: 'RunLockedError', holderPid: holder.pid }));
+    expect(readFileSync(lockFile, 'utf8')).toBe(`${dead}\n`);
+    expect(readdirSync(dir).sort()).toEqual(['run.lock', 'run.lock.takeover']);
+  });
+
+  it('release() does not remove a lock file that is no longer ours', () => {
+    const lock = acquireRunLock(dir);
+    // Replaced under us by another file naming the same pid (a second acquire in this process).
+    writeFileSync(join(dir, 'other'), `${process.pid}\nsomeone else's file\n`);
+    renameSync(join(dir, 'other'), lockFile);
+    lock.release();
+    expect(readFileSync(lockFile, 'utf8')).toBe(`${process.pid}\nsomeone else's file\n`);
+  });
+
+  describe('with 12 processes racing for it', () => {
+    const CONTENDERS = 12;
+    const HOLD_MS = 300;
+
+    async function race(): Promise<ContenderResult[]> {
+      expect(existsSync(DIST_RUN_LOCK), `${DIST_RUN_LOCK} missing: build first (unset SCIM_SYNC_SKIP_BUILD)`).toBe(true);
+      const scriptDir = mkdtempSync(join(tmpdir(), 'scim-sync-lock-script-'));
+      try {
+        const script = join(scriptDir, 'contender.mjs');
+        writeFileSync(script, CONTENDER);
+        const startAt = Date.now() + 1_500; // after all of them have started up
+        const deadline = startAt + 15_000;
+        const runs = await Promise.all(
+          Array.from({ length: CONTENDERS }, () => run(process.execPath, [script, DIST_RUN_LOCK, dir, String(startAt), String(HOLD_MS), String(deadline)])),
+        );
+        for (const r of runs) expect(r.code, r.stderr).toBe(0);
+        return runs.map((r) => JSON.parse(r.stdout.trim()) as ContenderResult);
+      } finally {
+        rmSync(scriptDir, { recursive: true, force: true });
+      }
+    }
+
+    function expectOneHolderAtATime(results: ContenderResult[]): void {
+      const held = results
+        .filter((r) => r.acquired !== undefined)
+        .map((r) => ({ pid: r.pid, acquired: r.acquired!, released: r.released! }))
+        .sort((a, b) => a.acquired - b.acquired);
+      // Every contender keeps trying until it has held the lock once, so all of them get a turn...
+      expect(held).toHaveLength(CONTENDERS);
+      // ...and no two turns overlap. (Each recorded interval lies inside the real holding time.)
+      const overlaps = held.slice(1).filter((h, i) => h.acquired < held[i]!.released);
+      expect(overlaps, JSON.stringify(held, null, 1)).toEqual([]);
+      // Contended for real: most of them were turned away at least once.
+      expect(results.filter((r) => r.refusals > 0).length).toBeGreaterThanOrEqual(CONTENDERS / 2);
+      expect(readdirSync(dir)).toEqual([]);
+    }
+
+    it('never lets two of them hold it at once', async () => {
+      expectOneHolderAtATime(await race());
+    }, 30_000);
+
+    it('never lets two of them take over the same stale lock', async () => {
+      writeFileSync(lockFile, `${await deadPid()}\n2020-01-01T00:00:00.000Z\n`);
+      expectOneHolderAtATime(await race());
+    }, 30_000);
+  });
+});
