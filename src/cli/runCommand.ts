@@ -14,7 +14,7 @@ export interface RunCommandOptions {
   report?: string;
   allowDeactivations?: number;
   only?: string[];
-  /** Only warnings and errors on stderr; the summary only if something went wrong. */
+  /** Only warnings and errors on stderr (not the per-row rejections: they are in the report); the summary only if something went wrong. */
   quiet?: boolean;
   /** Serve /healthz, /readyz and /metrics on this port while the run goes on. */
   httpPort?: number;
@@ -52,6 +52,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
         reportFile: opts.report,
         allowDeactivations: opts.allowDeactivations,
         only: opts.only,
+        quiet: opts.quiet,
         signal: abort.signal,
         observer: combineObservers(metrics, new ProgressReporter(logger, config.daemon.progressIntervalSeconds * 1000)),
       },
@@ -59,7 +60,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
     );
     if (!opts.quiet || exitCode !== EXIT.ok) {
       // People get a table; machines (cron, containers) read the JSON report and the pino line.
-      if (process.stdout.isTTY || opts.dryRun || opts.showTable) process.stdout.write(formatPlanTable(report.operations));
+      if (process.stdout.isTTY || opts.dryRun || opts.showTable) process.stdout.write(formatPlanTable(report));
       process.stdout.write(formatSummary(report, reportPath));
     }
     return exitCode;

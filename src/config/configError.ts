@@ -5,8 +5,11 @@ export class ConfigError extends Error {
     readonly file: string,
     readonly key: string | undefined,
     readonly line: number | undefined,
-    problem: string,
+    /** What is wrong, without the location. */
+    readonly problem: string,
+    /** The environment variable the value came from, when one overrode the file. */
+    readonly variable?: string,
   ) {
-    super(`${file}${line ? ` line ${line}` : ''}${key ? `: ${key}` : ''}: ${problem}`);
+    super(`${file}${line && !variable ? ` line ${line}` : ''}${key ? `: ${key}` : ''}${variable ? ` (from ${variable})` : ''}: ${problem}`);
   }
 }

@@ -3,7 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { type Document, isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from './configError.js';
-import { applyEnvOverrides } from './envOverrides.js';
+import { applyEnvOverrides, overrideFor, withoutOverriddenKeys } from './envOverrides.js';
 import { interpolateEnv, MissingEnvError } from './interpolateEnv.js';
 import { configSchema, type FileConfig } from './schema.js';
 import { Secret } from './secret.js';
@@ -30,14 +30,19 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   if (syntax) {
     throw new ConfigError(path, undefined, lines.linePos(syntax.pos[0]).line, `invalid YAML: ${syntax.message.split('\n')[0]}`);
   }
-  const locate = (keyPath: (string | number)[]) => lineOf(doc, lines, keyPath);
+  const locate: Locate = (keyPath, problem) => configErrorAt(path, doc, lines, env, keyPath, problem);
 
+  if (env.SCIM_TOKEN && env.SCIM_TOKEN_FILE) {
+    throw new ConfigError(path, undefined, undefined, 'SCIM_TOKEN and SCIM_TOKEN_FILE are both set in the environment; set only one (each replaces target.token and target.tokenFile)');
+  }
   let raw: unknown;
   try {
-    raw = applyEnvOverrides(interpolateEnv(doc.toJS() ?? {}, env), env);
+    // Keys an environment variable overrides are dropped before `${VAR}` is resolved, so e.g.
+    // `token: ${SCIM_TOKEN}` doesn't need SCIM_TOKEN when SCIM_TOKEN_FILE replaces it.
+    raw = applyEnvOverrides(interpolateEnv(withoutOverriddenKeys(doc.toJS() ?? {}, env), env), env);
   } catch (error) {
     if (error instanceof MissingEnvError) {
-      throw new ConfigError(path, error.keyPath.join('.'), locate(error.keyPath), `${error.message} (the value is "\${${error.variable}}")`);
+      throw locate(error.keyPath, `${error.message} (the value is "\${${error.variable}}")`);
     }
     throw error;
   }
@@ -52,8 +57,8 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   const base = dirname(path);
   const absolute = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
 
-  refuseInsecureHttp(path, settings, locate);
-  const token = readToken(path, settings, absolute, locate);
+  refuseInsecureHttp(settings, locate);
+  const token = readToken(settings, absolute, locate);
   return {
     ...settings,
     file: path,
@@ -65,40 +70,60 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   };
 }
 
-function readToken(file: string, settings: FileConfig, absolute: (p: string) => string, locate: Locate): Secret {
+function readToken(settings: FileConfig, absolute: (p: string) => string, locate: Locate): Secret {
   if (settings.target.token !== undefined) return new Secret(settings.target.token);
   const tokenFile = absolute(settings.target.tokenFile!);
   try {
     const value = readFileSync(tokenFile, 'utf8').trim();
-    if (value === '') throw new ConfigError(file, 'target.tokenFile', locate(['target', 'tokenFile']), `${tokenFile} is empty`);
+    if (value === '') throw locate(['target', 'tokenFile'], `${tokenFile} is empty`);
     return new Secret(value);
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigError(file, 'target.tokenFile', locate(['target', 'tokenFile']), `can't read ${tokenFile}: ${code}`);
+    throw locate(['target', 'tokenFile'], `can't read ${tokenFile}: ${code}`);
   }
 }
 
 /** A token sent in clear text over a network is a leaked token; loopback (the emulator, a sidecar) is fine. */
-function refuseInsecureHttp(file: string, settings: FileConfig, locate: Locate): void {
+function refuseInsecureHttp(settings: FileConfig, locate: Locate): void {
   const url = new URL(settings.target.baseUrl);
   if (url.protocol === 'https:') return;
   if (url.protocol !== 'http:') {
-    throw new ConfigError(file, 'target.baseUrl', locate(['target', 'baseUrl']), `got "${settings.target.baseUrl}", expected an http(s) URL`);
+    throw locate(['target', 'baseUrl'], `got "${settings.target.baseUrl}", expected an http(s) URL`);
   }
   const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) || url.hostname.startsWith('127.');
   if (!loopback && !settings.target.allowInsecureHttp) {
-    throw new ConfigError(
-      file,
-      'target.baseUrl',
-      locate(['target', 'baseUrl']),
+    throw locate(
+      ['target', 'baseUrl'],
       `got "${settings.target.baseUrl}": plain http to a non-loopback host would send the token unencrypted; ` +
         'use https, or set target.allowInsecureHttp: true if you really mean it',
     );
   }
 }
 
-type Locate = (keyPath: (string | number)[]) => number | undefined;
+/** A ConfigError about the key at `keyPath`: its line in the file, or the environment variable that set it. */
+type Locate = (keyPath: (string | number)[], problem: string) => ConfigError;
+
+function configErrorAt(file: string, doc: Document, lines: LineCounter, env: NodeJS.ProcessEnv, keyPath: (string | number)[], problem: string): ConfigError {
+  const variable = overrideFor(keyPath, env)?.name;
+  return new ConfigError(file, keyPath.join('.') || undefined, variable ? undefined : lineOf(doc, lines, keyPath), problem, variable);
+}
+
+/**
+ * The same error, located: for checks made after loading (the daemon's schedule and time zone),
+ * which know the key but not where it was set. Reads the file again to find the line.
+ */
+export function locateConfigError(error: ConfigError, env: NodeJS.ProcessEnv = process.env): ConfigError {
+  if (!error.key || error.line !== undefined || error.variable) return error;
+  const keyPath = error.key.split('.');
+  try {
+    const lines = new LineCounter();
+    const doc = parseDocument(readFileSync(error.file, 'utf8'), { lineCounter: lines, prettyErrors: false });
+    return configErrorAt(error.file, doc, lines, env, keyPath, error.problem);
+  } catch {
+    return new ConfigError(error.file, error.key, undefined, error.problem, overrideFor(keyPath, env)?.name);
+  }
+}
 
 function toConfigError(file: string, issue: z.core.$ZodIssue, raw: unknown, locate: Locate): ConfigError {
   const keyPath = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
@@ -106,22 +131,20 @@ function toConfigError(file: string, issue: z.core.$ZodIssue, raw: unknown, loca
     const key = issue.keys[0]!;
     const full = [...keyPath, key];
     const hint = suggestKey(key, allowedKeysAt(keyPath));
-    return new ConfigError(
-      file,
-      full.join('.'),
-      locate(full),
+    return locate(
+      full,
       `unknown key${hint ? ` (did you mean "${[...keyPath, hint].join('.')}"?)` : ''}; allowed here: ${allowedKeysAt(keyPath).join(', ')}`,
     );
   }
   const value = valueAt(raw, keyPath);
   const got = value === undefined ? 'nothing' : JSON.stringify(value);
-  const key = keyPath.join('.') || '(top level)';
   if (issue.code === 'invalid_union' && value !== undefined && keyPath[0] === 'source' && keyPath[1] === 'columns') {
-    return new ConfigError(file, key, locate(keyPath), `got ${got}, expected a CSV header name or a recipe such as { column: x, transform: [lowercase] } or { template: "{first}.{last}@example.com" }`);
+    return locate(keyPath, `got ${got}, expected a CSV header name or a recipe such as { column: x, transform: [lowercase] } or { template: "{first}.{last}@example.com" }`);
   }
   // A union's first alternative says best what a missing value should have been.
   const explained = issue.code === 'invalid_union' ? (issue.errors[0]?.[0] ?? issue) : issue;
-  return new ConfigError(file, key, locate(keyPath), `got ${got}, expected ${expectation(explained)}`);
+  if (keyPath.length === 0) return new ConfigError(file, '(top level)', undefined, `got ${got}, expected ${expectation(explained)}`);
+  return locate(keyPath, `got ${got}, expected ${expectation(explained)}`);
 }
 
 function expectation(issue: z.core.$ZodIssue): string {

@@ -21,6 +21,8 @@ export interface Daemon {
 export interface DaemonOptions {
   /** Rolling window of the rate gate; 60 s except in tests. */
   rateWindowMs?: number;
+  /** `--quiet`: see RunOptions.quiet. */
+  quiet?: boolean;
 }
 
 /**
@@ -57,7 +59,7 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
     const abort = new AbortController();
     const done = runSync(
       config,
-      { dryRun: false, signal: abort.signal, rateWindowMs: options.rateWindowMs, observer: combineObservers(metrics, progress), capabilities },
+      { dryRun: false, quiet: options.quiet, signal: abort.signal, rateWindowMs: options.rateWindowMs, observer: combineObservers(metrics, progress), capabilities },
       logger,
     )
       .then(({ report }) => {

@@ -1,11 +1,6 @@
 #!/usr/bin/env node
 /**
- * CLI entry: run the SCIM emulator (Postman-like by default) as a standalone process.
- *
- *   node dist/emulator/main.js --port 8080 [--token X | --token-file F] [--seed users.json] [--host 0.0.0.0]
- *     [--base-path /scim/v2] [--max-page-size 100] [--latency-ms 0]
- *     [--rate-limit 180/60000 | --rate-limit off] [--retry-after seconds|postman|none]
- *     [--dialect postman|nintex|generic] [--no-patch (generic only)]
+ * CLI entry: run the SCIM emulator (Postman-like by default) as a standalone process. Options: USAGE below.
  *
  * Prints only the base URL on stdout, so scripts can capture it (`URL=$(… | head -1)`);
  * everything else goes to stderr.
@@ -15,6 +10,27 @@ import { parseArgs } from 'node:util';
 
 import { DIALECTS, isDialect } from './dialect.js';
 import { startEmulator, type Dialect, type EmulatorOptions, type RateLimitOptions, type SeedUser } from './server.js';
+
+const USAGE = `Usage: node dist/emulator/main.js [options]
+
+A SCIM 2.0 server that behaves like Postman's SCIM API (or Nintex's, or a generic RFC 7644 one),
+for trying scim-sync without an account. Prints its base URL on stdout; Ctrl-C stops it.
+
+Options:
+  --port <n>                 port to listen on (default 8080; 0 picks a free one)
+  --host <address>           address to bind (default 127.0.0.1)
+  --token <token>            require this bearer token (default: no auth)
+  --token-file <file>        read the token from a file (e.g. a compose secret)
+  --seed <users.json>        start with these users: a JSON array, or { "users": [...] }
+  --base-path <path>         path of the SCIM API (default /scim/v2)
+  --max-page-size <n>        cap on ?count= per page of GET /Users (default 100)
+  --latency-ms <n>           delay before every response (default 0)
+  --rate-limit <max/ms|off>  requests allowed per rolling window (default 180/60000, as Postman)
+  --retry-after <mode>       how a 429 gives the delay: seconds (default) | postman | none
+  --dialect <name>           postman | nintex | generic (default postman)
+  --no-patch                 generic only: answer PATCH with 501 (a PUT-only service)
+  -h, --help                 show this help
+`;
 
 function fail(message: string): never {
   process.stderr.write(`scim emulator: ${message}\n`);
@@ -89,9 +105,14 @@ async function main(): Promise<void> {
       'retry-after': { type: 'string' },
       dialect: { type: 'string' },
       'no-patch': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
+  if (values.help === true) {
+    process.stdout.write(USAGE);
+    return;
+  }
   const rateLimit = parseRateLimit(values['rate-limit'], values['retry-after']);
   const maxPageSize = integer('max-page-size', values['max-page-size']);
   const latencyMs = integer('latency-ms', values['latency-ms']);
@@ -124,4 +145,8 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-main().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  // parseArgs' errors (unknown option, missing value) get a pointer to the options.
+  fail((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? `${message} (see --help)` : message);
+});

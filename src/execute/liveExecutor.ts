@@ -29,10 +29,11 @@ export interface LiveExecutorOptions {
   /** The run's planning policy, to plan an adopted account exactly like any other. */
   policy: PlanPolicy;
   /**
-   * Users already read from the service: where filters are unsupported, a 409 is resolved by
-   * looking here instead of `GET /Users?filter=`.
+   * Whether the service supports `filter` (ServiceProviderConfig). Without it a 409 can't be
+   * looked up at all: the pages read before planning can't hold the account either (or the
+   * plan would have matched it instead of creating), so the 409 stands until the next full read.
    */
-  lookupWithoutFilter?: (userName: string) => RemoteUser | undefined;
+  canFilter: boolean;
 }
 
 /** p-queue priorities: leavers first, then returners, renames, and new hires last. */
@@ -180,6 +181,9 @@ export class LiveExecutor implements Executor {
    * (Postman answers 409 for members of another team), the 409 stands: no loop.
    */
   private async adopt(user: RosterUser, conflict: ConflictError): Promise<Partial<OperationOutcome>> {
+    if (!this.options.canFilter) {
+      throw withDetail(conflict, `${conflict.detail ?? 'userName already taken'} — the service supports no filter to look the account up by; the next run's full read will match it`);
+    }
     // A halt that refuses the lookup leaves the 409 as the answer: the POST was sent and created nothing.
     const existing = await this.lookUp(user.userName).catch((error: unknown) => {
       throw error instanceof ScimRequestError ? error : conflict;
@@ -191,15 +195,11 @@ export class LiveExecutor implements Executor {
       // The account holding this userName is not this person's as the planner sees it (it
       // carries another externalId, or is protected): adopting it would hand one person's
       // account to another. The 409 stands, with what was found, for a human to sort out.
-      throw new ConflictError({
-        method: conflict.method,
-        path: conflict.path,
-        httpStatus: conflict.httpStatus,
-        scimType: conflict.scimType,
-        detail:
-          `${conflict.detail ?? 'userName already taken'} — the account holding ${existing.userName} (id ${existing.id}` +
+      throw withDetail(
+        conflict,
+        `${conflict.detail ?? 'userName already taken'} — the account holding ${existing.userName} (id ${existing.id}` +
           `${existing.externalId === undefined ? '' : `, externalId ${existing.externalId}`}) was not adopted: ${notOurs}`,
-      });
+      );
     }
     for (const op of followUp.operations) {
       for (const request of buildRequests(op, this.options.requests)) await this.sendOne(request);
@@ -209,12 +209,14 @@ export class LiveExecutor implements Executor {
 
   private async lookUp(userName: string): Promise<RemoteUser | undefined> {
     const same = (r: RemoteUser | undefined): r is RemoteUser => r !== undefined && userNameKey(r.userName) === userNameKey(userName);
-    if (this.options.lookupWithoutFilter) {
-      const found = this.options.lookupWithoutFilter(userName);
-      return same(found) ? found : undefined;
-    }
     const { body } = await this.client.get(userNameFilterPath(userName));
     const resources = (body as { Resources?: unknown[] } | undefined)?.Resources ?? [];
     return resources.map((r) => toRemoteUser(r, this.options.requests.mapped)).find(same);
   }
+}
+
+/** The same conflict, with a detail that says what was found and what happens next. */
+function withDetail(conflict: ConflictError, detail: string): ConflictError {
+  const { method, path, httpStatus, scimType } = conflict;
+  return new ConflictError({ method, path, httpStatus, scimType, detail });
 }

@@ -10,6 +10,8 @@ export interface SafetyPolicy {
   maxDeactivations: number | string;
   /** From `--allow-deactivations N`: the operator has checked and accepts up to N. */
   allowDeactivations?: number;
+  /** The advice differs: a dry run has just listed the plan, the next step is the real run. */
+  dryRun?: boolean;
   /** Share of rows that may be rejected before the roster is considered broken. */
   maxRejectedShare: number;
   protect: readonly string[];
@@ -69,7 +71,9 @@ export function checkPlan(plan: Plan, remoteUsers: readonly RemoteUser[], policy
   return {
     exitCode: 3,
     reason: `the plan deactivates ${deactivations} users, more than sync.maxDeactivations allows (${cap}${typeof policy.maxDeactivations === 'string' ? ` = ${policy.maxDeactivations} of ${managedCount(remoteUsers, policy)} managed users` : ''})`,
-    howToProceed: `check the planned deactivations in the report (or with --dry-run); if they are right, re-run with --allow-deactivations ${deactivations} or raise sync.maxDeactivations`,
+    howToProceed: policy.dryRun
+      ? `check the planned deactivations listed in the report; if they are right, run without --dry-run, with --allow-deactivations ${deactivations}, or raise sync.maxDeactivations`
+      : `check the planned deactivations in the report (or with --dry-run); if they are right, re-run with --allow-deactivations ${deactivations} or raise sync.maxDeactivations`,
   };
 }
 

@@ -80,7 +80,12 @@ export function writePath(resource: Resource, path: string, value: AttrValue, ro
   } else if (MULTI_VALUE_FILTER.test(path)) {
     const [, attr, type] = MULTI_VALUE_FILTER.exec(path)!;
     const list = (resource[attr!] as Resource[] | undefined) ?? [];
-    resource[attr!] = [...list.filter((e) => e.type !== type), { value, type: type!, primary: list.length === 0 }];
+    // Types compare without case (a service may store "Work"; reading does the same), and the
+    // replaced entry passes its primary flag on, so a new work email stays the primary one.
+    const sameType = (e: Resource) => typeof e.type === 'string' && e.type.toLowerCase() === type!.toLowerCase();
+    const replaced = list.find(sameType);
+    const primary = replaced ? replaced.primary === true : list.length === 0;
+    resource[attr!] = [...list.filter((e) => !sameType(e)), { value, type: type!, primary }];
   } else if (path.startsWith(`${ENTERPRISE_URN}:`)) {
     const attr = path.slice(ENTERPRISE_URN.length + 1);
     const ext = { ...((resource[ENTERPRISE_URN] as Resource | undefined) ?? {}), [attr]: attr === 'manager' ? { value } : value };

@@ -1,9 +1,16 @@
 import type { OperationOutcome } from '../execute/outcome.js';
 import type { RunReport } from './runReport.js';
 
-/** The plan / outcomes as a fixed-width table for a terminal. */
-export function formatPlanTable(operations: readonly OperationOutcome[]): string {
-  if (operations.length === 0) return 'Nothing to do: the service already matches the roster.\n';
+/**
+ * The plan / outcomes as a fixed-width table for a terminal. With no operations it says why:
+ * nothing to do, or no plan at all because the run was refused or stopped before planning.
+ */
+export function formatPlanTable(report: Pick<RunReport, 'operations' | 'remote' | 'refused' | 'error'>): string {
+  const operations: readonly OperationOutcome[] = report.operations;
+  if (operations.length === 0) {
+    if (report.refused || report.error || !report.remote) return 'No plan was made: the run stopped before planning (the reason is below).\n';
+    return 'Nothing to do: the service already matches the roster.\n';
+  }
   const rows = operations.map((o) => [o.op, o.userName, o.changes ?? '', o.outcome + (o.detail ? ` (${o.httpStatus ?? ''} ${o.detail})` : '')]);
   const header = ['OPERATION', 'USER', 'CHANGE', 'OUTCOME'];
   const widths = header.map((h, i) => Math.min(60, Math.max(h.length, ...rows.map((r) => r[i]!.length))));

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config/loadConfig.js';
-import type { Plan, RemoteUser, Roster } from '../domain/types.js';
+import type { Plan, Roster } from '../domain/types.js';
 import { DryRunExecutor } from '../execute/dryRunExecutor.js';
 import type { Executor } from '../execute/executor.js';
 import { LiveExecutor } from '../execute/liveExecutor.js';
 import type { ExecutionResult, OperationOutcome } from '../execute/outcome.js';
 import type { RunObserver } from '../observe/runObserver.js';
 import { plan } from '../plan/plan.js';
-import { userNameKey } from '../plan/normalise.js';
 import { EMPTY_ROSTER_ADVICE, checkPlan, checkRoster, type Refusal, type SafetyPolicy } from '../plan/safety.js';
 import { type RunReport, summarise } from '../report/runReport.js';
 import { pruneReports } from '../report/pruneReports.js';
@@ -37,6 +36,11 @@ export interface RunOptions {
   observer?: RunObserver;
   /** What /ServiceProviderConfig said, when the caller (the daemon) has it cached. */
   capabilities?: ServiceCapabilities;
+  /**
+   * `--quiet` (cron mails any output): rejected roster rows are not logged one by one. They are
+   * all in the report, and too many of them still refuse the run with a summary.
+   */
+  quiet?: boolean;
 }
 
 export interface RunResult {
@@ -76,6 +80,7 @@ export async function runSync(config: Config, options: RunOptions, logger: Logge
   const safety: SafetyPolicy = {
     maxDeactivations: config.sync.maxDeactivations,
     allowDeactivations: options.allowDeactivations,
+    dryRun: options.dryRun,
     maxRejectedShare: config.source.maxRejectedShare,
     protect: config.sync.protect,
     previousRosterRows: state.lastSuccess?.rosterUsers,
@@ -97,8 +102,9 @@ export async function runSync(config: Config, options: RunOptions, logger: Logge
     rejected: roster.rejected.map(({ line, reason }) => ({ line, reason })),
   };
   // The first rejected rows are logged one by one; all of them are in the report.
-  for (const row of roster.rejected.slice(0, MAX_LOGGED_REJECTIONS)) logger.warn({ file: roster.file, line: row.line, reason: row.reason }, 'roster row rejected');
-  if (roster.rejected.length > MAX_LOGGED_REJECTIONS) logger.warn({ rejected: roster.rejected.length }, `and ${roster.rejected.length - MAX_LOGGED_REJECTIONS} more rejected rows (see the report)`);
+  const logged = options.quiet ? 0 : MAX_LOGGED_REJECTIONS;
+  for (const row of roster.rejected.slice(0, logged)) logger.warn({ file: roster.file, line: row.line, reason: row.reason }, 'roster row rejected');
+  if (!options.quiet && roster.rejected.length > MAX_LOGGED_REJECTIONS) logger.warn({ rejected: roster.rejected.length }, `and ${roster.rejected.length - MAX_LOGGED_REJECTIONS} more rejected rows (see the report)`);
   const rosterRefusal = checkRoster(roster, safety);
   if (rosterRefusal) return refuse(rosterRefusal);
 
@@ -151,7 +157,6 @@ export async function runSync(config: Config, options: RunOptions, logger: Logge
       return refuse(planRefusal, thePlan);
     }
 
-    const byUserName = capabilities.filter.supported ? undefined : indexByUserName(remote.users);
     executor = options.dryRun
       ? new DryRunExecutor()
       : new LiveExecutor(client, {
@@ -162,7 +167,7 @@ export async function runSync(config: Config, options: RunOptions, logger: Logge
           onOutcome: (outcome) => options.observer?.operationDone?.(outcome),
           requests: { profile, mapped, patchSupported: capabilities.patch },
           policy,
-          lookupWithoutFilter: byUserName && ((userName) => byUserName.get(userNameKey(userName))),
+          canFilter: capabilities.filter.supported,
         });
     if (options.signal?.aborted) onAbort();
     options.observer?.executing?.(thePlan.operations.length, config.target.requestsPerMinute);
@@ -222,10 +227,6 @@ export function pageSizeFor(config: Config, capabilities: ServiceCapabilities): 
 }
 
 const DEFAULT_PAGE_SIZE = 100;
-
-function indexByUserName(users: readonly RemoteUser[]): Map<string, RemoteUser> {
-  return new Map(users.map((u) => [userNameKey(u.userName), u]));
-}
 
 function emptyReport(config: Config, dryRun: boolean, startedAt: Date): RunReport {
   return {

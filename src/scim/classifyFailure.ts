@@ -36,7 +36,9 @@ export function classifyHttpFailure(facts: FailureFacts, retryAfterMs?: number):
   if (status === 401) return new RunFatalError(facts);
   if (RUN_FATAL_PHRASES.some((p) => detail.includes(p))) return new RunFatalError(facts);
   if (TRANSIENT_STATUSES.has(status) || detail.includes(TRY_AGAIN_PHRASE)) return new TransientError(facts, retryAfterMs);
-  if (status === 409) return new ConflictError(facts);
+  // RFC 7644 answers a taken userName with 409; some services (Nintex's emulator-verified
+  // shape among them) use 400 with scimType "uniqueness". Same meaning: look up and adopt.
+  if (status === 409 || (status === 400 && facts.scimType === 'uniqueness')) return new ConflictError(facts);
   if (status === 404 || (status === 403 && detail.includes(NOT_A_MEMBER_PHRASE))) return new GoneError(facts);
   if (status === 400 && detail.includes(NO_SLOTS_PHRASE)) return new NoSlotsError(facts);
   return new RejectedError(facts);

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
@@ -78,6 +78,83 @@ describe('scim-sync CLI', () => {
     const r = remember(await runCli(['run', '--config', ws.configPath], {}));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/line \d+: target\.token: environment variable SCIM_TOKEN is not set/);
+  });
+
+  it('the token may come from SCIM_TOKEN_FILE alone although the config says token: ${SCIM_TOKEN}', async () => {
+    emulator = await startEmulator({ token: TEST_TOKEN });
+    ws.writeRoster(people(1));
+    ws.config(emulator.url);
+    writeFileSync(join(ws.dir, 'token'), `${TEST_TOKEN}\n`);
+    const r = remember(await runCli(['run', '--config', ws.configPath], { SCIM_TOKEN_FILE: join(ws.dir, 'token') }), ws);
+    expect(r.code, r.stderr).toBe(0);
+    expect(emulator.store.size).toBe(1);
+  });
+
+  it('--quiet prints nothing on success, not even rejected roster rows (all of them are in the report)', async () => {
+    emulator = await startEmulator({ token: TEST_TOKEN });
+    const rows = people(30);
+    rows[5] = { ...rows[5]!, email: 'not-an-email' }; // 1 of 30 rows: under source.maxRejectedShare
+    ws.writeRoster(rows);
+    ws.config(emulator.url);
+    const loud = remember(await runCli(['run', '--config', ws.configPath, '--dry-run', '--report', join(ws.dir, 'plan.json')], env));
+    expect(loud.stderr).toContain('roster row rejected');
+    const report = join(ws.dir, 'quiet.json');
+    const quiet = remember(await runCli(['run', '--config', ws.configPath, '--quiet', '--report', report], env));
+    expect(quiet.code, quiet.stderr).toBe(0);
+    expect(quiet.stdout).toBe('');
+    expect(quiet.stderr).toBe('');
+    const written = JSON.parse(readFileSync(report, 'utf8')) as { roster: { rejected: { line: number }[] } };
+    expect(written.roster.rejected.map((row) => row.line)).toEqual([7]);
+    expect(emulator.store.size).toBe(29);
+  });
+
+  it('a dry run refused by the deactivation cap shows the plan, and its advice fits a dry run', async () => {
+    const leavers = Array.from({ length: 5 }, (_, i) => ({ userName: `gone${i}@example.com`, externalId: `G${i}`, givenName: 'G', familyName: `${i}` }));
+    emulator = await startEmulator({ token: TEST_TOKEN, users: leavers });
+    ws.writeRoster(people(1));
+    ws.config(emulator.url, { sync: { maxDeactivations: 1 } });
+    const dry = remember(await runCli(['run', '--config', ws.configPath, '--dry-run', '--report', join(ws.dir, 'dry.json')], env));
+    expect(dry.code).toBe(3);
+    expect(dry.stdout).toMatch(/deactivate\s+gone0@example.com/);
+    expect(dry.stdout).not.toContain('Nothing to do');
+    expect(dry.stdout).not.toContain('or with --dry-run');
+    expect(dry.stdout).toContain('next: check the planned deactivations listed in the report; if they are right, run without --dry-run, with --allow-deactivations 5');
+    const dryReport = JSON.parse(readFileSync(join(ws.dir, 'dry.json'), 'utf8')) as { refused: { howToProceed: string } };
+    expect(dryReport.refused.howToProceed).toContain('run without --dry-run, with --allow-deactivations 5');
+    const live = remember(await runCli(['run', '--config', ws.configPath, '--report', join(ws.dir, 'live.json')], env));
+    expect(live.code).toBe(3);
+    expect(live.stdout).toContain('(or with --dry-run)');
+    expect(emulator.writeCount()).toBe(0);
+  });
+
+  it('a dry run refused before planning says no plan was made, not "nothing to do"', async () => {
+    ws.writeRoster([...people(2), { employee_id: 'E9', email: 'broken', first_name: 'B', last_name: 'R' }]);
+    ws.config('http://127.0.0.1:9/scim/v2');
+    const r = remember(await runCli(['run', '--config', ws.configPath, '--dry-run', '--report', join(ws.dir, 'plan.json')], env));
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('No plan was made');
+    expect(r.stdout).not.toContain('Nothing to do');
+    expect(r.stdout).toContain('refused: 1 of 3 roster rows were rejected');
+  });
+
+  it('validate and daemon check daemon.schedule and daemon.timezone, naming the file, line (or variable) and key', async () => {
+    ws.writeRoster(people(1));
+    ws.config('http://127.0.0.1:9/scim/v2', { daemon: { schedule: '61 * * * *' } });
+    const line = readFileSync(ws.configPath, 'utf8').split('\n').findIndex((l) => l.trim().startsWith('schedule:')) + 1;
+    for (const command of ['validate', 'daemon']) {
+      const r = remember(await runCli([command, '--config', ws.configPath], env));
+      expect(r.code, command).toBe(2);
+      expect(r.stderr, command).toContain(`config error: ${ws.configPath} line ${line}: daemon.schedule: got "61 * * * *", expected a cron expression`);
+      expect(r.stdout, command).not.toContain('is valid');
+    }
+    ws.config('http://127.0.0.1:9/scim/v2', { daemon: { timezone: 'Mars/Olympus_Mons' } });
+    const tzLine = readFileSync(ws.configPath, 'utf8').split('\n').findIndex((l) => l.trim().startsWith('timezone:')) + 1;
+    const tz = remember(await runCli(['validate', '--config', ws.configPath], env));
+    expect(tz.code).toBe(2);
+    expect(tz.stderr).toContain(`config error: ${ws.configPath} line ${tzLine}: daemon.timezone: got "Mars/Olympus_Mons", expected an IANA time zone`);
+    const fromEnv = remember(await runCli(['validate', '--config', ws.configPath], { ...env, SCIM_SYNC_TIMEZONE: 'Nowhere/Else' }));
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.stderr).toContain(`config error: ${ws.configPath}: daemon.timezone (from SCIM_SYNC_TIMEZONE): got "Nowhere/Else"`);
   });
 
   it('a second run while the first still holds the lock exits 4 with a clear message', async () => {

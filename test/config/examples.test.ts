@@ -14,6 +14,19 @@ describe('shipped config files', () => {
     });
   }
 
+  it('every config that has `token: ${SCIM_TOKEN}` also loads with only SCIM_TOKEN_FILE set (as docker-compose.yml does)', () => {
+    const secret = `${dir}demo-token`;
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
+      expect(loadConfig(`${dir}${file}`, { SCIM_TOKEN_FILE: secret, SCIM_BASE_URL: 'http://127.0.0.1:1/scim/v2' }).token.reveal(), file).not.toBe('');
+    }
+  });
+
+  it('each example config has a state dir of its own (the state belongs to one service)', () => {
+    const files = readdirSync(dir).filter((f) => f.endsWith('.yaml') && f !== 'demo-compose.yaml');
+    const stateDirs = files.map((file) => loadConfig(`${dir}${file}`, env).state.dir);
+    expect(new Set(stateDirs).size, stateDirs.join(', ')).toBe(files.length);
+  });
+
   it('demo-compose.yaml loads with the compose secret in place of the token file', () => {
     expect(loadConfig(`${dir}demo-compose.yaml`, { SCIM_TOKEN: 'from-secret' }).token.reveal()).toBe('from-secret');
   });
@@ -28,6 +41,18 @@ describe('shipped example rosters', () => {
       const roster = await readRoster({ ...config.source, userNameIsEmail: profileOf(config).userNameIsEmail });
       expect(roster.rejected.map((r) => r.line), file).toEqual(file === 'scim-sync.example.yaml' ? [9] : []);
       expect(roster.users.length, file).toBeGreaterThan(0);
+    }
+  });
+
+  it('a run with an example config as shipped accepts its example roster (README step 1 works out of the box)', async () => {
+    const { readRoster } = await import('../../src/roster/readRoster.js');
+    const { profileOf } = await import('../../src/run/syncPolicy.js');
+    const { checkRoster } = await import('../../src/plan/safety.js');
+    for (const file of ['scim-sync.example.yaml', 'nintex.example.yaml', 'generic.example.yaml', 'demo.yaml']) {
+      const config = loadConfig(`${dir}${file}`, env);
+      const roster = await readRoster({ ...config.source, userNameIsEmail: profileOf(config).userNameIsEmail });
+      const refusal = checkRoster(roster, { maxDeactivations: config.sync.maxDeactivations, maxRejectedShare: config.source.maxRejectedShare, protect: config.sync.protect });
+      expect(refusal, file).toBeUndefined();
     }
   });
 });

@@ -103,6 +103,36 @@ describe('loadConfig', () => {
     expect(config.http.port).toBe(9999);
   });
 
+  it('SCIM_TOKEN_FILE alone replaces `token: ${SCIM_TOKEN}` in the file: the displaced reference is not resolved (docker-compose sets only SCIM_TOKEN_FILE)', () => {
+    writeFileSync(join(dir, 'secret'), 'from-secret\n');
+    const config = load(VALID, { SCIM_TOKEN_FILE: join(dir, 'secret') });
+    expect(config.token.reveal()).toBe('from-secret');
+    expect(config.target.tokenFile).toBe(join(dir, 'secret'));
+  });
+
+  it('a key overridden by an environment variable needs no ${VAR} of its own', () => {
+    const config = load(VALID.replace('baseUrl: https://api.getpostman.com/scim/v2', 'baseUrl: ${MY_SCIM_URL}'), {
+      SCIM_TOKEN: 'tok-123',
+      SCIM_BASE_URL: 'https://override.example/scim/v2',
+    });
+    expect(config.target.baseUrl).toBe('https://override.example/scim/v2');
+    // Keys not overridden still need theirs.
+    expect(errorOf(VALID.replace('  protect: [admin@example.com]', '  protect: ["${ADMIN}"]'))).toBe(
+      `${file} line 12: sync.protect.0: environment variable ADMIN is not set (the value is "\${ADMIN}")`,
+    );
+  });
+
+  it('SCIM_TOKEN and SCIM_TOKEN_FILE both set is an error, not a silent choice', () => {
+    expect(errorOf(VALID, { SCIM_TOKEN: 'a', SCIM_TOKEN_FILE: join(dir, 'secret') })).toBe(
+      `${file}: SCIM_TOKEN and SCIM_TOKEN_FILE are both set in the environment; set only one (each replaces target.token and target.tokenFile)`,
+    );
+  });
+
+  it('a bad value from an environment variable names the variable, not a line of the file', () => {
+    expect(errorOf(VALID, { SCIM_TOKEN: 't', SCIM_SYNC_HTTP_PORT: 'lots' })).toBe(`${file}: http.port (from SCIM_SYNC_HTTP_PORT): got "lots", expected a number`);
+    expect(errorOf(VALID, { SCIM_TOKEN_FILE: join(dir, 'nope') })).toBe(`${file}: target.tokenFile (from SCIM_TOKEN_FILE): can't read ${join(dir, 'nope')}: ENOENT`);
+  });
+
   it('maxDeactivations accepts a count or a percentage, nothing else', () => {
     expect(load(VALID + '  maxDeactivations: 25\n').sync.maxDeactivations).toBe(25);
     expect(load(VALID + '  maxDeactivations: "5%"\n').sync.maxDeactivations).toBe('5%');

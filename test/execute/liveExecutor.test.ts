@@ -23,6 +23,7 @@ describe('LiveExecutor', () => {
     return new LiveExecutor(client, {
       concurrency: 2,
       maxConsecutiveFailures: 5,
+      canFilter: true,
       logger: pino({ level: 'silent' }),
       haltRequests: (e) => gate.close(e),
       requests: { profile: PROFILES.postman, mapped: ['externalId', 'userName', 'name.givenName', 'name.familyName'], patchSupported: true },

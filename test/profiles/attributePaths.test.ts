@@ -34,6 +34,16 @@ describe('attribute paths', () => {
     expect(out.schemas).toEqual(['urn:ietf:params:scim:schemas:core:2.0:User', ENTERPRISE_URN]);
   });
 
+  it('a new work email replaces one stored with type "Work" and keeps its primary flag, so nothing is left to flap', () => {
+    const current: Record<string, unknown> = { emails: [{ type: 'Work', value: 'old@example.com', primary: true }, { type: 'home', value: 'me@home.example' }] };
+    writePath(current, 'emails[type eq "work"].value', 'new@example.com');
+    expect(current.emails).toEqual([
+      { type: 'home', value: 'me@home.example' },
+      { type: 'work', value: 'new@example.com', primary: true },
+    ]);
+    expect(readPath(current, 'emails[type eq "work"].value')).toBe('new@example.com');
+  });
+
   it('compares case-insensitively where RFC 7643 says caseExact is false, but names and externalId exactly', () => {
     expect(sameValue('userName', 'Ada@Example.com', 'ada@example.com')).toBe(true);
     expect(sameValue('title', 'Senior  Analyst ', 'senior analyst')).toBe(true);

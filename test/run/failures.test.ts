@@ -163,6 +163,20 @@ describe('runSync when the service answers with errors', () => {
     expect(emulator.requestLog.filter((r) => r.method === 'PUT')).toHaveLength(2);
   });
 
+  it('a 409 on a service without filter support fails once, saying the next full read will match the account; no filter is sent', async () => {
+    emulator = await startEmulator({ token: TEST_TOKEN, faults: { rules: [{ method: 'POST', every: 1, times: 1, action: { type: 'commitThenDrop' } }] } });
+    ws.writeRoster([{ employee_id: 'E1', email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace' }]);
+    const capabilities = { patch: true, filter: { supported: false }, bulk: false, etag: false };
+    const first = await runSync(ws.config(emulator.url), { dryRun: false, capabilities }, ws.logger);
+    expect(first.exitCode).toBe(1);
+    expect(first.report.operations[0]).toMatchObject({ op: 'create', outcome: 'failed', failureKind: 'conflict', detail: expect.stringContaining("the next run's full read will match it") });
+    expect(emulator.requestLog.some((r) => r.query.filter !== undefined)).toBe(false);
+    const second = await runSync(ws.config(emulator.url), { dryRun: false, capabilities }, ws.logger);
+    expect(second.exitCode).toBe(0);
+    expect(second.report.operations).toEqual([]);
+    expect(emulator.store.list().map((u) => u.userName)).toEqual(['ada@example.com']);
+  });
+
   it('after N identical failures in a row the circuit breaker stops the run instead of burning the budget', async () => {
     const users = team(10);
     emulator = await startEmulator({ token: TEST_TOKEN, users, faults: { rules: [{ method: 'PUT', every: 1, action: { type: 'status', status: 400 } }] } });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { acquireRunLock, RunLockedError, UNREADABLE_STALE_AFTER_MS } from '../../src/run/runLock.js';
+import { runProcess } from '../support/runProcess.js';
 
 /** The concurrency scenarios run real processes, so they use the compiled module (built by test/globalSetup.ts). */
 const DIST_RUN_LOCK = fileURLToPath(new URL('../../dist/run/runLock.js', import.meta.url));
@@ -51,17 +52,7 @@ interface ContenderResult {
   refusals: number;
 }
 
-function run(cmd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (cmd: string, args: string[]) => runProcess(cmd, args);
 
 /** A pid that existed a moment ago and whose process has exited. */
 async function deadPid(): Promise<number> {

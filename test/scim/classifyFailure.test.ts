@@ -25,6 +25,9 @@ describe('classifyHttpFailure, with the error texts of Postman\'s docs', () => {
     expect(error.kind).toBe('conflict');
     expect(error.scimType).toBe('uniqueness');
   });
+  it('400 with scimType "uniqueness" (how some services say 409) is a conflict to adopt', () => {
+    expect(classifyHttpFailure({ method: 'POST', path: '/Users', httpStatus: 400, scimType: 'uniqueness', detail: 'userName taken' }).kind).toBe('conflict');
+  });
   it('404 and 403 "isn’t a member of the team" mean the user is gone', () => {
     expect(on('PUT', 404, 'This person isn’t a member of the team.').kind).toBe('gone');
     expect(on('PATCH', 403, 'This person isn’t a member of the team.').kind).toBe('gone');
