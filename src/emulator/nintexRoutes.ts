@@ -194,13 +194,11 @@ function replace(ctx: UsersContext, id: string, body: unknown): Reply {
   }
 }
 
-/** PATCH paths the doc lists (name.familyName, name.givenName, active, emails, roles) plus those PUT takes. */
-const SIMPLE_PATHS: Record<string, string> = {
-  username: 'userName',
-  timezone: 'timezone',
-  preferredlanguage: 'preferredLanguage',
-};
-
+/**
+ * PATCH takes only the paths the doc's table lists: name.familyName, name.givenName, active,
+ * emails and roles. userName, timezone and preferredLanguage are PUT-only there, so a PATCH of
+ * them is refused (invalidPath) — a client that got this wrong must fail here, not only in production.
+ */
 function applyOperation(work: Json, op: PatchOpName, path: string, value: unknown, newRoles: string[]): void {
   const lower = path.trim().toLowerCase();
   if (lower === 'name.givenname' || lower === 'name.familyname') {
@@ -212,16 +210,6 @@ function applyOperation(work: Json, op: PatchOpName, path: string, value: unknow
   if (lower === 'active') {
     if (op === 'remove') throw new NintexBadRequest('mutability', `active is required and can't be removed.`);
     work.active = toActive(value);
-    return;
-  }
-  const simple = SIMPLE_PATHS[lower];
-  if (simple !== undefined) {
-    if (op === 'remove') {
-      if (simple === 'userName') throw new NintexBadRequest('mutability', `userName is required and can't be removed.`);
-      delete work[simple];
-    } else {
-      work[simple] = simple === 'userName' ? nonBlank(value, simple) : optionalString(value, simple) ?? invalid(`${simple} must be a string.`);
-    }
     return;
   }
   if (lower === 'emails') {

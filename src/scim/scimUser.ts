@@ -20,7 +20,8 @@ export function toRemoteUser(resource: unknown, mapped: readonly string[] = []):
     externalId: typeof r.externalId === 'string' && r.externalId !== '' ? r.externalId : undefined,
     givenName: typeof r.name?.givenName === 'string' ? r.name.givenName : undefined,
     familyName: typeof r.name?.familyName === 'string' ? r.name.familyName : undefined,
-    active: r.active === false || r.active === 'false' ? false : true,
+    // Nintex types Active as a String: a .NET service may well say "False".
+    active: r.active === false || (typeof r.active === 'string' && r.active.trim().toLowerCase() === 'false') ? false : true,
   };
   if (typeof r.locale === 'string') user.locale = r.locale;
   let attributes: Record<string, AttrValue> | undefined;

@@ -16,9 +16,14 @@ export async function readServiceProviderConfig(client: ScimClient): Promise<Ser
   const spc = (body ?? {}) as Record<string, { supported?: unknown; maxResults?: unknown } | undefined>;
   const maxResults = Number(spc.filter?.maxResults);
   return {
-    patch: spc.patch?.supported === true,
-    filter: { supported: spc.filter?.supported === true, maxResults: Number.isFinite(maxResults) && maxResults > 0 ? maxResults : undefined },
-    bulk: spc.bulk?.supported === true,
-    etag: spc.etag?.supported === true,
+    patch: isTrue(spc.patch?.supported),
+    filter: { supported: isTrue(spc.filter?.supported), maxResults: Number.isFinite(maxResults) && maxResults > 0 ? maxResults : undefined },
+    bulk: isTrue(spc.bulk?.supported),
+    etag: isTrue(spc.etag?.supported),
   };
+}
+
+/** `true`, or the string "true" in any case: some services serialise booleans as strings. */
+function isTrue(value: unknown): boolean {
+  return value === true || (typeof value === 'string' && value.trim().toLowerCase() === 'true');
 }

@@ -208,14 +208,15 @@ describe('Nintex: PATCH', () => {
     expect(emulator.store.knownRoles()).toEqual(['Author', 'Accountant']); // roles outlive their members
   });
 
-  it('a Nintex PATCH also takes userName, timezone and preferredLanguage, and a no-path value object', async () => {
+  it('a Nintex PATCH refuses userName, timezone and preferredLanguage (PUT-only in the doc) and takes a no-path value object of names', async () => {
     const emulator = await nintex({ users: [seededJoe] });
-    const { body } = await call(emulator, 'PATCH', '/Users/u1', patchOps(
-      { op: 'replace', path: 'userName', value: 'jbloggs' },
-      { op: 'replace', path: 'TIMEZONE', value: 'Europe/Paris' },
-      { op: 'add', value: { preferredLanguage: 'fr_FR', name: { givenName: 'Jo' } } },
-    ));
-    expect(body).toMatchObject({ userName: 'jbloggs', timezone: 'Europe/Paris', preferredLanguage: 'fr_FR', name: { givenName: 'Jo', familyName: 'Bloggs' } });
+    for (const path of ['userName', 'TIMEZONE', 'preferredLanguage']) {
+      const { status, body } = await call(emulator, 'PATCH', '/Users/u1', patchOps({ op: 'replace', path, value: 'x' }));
+      expect(status, path).toBe(400);
+      expect(body).toMatchObject({ scimType: 'invalidPath' });
+    }
+    const { body } = await call(emulator, 'PATCH', '/Users/u1', patchOps({ op: 'add', value: { name: { givenName: 'Jo' } } }));
+    expect(body).toMatchObject({ userName: 'joe.bloggs', name: { givenName: 'Jo', familyName: 'Bloggs' } });
   });
 
   it('a Nintex PATCH with an unknown path answers 400 invalidPath and applies none of its operations', async () => {
