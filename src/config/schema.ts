@@ -103,6 +103,14 @@ const sync = z
       .default('10%'),
     /** Consecutive failures of one kind that stop the run (circuit breaker). */
     maxConsecutiveFailures: z.number().int().positive().default(10),
+    /**
+     * Off unless set: a run whose roster file and settings are unchanged since the last fully
+     * successful run, younger than this ("30m", "6h", "1d"), sends no request at all.
+     */
+    fullReadEvery: z
+      .string()
+      .regex(/^\d+\s*[smhd]$/, 'a duration such as "30m", "6h" or "1d"')
+      .optional(),
   })
   .strict()
   .prefault({});

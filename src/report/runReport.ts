@@ -26,6 +26,8 @@ export interface RunReport {
   refused?: { reason: string; howToProceed: string };
   stoppedBecause?: ExecutionResult['stoppedBecause'];
   error?: string;
+  /** sync.fullReadEvery: this cycle read and sent nothing, since nothing on our side changed. */
+  unchangedSince?: { since: string; nextFullReadAfter: string };
 }
 
 export interface CountPair {

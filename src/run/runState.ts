@@ -1,3 +1,4 @@
+import type { FullRead } from './unchangedCycle.js';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -5,6 +6,8 @@ import { join } from 'node:path';
 export interface RunState {
   /** The last run that applied its roster in full (not stopped early, not a dry run), whatever single operations did. */
   lastSuccess?: { at: string; rosterUsers: number };
+  /** The last run that read the whole service and applied every operation (for sync.fullReadEvery). */
+  lastFullRead?: FullRead;
   /** Keys of "not updatable on this service" differences already reported (reported once). */
   notices?: string[];
 }

@@ -18,6 +18,7 @@ import { readRemoteUsers, type RemoteDirectory } from '../scim/readRemoteUsers.j
 import type { ServiceCapabilities } from '../scim/serviceProviderConfig.js';
 import { connectToService } from './connectToService.js';
 import { type RunState, readRunState, writeRunState } from './runState.js';
+import { durationMs, fileSha256, settingsSha256, unchangedSince } from './unchangedCycle.js';
 import { mappedPaths, planPolicy, profileOf } from './syncPolicy.js';
 
 export interface RunOptions {
@@ -85,6 +86,19 @@ export async function runSync(config: Config, options: RunOptions, logger: Logge
     protect: config.sync.protect,
     previousRosterRows: state.lastSuccess?.rosterUsers,
   };
+
+  // sync.fullReadEvery: when nothing on our side changed, this cycle sends nothing at all.
+  const fullReadEveryMs = durationMs(config.sync.fullReadEvery);
+  const fingerprint = fullReadEveryMs === undefined ? undefined : await fingerprintOf(config);
+  const deliberate = options.dryRun || options.only !== undefined || options.allowDeactivations !== undefined;
+  const unchanged = fingerprint && unchangedSince(state.lastFullRead, { now: startedAt, ...fingerprint, fullReadEveryMs, deliberate });
+  if (unchanged) {
+    report.unchangedSince = unchanged;
+    return finish(
+      EXIT.ok,
+      `nothing read or sent: the roster and settings are unchanged since the full run at ${unchanged.since}; next full read after ${unchanged.nextFullReadAfter} (sync.fullReadEvery)`,
+    );
+  }
 
   let roster: Roster;
   try {
@@ -205,6 +219,11 @@ export async function runSync(config: Config, options: RunOptions, logger: Logge
     // on their own): it is the baseline the next run's shrink check compares with. Waiting for
     // a run without any failure would let one permanently failing user freeze an old baseline.
     if (!options.dryRun && !execution.stoppedBecause) saveState({ lastSuccess: { at: startedAt.toISOString(), rosterUsers: roster.users.length } });
+    // Only a run that read everything and applied every operation may stand in for later cycles.
+    if (fingerprint && !options.dryRun && options.only === undefined) {
+      const complete = failed.length === 0 && !execution.stoppedBecause;
+      saveState({ lastFullRead: complete ? { at: startedAt.toISOString(), ...fingerprint } : undefined });
+    }
     if (failed.length > 0 || execution.stoppedBecause) {
       return finish(EXIT.someFailed, `${failed.length} of ${execution.outcomes.length} operations did not succeed`);
     }
@@ -242,4 +261,13 @@ function emptyReport(config: Config, dryRun: boolean, startedAt: Date): RunRepor
     operations: [],
     skipped: [],
   };
+}
+
+/** The roster's and the settings' fingerprints, or undefined when the roster can't be read (readRoster will say why). */
+async function fingerprintOf(config: Config): Promise<{ rosterSha256: string; settingsSha256: string } | undefined> {
+  try {
+    return { rosterSha256: await fileSha256(config.source.path), settingsSha256: settingsSha256(config) };
+  } catch {
+    return undefined;
+  }
 }

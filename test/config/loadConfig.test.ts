@@ -59,7 +59,7 @@ describe('loadConfig', () => {
 
   it('a typo’d key is an error naming the line, the key and the likely intended key', () => {
     expect(errorOf(VALID.replace('  protect:', '  protekt:'))).toBe(
-      `${file} line 12: sync.protekt: unknown key (did you mean "sync.protect"?); allowed here: deactivateMissing, protect, maxDeactivations, maxConsecutiveFailures`,
+      `${file} line 12: sync.protekt: unknown key (did you mean "sync.protect"?); allowed here: deactivateMissing, protect, maxDeactivations, maxConsecutiveFailures, fullReadEvery`,
     );
   });
 

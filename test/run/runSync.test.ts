@@ -155,6 +155,34 @@ describe('runSync against the built-in emulator', () => {
     });
   }
 
+  it('with sync.fullReadEvery, a cycle whose roster and settings are unchanged sends no request; a changed roster or a failed run brings the full read back', async () => {
+    emulator = await startEmulator({ token: TEST_TOKEN, faults: { rules: [{ method: 'POST', pathPattern: '/Users$', every: 3, times: 1, action: { type: 'status', status: 400 } }] } });
+    const people = (n: number) => Array.from({ length: n }, (_, i) => ({ employee_id: `E${i}`, email: `p${i}@example.com`, first_name: 'P', last_name: `${i}` }));
+    const config = ws.config(emulator.url, { sync: { fullReadEvery: '1h' } });
+    const requests = () => emulator.requestLog.length;
+
+    ws.writeRoster(people(2));
+    expect((await runSync(config, { dryRun: false }, ws.logger)).exitCode).toBe(0);
+    const afterFirst = requests();
+    const skipped = await runSync(config, { dryRun: false }, ws.logger);
+    expect(skipped.exitCode).toBe(0);
+    expect(skipped.report.unchangedSince?.nextFullReadAfter).toBeDefined();
+    expect(skipped.report.requests.total).toBe(0);
+    expect(requests()).toBe(afterFirst);
+
+    // A dry run is asked for on purpose: it always reads.
+    expect((await runSync(config, { dryRun: true }, ws.logger)).report.unchangedSince).toBeUndefined();
+    expect(requests()).toBeGreaterThan(afterFirst);
+
+    ws.writeRoster(people(3)); // a new hire: the roster changed, and this create fails (every 3rd POST)
+    const failed = await runSync(config, { dryRun: false }, ws.logger);
+    expect(failed.exitCode).toBe(1);
+    const retried = await runSync(config, { dryRun: false }, ws.logger); // same roster, but the last run was not complete
+    expect(retried.report.unchangedSince).toBeUndefined();
+    expect(retried.exitCode).toBe(0);
+    expect(emulator.store.list().map((u) => u.userName).sort()).toEqual(['p0@example.com', 'p1@example.com', 'p2@example.com']);
+  });
+
   it('a 429 burst is waited out through the gate and nothing is lost', async () => {
     emulator = await startEmulator({ token: TEST_TOKEN, rateLimit: { max: 4, windowMs: 1000, retryAfter: 'seconds' } });
     const rows = Array.from({ length: 10 }, (_, i) => ({ employee_id: `E${i}`, email: `p${i}@example.com`, first_name: 'P', last_name: `${i}` }));

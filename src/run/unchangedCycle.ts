@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import type { Config } from '../config/loadConfig.js';
+
+/**
+ * `sync.fullReadEvery`: a cycle that costs zero requests when nothing on our side changed.
+ *
+ * Reading the service costs ⌈N/P⌉ requests even when nothing changed. If the roster file and the
+ * settings that shape the plan are byte-for-byte what the last fully successful run applied, and
+ * that run is younger than `fullReadEvery`, the plan would only differ through changes made by
+ * hand on the service, which the next full read notices. That is the trade-off an admin opts in
+ * to; it is off by default.
+ */
+export interface FullRead {
+  /** When the last run that read everything and applied every operation started. */
+  at: string;
+  rosterSha256: string;
+  settingsSha256: string;
+}
+
+export interface CycleFacts {
+  now: Date;
+  rosterSha256: string;
+  settingsSha256: string;
+  fullReadEveryMs: number | undefined;
+  /** Dry runs, `--only` and `--allow-deactivations` runs are asked for on purpose: they always read. */
+  deliberate: boolean;
+}
+
+/** Pure: whether this cycle may skip reading the service, and until when. */
+export function unchangedSince(last: FullRead | undefined, facts: CycleFacts): { since: string; nextFullReadAfter: string } | undefined {
+  if (facts.fullReadEveryMs === undefined || facts.deliberate || last === undefined) return undefined;
+  if (last.rosterSha256 !== facts.rosterSha256 || last.settingsSha256 !== facts.settingsSha256) return undefined;
+  const due = Date.parse(last.at) + facts.fullReadEveryMs;
+  if (!(facts.now.getTime() < due)) return undefined;
+  return { since: last.at, nextFullReadAfter: new Date(due).toISOString() };
+}
+
+const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "30m" → 1,800,000 (the config schema has checked the form). */
+export function durationMs(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const match = /^(\d+)\s*([smhd])$/.exec(text.trim());
+  return match ? Number(match[1]) * UNIT_MS[match[2]!]! : undefined;
+}
+
+/** SHA-256 of a file, streamed (a roster may be hundreds of MB). */
+export async function fileSha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** What shapes the plan and where it goes: the roster mapping, the target (not the token) and the sync rules. */
+export function settingsSha256(config: Config): string {
+  const { token: _token, tokenFile: _tokenFile, ...target } = config.target;
+  return createHash('sha256').update(JSON.stringify({ source: config.source, target, sync: config.sync })).digest('hex');
+}
