@@ -28,10 +28,14 @@ export function formatSummary(report: RunReport, reportPath?: string): string {
       `unchanged ${s.unchanged}, failed ${s.failed}, skipped ${s.skipped}, not attempted ${s.notAttempted}`,
   ];
   if (report.roster) lines.push(`  roster: ${report.roster.accepted} of ${report.roster.rows} rows accepted, ${report.roster.rejected.length} rejected`);
-  if (report.remote) lines.push(`  service: ${report.remote.users} users read in ${report.remote.pages} pages; ${report.requests.total} requests, ${report.requests.retries} retries, ${report.requests.throttled} throttled`);
+  if (report.remote) lines.push(`  service: ${count(report.remote.users, 'user')} read in ${count(report.remote.pages, 'page')}; ${count(report.requests.total, 'request')}, ${report.requests.retries} retries, ${report.requests.throttled} throttled`);
   if (report.refused) lines.push(`  refused: ${report.refused.reason}`, `  next: ${report.refused.howToProceed}`);
   if (report.stoppedBecause) lines.push(`  stopped: ${report.stoppedBecause.reason}${report.stoppedBecause.detail ? ` — ${report.stoppedBecause.detail}` : ''}`);
   if (report.error) lines.push(`  error: ${report.error}`);
   if (reportPath) lines.push(`  report: ${reportPath}`);
   return lines.join('\n') + '\n';
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
