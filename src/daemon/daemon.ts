@@ -37,7 +37,14 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
   const metrics = new SyncMetrics();
   const progress = new ProgressReporter(logger, config.daemon.progressIntervalSeconds * 1000);
   let lastReport: RunReport | undefined;
-  const health = await startHealthServer(config.http.host, config.http.port, { ready: () => readiness(lastReport) }, metrics.registry);
+  // A run that threw (disk full, report dir unwritable) wrote no report: it must still show.
+  let lastCrash: string | undefined;
+  const health = await startHealthServer(
+    config.http.host,
+    config.http.port,
+    { ready: () => (lastCrash !== undefined ? { ready: false, reason: `last run crashed: ${lastCrash}` } : readiness(lastReport)) },
+    metrics.registry,
+  );
 
   let current: { abort: AbortController; done: Promise<void> } | undefined;
   // What /ServiceProviderConfig said, kept between runs (it doesn't change between ticks);
@@ -64,9 +71,14 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
     )
       .then(({ report }) => {
         lastReport = report;
+        lastCrash = undefined;
         capabilities = report.exitCode === 0 && report.service ? withoutProvider(report.service) : undefined;
       })
-      .catch((error: unknown) => logger.error({ err: error }, 'run crashed'))
+      .catch((error: unknown) => {
+        lastCrash = (error as Error).message ?? String(error);
+        metrics.runs.inc({ outcome: 'crashed' });
+        logger.error({ err: error }, 'run crashed');
+      })
       .finally(() => {
         lock.release();
         current = undefined;

@@ -7,7 +7,7 @@ import type { RunObserver } from './runObserver.js';
  */
 export class SyncMetrics implements RunObserver {
   readonly registry = new Registry();
-  readonly runs = new Counter({ name: 'scim_sync_runs_total', help: 'Runs by outcome (ok, failed, refused, unusable_input, interrupted).', labelNames: ['outcome'], registers: [this.registry] });
+  readonly runs = new Counter({ name: 'scim_sync_runs_total', help: 'Runs by outcome (ok, failed, refused, unusable_input, interrupted, crashed).', labelNames: ['outcome'], registers: [this.registry] });
   readonly skippedTicks = new Counter({ name: 'scim_sync_skipped_ticks_total', help: 'Scheduled runs skipped because the previous run was still going.', registers: [this.registry] });
   readonly operations = new Counter({ name: 'scim_sync_operations_total', help: 'Operations by type and outcome.', labelNames: ['op', 'outcome'], registers: [this.registry] });
   readonly requests = new Counter({ name: 'scim_sync_requests_total', help: 'HTTP requests by method and status ("network" when there was no answer).', labelNames: ['method', 'status'], registers: [this.registry] });

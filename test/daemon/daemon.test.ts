@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Daemon, startDaemon } from '../../src/daemon/daemon.js';
@@ -95,6 +95,19 @@ describe('scim-sync daemon', () => {
     const ready = await fetch(`${daemon.health.url}/readyz`);
     expect(ready.status).toBe(503);
     expect(((await ready.json()) as { reason: string }).reason).toContain('Unable to access the team');
+  });
+
+  it('a run that crashes (its report folder is a file) turns /readyz 503 and is counted as crashed', async () => {
+    emulator = await startEmulator({ token: TEST_TOKEN });
+    ws.writeRoster(people(1));
+    writeFileSync(join(ws.dir, 'not-a-folder'), '');
+    const config = ws.config(emulator.url, { daemon: { schedule: '0 0 1 1 *', runOnStart: true }, http: { port: 0 }, report: { dir: './not-a-folder/reports' } });
+    daemon = await startDaemon(config, ws.logger);
+    await waitFor('the crashed run', () => ws.logLines.some((line) => line.includes('run crashed')));
+    const ready = await fetch(`${daemon.health.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { reason: string }).reason).toMatch(/^last run crashed: .*ENOTDIR/);
+    expect(await (await fetch(`${daemon.health.url}/metrics`)).text()).toContain('scim_sync_runs_total{outcome="crashed"} 1');
   });
 
   it('an invalid schedule or time zone is refused at start-up with the key named', async () => {
