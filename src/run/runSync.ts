@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config/loadConfig.js';
-import type { Plan, Roster } from '../domain/types.js';
+import type { Plan, RemoteUser, Roster } from '../domain/types.js';
+import { userNameKey } from '../plan/normalise.js';
 import { DryRunExecutor } from '../execute/dryRunExecutor.js';
 import type { Executor } from '../execute/executor.js';
 import { LiveExecutor } from '../execute/liveExecutor.js';
@@ -165,6 +166,14 @@ export async function runSync(config: Config, options: RunOptions, logger: Logge
     report.skipped = thePlan.skipped;
     report.notUpdatable = thePlan.notUpdatable.filter((n) => n.isNew).map(({ key: _key, isNew: _new, ...n }) => n);
     for (const notice of report.notUpdatable) logger.warn(notice, `not updatable on this service: ${notice.field} of ${notice.userName}`);
+    const unknown = unknownOnlyNames(options.only, roster, remote.users);
+    if (unknown.length > 0) {
+      return refuse({
+        exitCode: 2,
+        reason: `--only names ${unknown.join(', ')}, found neither in the roster nor on the service`,
+        howToProceed: 'check the spelling (userNames are matched in any case); nothing was sent',
+      });
+    }
     const planRefusal = checkPlan(thePlan, remote.users, safety);
     if (planRefusal) {
       report.operations = (await new DryRunExecutor().execute(thePlan.operations)).outcomes;
@@ -270,4 +279,11 @@ async function fingerprintOf(config: Config): Promise<{ rosterSha256: string; se
   } catch {
     return undefined;
   }
+}
+
+/** `--only` names that match nobody: a typo must not look like a fix that had nothing to do. */
+function unknownOnlyNames(only: readonly string[] | undefined, roster: Roster, remoteUsers: readonly RemoteUser[]): string[] {
+  if (only === undefined) return [];
+  const known = new Set([...roster.users, ...roster.rejected, ...remoteUsers].flatMap((u) => (u.userName ? [userNameKey(u.userName)] : [])));
+  return only.filter((name) => !known.has(userNameKey(name)));
 }
