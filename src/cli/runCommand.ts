@@ -6,6 +6,7 @@ import { SyncMetrics } from '../observe/syncMetrics.js';
 import { formatPlanTable, formatSummary } from '../report/formatPlanTable.js';
 import { acquireRunLock, type RunLock, RunLockedError } from '../run/runLock.js';
 import { EXIT, runSync } from '../run/runSync.js';
+import { inFlightGraceMs } from '../run/shutdownGrace.js';
 import { loadConfigOrReport } from './loadConfigOrExit.js';
 
 export interface RunCommandOptions {
@@ -54,6 +55,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
         only: opts.only,
         quiet: opts.quiet,
         signal: abort.signal,
+        inFlightGraceMs: inFlightGraceMs(config), // the same bound as the daemon's shutdown
         observer: combineObservers(metrics, new ProgressReporter(logger, config.daemon.progressIntervalSeconds * 1000)),
       },
       logger,

@@ -8,6 +8,7 @@ import type { RunReport } from '../report/runReport.js';
 import type { ServiceCapabilities } from '../scim/serviceProviderConfig.js';
 import { acquireRunLock, RunLockedError } from '../run/runLock.js';
 import { runSync } from '../run/runSync.js';
+import { inFlightGraceMs } from '../run/shutdownGrace.js';
 import { type HealthServer, startHealthServer } from './healthServer.js';
 import { validateSchedule } from './validateSchedule.js';
 
@@ -66,7 +67,7 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
     const abort = new AbortController();
     const done = runSync(
       config,
-      { dryRun: false, quiet: options.quiet, signal: abort.signal, rateWindowMs: options.rateWindowMs, observer: combineObservers(metrics, progress), capabilities },
+      { dryRun: false, quiet: options.quiet, signal: abort.signal, inFlightGraceMs: inFlightGraceMs(config), rateWindowMs: options.rateWindowMs, observer: combineObservers(metrics, progress), capabilities },
       logger,
     )
       .then(({ report }) => {
@@ -136,3 +137,4 @@ function readiness(last: RunReport | undefined): { ready: boolean; reason?: stri
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
+

@@ -30,6 +30,11 @@ export interface RunOptions {
   allowDeactivations?: number;
   /** Aborting stops new operations; in-flight requests finish and the report is written. */
   signal?: AbortSignal;
+  /**
+   * After an abort, how long requests in flight may take before they are abandoned, so the run
+   * ends (and writes its report) within the shutdown grace period. Unset: they finish.
+   */
+  inFlightGraceMs?: number;
   /** Rolling window of the rate gate; 60 s except in tests. */
   rateWindowMs?: number;
   /** `--only`: plan and apply for just these userNames. */
@@ -132,10 +137,14 @@ export async function runSync(config: Config, options: RunOptions, logger: Logge
     },
   });
   let executor: Executor | undefined;
+  let graceTimer: NodeJS.Timeout | undefined;
   const onAbort = () => {
     const reason = `interrupted by ${String(options.signal?.reason ?? 'signal')}`;
     executor?.stop(reason); // first: the live executor closes the gate with its own halt cause
     gate.close(new Error(reason)); // still reading pages, or a dry run: refuse further requests
+    if (options.inFlightGraceMs !== undefined && graceTimer === undefined) {
+      graceTimer = setTimeout(() => client.cancel(`${reason}: requests still in flight after the grace period were abandoned`), options.inFlightGraceMs);
+    }
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -203,6 +212,7 @@ export async function runSync(config: Config, options: RunOptions, logger: Logge
     return concludeExecution(execution);
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
+    clearTimeout(graceTimer);
     await gate.dispose();
     await client.close();
   }

@@ -56,6 +56,9 @@ export const MAX_THROTTLE_PAUSE_MS = 10 * 60_000;
 export class ScimClient {
   readonly stats = new RequestStats();
   private readonly agent: Agent;
+  private cancelled = false;
+  private wakeSleepers!: () => void;
+  private readonly cancelSignal = new Promise<void>((resolve) => (this.wakeSleepers = resolve));
   private readonly base: URL;
 
   constructor(private readonly options: ScimClientOptions) {
@@ -85,7 +88,19 @@ export class ScimClient {
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    if (!this.cancelled) await this.agent.close();
+  }
+
+  /**
+   * Abandons every request in flight and every backoff wait, now: the run is out of time (the
+   * shutdown grace period is over, and a SIGKILL would lose the report). Those requests end as
+   * network failures that are not retried; whether the service applied them, the next run sees.
+   */
+  cancel(reason: string): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    this.wakeSleepers();
+    void this.agent.destroy(new Error(reason)).catch(() => undefined);
   }
 
   /** Sends with retries. Resolves with a 2xx answer or rejects with a classified error. */
@@ -110,11 +125,11 @@ export class ScimClient {
       if (failure instanceof TransientError && failure.throttled) {
         this.options.gate.pause(Math.min(failure.retryAfterMs ?? retry.defaultRetryAfterMs, MAX_THROTTLE_PAUSE_MS));
       }
-      const willRetry = failure instanceof TransientError && attempt < retry.maxAttempts;
+      const willRetry = failure instanceof TransientError && attempt < retry.maxAttempts && !this.cancelled;
       this.options.onAttempt?.({ method, path, status: failure.httpStatus, failure, willRetry });
       if (!willRetry) throw failure;
       this.stats.retries++;
-      if (!throttled) await sleep(backoffWithJitter(attempt, retry));
+      if (!throttled) await Promise.race([sleep(backoffWithJitter(attempt, retry)), this.cancelSignal]);
     }
   }
 

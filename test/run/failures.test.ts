@@ -177,6 +177,24 @@ describe('runSync when the service answers with errors', () => {
     expect(emulator.store.list().map((u) => u.userName)).toEqual(['ada@example.com']);
   });
 
+  it('interrupted while a request hangs, the run abandons it after the grace period, writes its report and ends; the next run reconciles', async () => {
+    emulator = await startEmulator({ token: TEST_TOKEN, faults: { rules: [{ method: 'POST', every: 1, times: 1, action: { type: 'delay', ms: 15_000 } }] } });
+    ws.writeRoster([{ employee_id: 'E1', email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace' }]);
+    const abort = new AbortController();
+    const watcher = setInterval(() => {
+      if (emulator.requestLog.some((r) => r.method === 'POST')) abort.abort('SIGTERM');
+    }, 5);
+    const started = Date.now();
+    const { exitCode, report } = await runSync(ws.config(emulator.url), { dryRun: false, signal: abort.signal, inFlightGraceMs: 300 }, ws.logger).finally(() => clearInterval(watcher));
+    expect(Date.now() - started).toBeLessThan(10_000); // the POST's answer would take 15 s
+    expect(exitCode).toBe(143);
+    expect(report.stoppedBecause?.kind).toBe('interrupted');
+    expect(report.operations[0]).toMatchObject({ op: 'create', outcome: 'failed', detail: expect.stringContaining('(not retried: the run stopped)') });
+    const next = await runSync(ws.config(emulator.url), { dryRun: false }, ws.logger);
+    expect(next.exitCode).toBe(0);
+    expect(emulator.store.list().map((u) => u.userName)).toEqual(['ada@example.com']);
+  }, 20_000);
+
   it('after N identical failures in a row the circuit breaker stops the run instead of burning the budget', async () => {
     const users = team(10);
     emulator = await startEmulator({ token: TEST_TOKEN, users, faults: { rules: [{ method: 'PUT', every: 1, action: { type: 'status', status: 400 } }] } });
