@@ -77,6 +77,7 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
       })
       .catch((error: unknown) => {
         lastCrash = (error as Error).message ?? String(error);
+        progress.stop();
         metrics.runs.inc({ outcome: 'crashed' });
         logger.error({ err: error }, 'run crashed');
       })

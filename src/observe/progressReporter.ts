@@ -24,6 +24,7 @@ export class ProgressReporter implements RunObserver {
     this.done = 0;
     this.budget = requestsPerMinute;
     this.startedAt = Date.now();
+    this.stop(); // one timer at a time, even if an earlier run never said it finished
     if (operations === 0) return;
     this.timer = setInterval(() => this.report(), this.terminal ? Math.min(this.intervalMs, 1000) : this.intervalMs);
     this.timer.unref();
@@ -34,10 +35,16 @@ export class ProgressReporter implements RunObserver {
   };
 
   finished: NonNullable<RunObserver['finished']> = () => {
+    const wasRunning = this.timer !== undefined;
+    this.stop();
+    if (this.terminal && this.total > 0 && wasRunning) this.terminal.write('\n');
+  };
+
+  /** No more progress lines (the run ended, crashed, or the daemon stops). */
+  stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    if (this.terminal && this.total > 0) this.terminal.write('\n');
-  };
+  }
 
   /** done/total, operations per minute so far, and ETA assuming the budget is the limit. */
   snapshot(now: number = Date.now()): { done: number; total: number; perMinute: number; etaSeconds: number } {
