@@ -89,19 +89,29 @@ describe('acquireRunLock', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('a lock held by a live process is refused with RunLockedError naming that pid, and left in place', async () => {
+  /** A process that stays alive for the test (stopped in afterEach). */
+  async function liveProcess(): Promise<ChildProcess> {
     const holder = spawn('sleep', ['30'], { stdio: 'ignore' });
     children.push(holder);
     await new Promise((resolve) => holder.on('spawn', resolve));
-    writeFileSync(lockFile, `${holder.pid}\n2020-01-01T00:00:00.000Z\n`);
-    let caught: unknown;
+    return holder;
+  }
+
+  /** The RunLockedError acquireRunLock throws here (fails the test if it takes the lock). */
+  function refusal(): RunLockedError {
     try {
-      acquireRunLock(dir);
+      acquireRunLock(dir).release();
     } catch (error) {
-      caught = error;
+      expect(error).toBeInstanceOf(RunLockedError);
+      return error as RunLockedError;
     }
-    expect(caught).toBeInstanceOf(RunLockedError);
-    const locked = caught as RunLockedError;
+    throw new Error('the lock was taken, but should have been refused');
+  }
+
+  it('a lock held by a live process is refused with RunLockedError naming that pid, and left in place', async () => {
+    const holder = await liveProcess();
+    writeFileSync(lockFile, `${holder.pid}\n2020-01-01T00:00:00.000Z\n`);
+    const locked = refusal();
     expect(locked.holderPid).toBe(holder.pid);
     expect(locked.lockFile).toBe(lockFile);
     expect(locked.message).toBe(`another scim-sync run (pid ${holder.pid}) is still going; lock file ${lockFile}. Not starting a second one.`);
@@ -129,15 +139,9 @@ describe('acquireRunLock', () => {
     ['a garbage', 'not a pid\n'],
   ])('%s lock file younger than the threshold is not deleted: the lock counts as held', (_, content) => {
     writeFileSync(lockFile, content);
-    let caught: unknown;
-    try {
-      acquireRunLock(dir);
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).toBeInstanceOf(RunLockedError);
-    expect((caught as RunLockedError).holderPid).toBe(0);
-    expect((caught as RunLockedError).message).toContain(`lock file ${lockFile} does not name a pid`);
+    const locked = refusal();
+    expect(locked.holderPid).toBe(0);
+    expect(locked.message).toContain(`lock file ${lockFile} does not name a pid`);
     expect(readFileSync(lockFile, 'utf8')).toBe(content);
     expect(readdirSync(dir)).toEqual(['run.lock']);
   });
@@ -163,9 +167,7 @@ describe('acquireRunLock', () => {
   });
 
   it('a stale lock that a live process is busy taking over is left to it: RunLockedError once waiting runs out', async () => {
-    const holder = spawn('sleep', ['30'], { stdio: 'ignore' });
-    children.push(holder);
-    await new Promise((resolve) => holder.on('spawn', resolve));
+    const holder = await liveProcess();
     const dead = await deadPid();
     writeFileSync(lockFile, `${dead}\n`);
     writeFileSync(`${lockFile}.takeover`, `${holder.pid}\n`);
