@@ -1,20 +1,13 @@
 import { ConfigError } from '../config/configError.js';
-import { locateConfigError } from '../config/loadConfig.js';
 import { startDaemon } from '../daemon/daemon.js';
 import { createLogger } from '../log/createLogger.js';
 import { EXIT } from '../run/runSync.js';
-import { checkSchedule } from './checkSchedule.js';
 import { loadConfigOrReport } from './loadConfigOrExit.js';
 
 /** `scim-sync daemon`: runs on the schedule until SIGTERM/SIGINT, then exits 0. */
 export async function daemonCommand(opts: { config: string; quiet?: boolean }): Promise<number> {
   const config = loadConfigOrReport(opts.config);
   if (!config) return EXIT.unusableInput;
-  const scheduleError = checkSchedule(config);
-  if (scheduleError) {
-    process.stderr.write(`scim-sync: config error: ${scheduleError.message}\n`);
-    return EXIT.unusableInput;
-  }
   // --quiet: warnings and errors only, without one line per rejected roster row (they are in each report).
   const logger = createLogger({ level: opts.quiet ? 'warn' : config.log.level });
   let daemon;
@@ -22,7 +15,7 @@ export async function daemonCommand(opts: { config: string; quiet?: boolean }): 
     daemon = await startDaemon(config, logger, { quiet: opts.quiet });
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`scim-sync: config error: ${locateConfigError(error).message}\n`);
+      process.stderr.write(`scim-sync: config error: ${error.message}\n`);
       return EXIT.unusableInput;
     }
     const code = (error as NodeJS.ErrnoException).code;

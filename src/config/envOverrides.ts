@@ -54,10 +54,10 @@ export function withoutOverriddenKeys(raw: unknown, env: NodeJS.ProcessEnv): unk
   return out;
 }
 
-/** Returns a copy of `raw` with the set variables applied. A token from one source replaces the other. */
+/** Returns a copy of `raw` (already without the keys they displace, see withoutOverriddenKeys) with the set variables applied. */
 export function applyEnvOverrides(raw: unknown, env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out = structuredClone((raw ?? {}) as Record<string, unknown>);
-  for (const { name, path, type, replaces } of activeOverrides(env)) {
+  for (const { name, path, type } of activeOverrides(env)) {
     const value = env[name]!;
     let node = out;
     for (const key of path.slice(0, -1)) {
@@ -65,7 +65,6 @@ export function applyEnvOverrides(raw: unknown, env: NodeJS.ProcessEnv): Record<
       node = node[key] as Record<string, unknown>;
     }
     node[path.at(-1)!] = type === 'number' && /^\d+$/.test(value) ? Number(value) : value;
-    if (replaces) delete node[replaces];
   }
   return out;
 }

@@ -109,22 +109,6 @@ function configErrorAt(file: string, doc: Document, lines: LineCounter, env: Nod
   return new ConfigError(file, keyPath.join('.') || undefined, variable ? undefined : lineOf(doc, lines, keyPath), problem, variable);
 }
 
-/**
- * The same error, located: for checks made after loading (the daemon's schedule and time zone),
- * which know the key but not where it was set. Reads the file again to find the line.
- */
-export function locateConfigError(error: ConfigError, env: NodeJS.ProcessEnv = process.env): ConfigError {
-  if (!error.key || error.line !== undefined || error.variable) return error;
-  const keyPath = error.key.split('.');
-  try {
-    const lines = new LineCounter();
-    const doc = parseDocument(readFileSync(error.file, 'utf8'), { lineCounter: lines, prettyErrors: false });
-    return configErrorAt(error.file, doc, lines, env, keyPath, error.problem);
-  } catch {
-    return new ConfigError(error.file, error.key, undefined, error.problem, overrideFor(keyPath, env)?.name);
-  }
-}
-
 function toConfigError(file: string, issue: z.core.$ZodIssue, raw: unknown, locate: Locate): ConfigError {
   const keyPath = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
   if (issue.code === 'unrecognized_keys') {

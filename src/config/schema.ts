@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cronProblem, timezoneProblem } from '../daemon/validateSchedule.js';
 import { checkPath } from '../profiles/attributePaths.js';
 
 /**
@@ -7,6 +8,12 @@ import { checkPath } from '../profiles/attributePaths.js';
  */
 
 const nonEmpty = z.string().trim().min(1, 'a non-empty string');
+
+/** A refinement from a check that says what was expected (or nothing when the value is fine). */
+const checkWith = (problem: (value: string) => string | undefined) => (value: string, ctx: z.RefinementCtx) => {
+  const expected = problem(value);
+  if (expected !== undefined) ctx.addIssue({ code: 'custom', message: expected });
+};
 
 /**
  * Where a SCIM attribute's value comes from: a CSV header, or a small recipe — a `template`
@@ -133,10 +140,10 @@ const log = z
 
 const daemon = z
   .object({
-    /** Cron expression (5 fields, or 6 with seconds first), checked at start-up. */
-    schedule: nonEmpty.default('0 * * * *'),
+    /** Cron expression (5 fields, or 6 with seconds first), checked when the config is loaded. */
+    schedule: nonEmpty.default('0 * * * *').superRefine(checkWith(cronProblem)),
     /** IANA time zone the schedule is read in. */
-    timezone: nonEmpty.default('UTC'),
+    timezone: nonEmpty.default('UTC').superRefine(checkWith(timezoneProblem)),
     runOnStart: z.boolean().default(false),
     /** On SIGTERM, how long the current run may take to finish its in-flight requests. */
     shutdownGraceSeconds: z.number().positive().max(3600).default(8),

@@ -10,7 +10,6 @@ import { acquireRunLock, RunLockedError } from '../run/runLock.js';
 import { runSync } from '../run/runSync.js';
 import { inFlightGraceMs } from '../run/shutdownGrace.js';
 import { type HealthServer, startHealthServer } from './healthServer.js';
-import { validateSchedule } from './validateSchedule.js';
 
 export interface Daemon {
   health: HealthServer;
@@ -32,8 +31,7 @@ export interface DaemonOptions {
  * the run lock keeps a cron-started one-shot on the same state dir from overlapping too.
  */
 export async function startDaemon(config: Config, logger: Logger, options: DaemonOptions = {}): Promise<Daemon> {
-  const { schedule, timezone } = config.daemon;
-  validateSchedule(config.file, schedule, timezone);
+  const { schedule, timezone } = config.daemon; // checked when the config was loaded
 
   const metrics = new SyncMetrics();
   const progress = new ProgressReporter(logger, config.daemon.progressIntervalSeconds * 1000);

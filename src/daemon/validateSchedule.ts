@@ -1,16 +1,22 @@
 import cron from 'node-cron';
-import { ConfigError } from '../config/configError.js';
 
-/** Checks the cron expression and time zone at start-up, so a typo fails now, not at 3 a.m. */
-export function validateSchedule(file: string, schedule: string, timezone: string): void {
+/**
+ * The checks of `daemon.schedule` and `daemon.timezone`, run by the config schema when the config
+ * is loaded, so a typo fails now (for `validate`, `daemon` and `run` alike, with file, line and
+ * key), not at 3 a.m. Each returns what was expected, or undefined when the value is fine.
+ */
+export function cronProblem(schedule: string): string | undefined {
   const result = cron.validateDetailed(schedule);
-  if (!result.valid) {
-    const problems = result.errors.map((e) => `${e.field}${e.value === undefined ? '' : ` "${e.value}"`}: ${e.message}`).join('; ');
-    throw new ConfigError(file, 'daemon.schedule', undefined, `got "${schedule}", expected a cron expression such as "0 * * * *" (${problems})`);
-  }
+  if (result.valid) return undefined;
+  const problems = result.errors.map((e) => `${e.field}${e.value === undefined ? '' : ` "${e.value}"`}: ${e.message}`).join('; ');
+  return `a cron expression such as "0 * * * *" (${problems})`;
+}
+
+export function timezoneProblem(timezone: string): string | undefined {
   try {
     new Intl.DateTimeFormat('en', { timeZone: timezone });
+    return undefined;
   } catch {
-    throw new ConfigError(file, 'daemon.timezone', undefined, `got "${timezone}", expected an IANA time zone such as "Europe/Berlin" or "UTC"`);
+    return 'an IANA time zone such as "Europe/Berlin" or "UTC"';
   }
 }

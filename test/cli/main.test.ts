@@ -137,9 +137,9 @@ describe('scim-sync CLI', () => {
     expect(r.stdout).toContain('refused: 1 of 3 roster rows were rejected');
   });
 
-  it('validate and daemon check daemon.schedule and daemon.timezone, naming the file, line (or variable) and key', async () => {
+  it('validate and daemon (every command) check daemon.schedule and daemon.timezone, naming the file, line (or variable) and key', async () => {
     ws.writeRoster(people(1));
-    ws.config('http://127.0.0.1:9/scim/v2', { daemon: { schedule: '61 * * * *' } });
+    ws.writeConfig('http://127.0.0.1:9/scim/v2', { daemon: { schedule: '61 * * * *' } });
     const line = readFileSync(ws.configPath, 'utf8').split('\n').findIndex((l) => l.trim().startsWith('schedule:')) + 1;
     for (const command of ['validate', 'daemon']) {
       const r = remember(await runCli([command, '--config', ws.configPath], env));
@@ -147,7 +147,7 @@ describe('scim-sync CLI', () => {
       expect(r.stderr, command).toContain(`config error: ${ws.configPath} line ${line}: daemon.schedule: got "61 * * * *", expected a cron expression`);
       expect(r.stdout, command).not.toContain('is valid');
     }
-    ws.config('http://127.0.0.1:9/scim/v2', { daemon: { timezone: 'Mars/Olympus_Mons' } });
+    ws.writeConfig('http://127.0.0.1:9/scim/v2', { daemon: { timezone: 'Mars/Olympus_Mons' } });
     const tzLine = readFileSync(ws.configPath, 'utf8').split('\n').findIndex((l) => l.trim().startsWith('timezone:')) + 1;
     const tz = remember(await runCli(['validate', '--config', ws.configPath], env));
     expect(tz.code).toBe(2);

@@ -34,8 +34,13 @@ export class Workspace {
 
   /** Writes the YAML config (deep-merged over sensible test defaults) and loads it like the CLI does. */
   config(baseUrl: string, overrides: Record<string, unknown> = {}): Config {
-    writeFileSync(this.configPath, stringify(this.configObject(baseUrl, overrides)));
+    this.writeConfig(baseUrl, overrides);
     return loadConfig(this.configPath, { SCIM_TOKEN: TEST_TOKEN });
+  }
+
+  /** Only writes the config (for the CLI to load, or to fail loading). */
+  writeConfig(baseUrl: string, overrides: Record<string, unknown> = {}): void {
+    writeFileSync(this.configPath, stringify(this.configObject(baseUrl, overrides)));
   }
 
   /** Loads whatever is in the config file now (e.g. after a test wrote a broken one). */
