@@ -190,7 +190,7 @@ export class LiveExecutor implements Executor {
     });
     if (!existing) throw conflict;
     const followUp = plan({ users: [user], rejected: [] }, [existing], { ...this.options.policy, only: undefined, deactivateMissing: false });
-    const notOurs = followUp.skipped[0]?.reason ?? (followUp.operations.some((op) => op.kind === 'create') ? 'ambiguous-match' : undefined);
+    const notOurs = followUp.skipped[0]?.reason;
     if (notOurs !== undefined) {
       // The account holding this userName is not this person's as the planner sees it (it
       // carries another externalId, or is protected): adopting it would hand one person's

@@ -5,9 +5,10 @@ import type { RunReport } from './runReport.js';
  * The plan / outcomes as a fixed-width table for a terminal. With no operations it says why:
  * nothing to do, or no plan at all because the run was refused or stopped before planning.
  */
-export function formatPlanTable(report: Pick<RunReport, 'operations' | 'remote' | 'refused' | 'error'>): string {
+export function formatPlanTable(report: Pick<RunReport, 'operations' | 'remote' | 'refused' | 'error' | 'unchangedSince'>): string {
   const operations: readonly OperationOutcome[] = report.operations;
   if (operations.length === 0) {
+    if (report.unchangedSince) return 'Nothing read or sent: the roster and settings are unchanged since the last complete run (sync.fullReadEvery).\n';
     if (report.refused || report.error || !report.remote) return 'No plan was made: the run stopped before planning (the reason is below).\n';
     return 'Nothing to do: the service already matches the roster.\n';
   }

@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { formatPlanTable } from '../../src/report/formatPlanTable.js';
+
+describe('formatPlanTable with no operations says why', () => {
+  const remote = { users: 3, pages: 1 };
+  it('the service already matches the roster', () => {
+    expect(formatPlanTable({ operations: [], remote })).toBe('Nothing to do: the service already matches the roster.\n');
+  });
+  it('the run was refused or failed before planning', () => {
+    expect(formatPlanTable({ operations: [], refused: { reason: 'r', howToProceed: 'h' } })).toMatch(/^No plan was made/);
+    expect(formatPlanTable({ operations: [], error: 'unreadable' })).toMatch(/^No plan was made/);
+  });
+  it('sync.fullReadEvery let the cycle skip reading', () => {
+    expect(formatPlanTable({ operations: [], unchangedSince: { since: 'a', nextFullReadAfter: 'b' } })).toMatch(/^Nothing read or sent: the roster and settings are unchanged/);
+  });
+});
