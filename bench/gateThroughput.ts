@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { RateGate } from '../src/gate/rateGate.js';
+import { RateGate } from '../src/rateLimit/rateGate.js';
 import { runSync } from '../src/run/runSync.js';
 import { mapIter, person, range, renamed, seedOf, writeSeed } from './generate.js';
 import { startEmulatorProcess } from './lib/childProcesses.js';

@@ -7,7 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../../src/config/loadConfig.js';
-import type { Roster } from '../../src/domain/types.js';
+import type { Roster } from '../../src/domain/roster.js';
 import { plan } from '../../src/plan/plan.js';
 import { readRoster } from '../../src/roster/readRoster.js';
 import { connectToService } from '../../src/run/connectToService.js';

@@ -4,7 +4,7 @@ import { ProgressReporter } from '../observe/progressReporter.js';
 import { combineObservers } from '../observe/runObserver.js';
 import { SyncMetrics } from '../observe/syncMetrics.js';
 import { formatPlanTable, formatSummary } from '../report/formatPlanTable.js';
-import { acquireRunLock, type RunLock, RunLockedError } from '../run/runLock.js';
+import { acquireRunLock, type RunLock, RunLockedError } from '../state/runLock.js';
 import { EXIT, runSync } from '../run/runSync.js';
 import { inFlightGraceMs } from '../run/shutdownGrace.js';
 import { loadConfigOrReport } from './loadConfigOrExit.js';

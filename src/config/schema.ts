@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { cronProblem, timezoneProblem } from '../daemon/validateSchedule.js';
-import { checkPath } from '../profiles/attributePaths.js';
+import { cronProblem, timezoneProblem } from './validateSchedule.js';
+import { checkPath } from '../domain/attributePaths.js';
 
 /**
  * The config file's shape. Every object is strict, so a typo'd key is an error instead of a

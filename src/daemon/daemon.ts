@@ -6,7 +6,7 @@ import { combineObservers } from '../observe/runObserver.js';
 import { SyncMetrics } from '../observe/syncMetrics.js';
 import type { RunReport } from '../report/runReport.js';
 import type { ServiceCapabilities } from '../scim/serviceProviderConfig.js';
-import { acquireRunLock, RunLockedError } from '../run/runLock.js';
+import { acquireRunLock, RunLockedError } from '../state/runLock.js';
 import { runSync } from '../run/runSync.js';
 import { inFlightGraceMs } from '../run/shutdownGrace.js';
 import { type HealthServer, startHealthServer } from './healthServer.js';

@@ -10,7 +10,7 @@
  */
 import { CORE_USER_URN } from './scimFilter.js';
 import { toScimUser } from './userResource.js';
-import type { StoredUser, UserRecord } from './userStore.js';
+import type { StoredUser, UserRecord } from './storedUser.js';
 
 export type Dialect = 'postman' | 'nintex' | 'generic';
 export const DIALECTS: readonly Dialect[] = ['postman', 'nintex', 'generic'];

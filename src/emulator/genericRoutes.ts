@@ -18,10 +18,10 @@ import { GENERIC_ERRORS } from './errorBodies.js';
 import type { Reply } from './httpIo.js';
 import { MULTI_VALUED, PatchError, applyPatchOperation, keyFor, patchOpName } from './patchPath.js';
 import { CORE_USER_URN, findKey } from './scimFilter.js';
-import { badRequest, createdReply, getResource, isRecord, listResources, type UsersHandlers } from './scimRoutes.js';
+import { badRequest, createdReply, getResource, isRecord, listResources } from './scimRoutes.js';
 import { PATCH_OP_SCHEMA } from './userPayloads.js';
 import { DuplicateUserError } from './userStore.js';
-import { errorReply, type UsersContext } from './usersRoutes.js';
+import { errorReply, type UsersContext, type UsersHandlers } from './usersContext.js';
 
 type Json = Record<string, unknown>;
 

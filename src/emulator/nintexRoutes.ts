@@ -27,10 +27,10 @@ import { NINTEX_ERRORS } from './errorBodies.js';
 import type { Reply } from './httpIo.js';
 import { PatchError, applyPatchOperation, parsePatchPath, patchOpName, type PatchOpName } from './patchPath.js';
 import { findKey, matchesFilter } from './scimFilter.js';
-import { badRequest, createdReply, getResource, isRecord, listResources, type UsersHandlers } from './scimRoutes.js';
+import { badRequest, createdReply, getResource, isRecord, listResources } from './scimRoutes.js';
 import { PATCH_OP_SCHEMA } from './userPayloads.js';
 import { DuplicateUserError, roleNames } from './userStore.js';
-import { errorReply, type UsersContext } from './usersRoutes.js';
+import { errorReply, type UsersContext, type UsersHandlers } from './usersContext.js';
 
 type Json = Record<string, unknown>;
 

@@ -7,21 +7,7 @@ import type { ErrorSpec } from './errorBodies.js';
 import type { Reply } from './httpIo.js';
 import { pageOf, parsePaging } from './listQuery.js';
 import { FilterError, matchesFilter, parseFilter } from './scimFilter.js';
-import { errorReply, type UsersContext } from './usersRoutes.js';
-
-/** The /Users endpoints of one dialect, as pure request → Reply functions. */
-export interface UsersHandlers {
-  list(params: URLSearchParams): Reply;
-  get(id: string): Reply;
-  create(body: unknown): Reply;
-  replace(id: string, body: unknown): Reply;
-  patch(id: string, body: unknown): Reply;
-  remove(id: string): Reply;
-  /** The Allow header for /Users/{id} (405 answers). */
-  itemMethods: string;
-  /** Request media types parsed as JSON besides application/json and application/scim+json. */
-  extraJsonTypes: readonly string[];
-}
+import { errorReply, type UsersContext } from './usersContext.js';
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

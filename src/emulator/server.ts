@@ -23,10 +23,10 @@ import { FaultInjector, type FaultAction, type FaultPlan } from './faults.js';
 import { genericHandlers, type GenericContext } from './genericRoutes.js';
 import { readBody, sendReply, type Reply, type RequestBody } from './httpIo.js';
 import { nintexHandlers } from './nintexRoutes.js';
-import type { UsersHandlers } from './scimRoutes.js';
+import { errorReply, type UsersHandlers } from './usersContext.js';
 import { SlidingWindowLimiter } from './slidingWindowLimiter.js';
 import { UserStore, type SeedUser } from './userStore.js';
-import { errorReply, postmanHandlers } from './usersRoutes.js';
+import { postmanHandlers } from './usersRoutes.js';
 
 export type { Dialect } from './dialect.js';
 export type { FaultAction, FaultPlan, FaultRule } from './faults.js';

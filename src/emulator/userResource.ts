@@ -3,7 +3,7 @@
  * schemas, id, userName, name{givenName,familyName}, externalId, active, meta — in that order,
  * and without the attributes Postman doesn't echo (emails, displayName, groups, meta.location).
  */
-import type { StoredUser } from './userStore.js';
+import type { StoredUser } from './storedUser.js';
 
 export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 

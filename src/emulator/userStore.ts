@@ -17,12 +17,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { renderUser, type Dialect } from './dialect.js';
 
 export type { Dialect } from './dialect.js';
-
-export interface SeedEmail {
-  value: string;
-  type?: string;
-  primary?: boolean;
-}
+import type { SeedEmail, StoredUser, UserRecord } from './storedUser.js';
+export type { SeedEmail, StoredUser, UserRecord } from './storedUser.js';
 
 /** A user to preload (CLI --seed file, tests, demo team). */
 export interface SeedUser {
@@ -46,36 +42,6 @@ export interface SeedUser {
    * `{ timezone: 'Europe/Paris', 'urn:…:enterprise:2.0:User': { department: 'R&D' } }`.
    */
   attributes?: Record<string, unknown>;
-}
-
-/** A user as the emulator stores it (flat, easy to assert on); rendered to SCIM elsewhere. */
-export interface StoredUser {
-  id: string;
-  userName: string;
-  givenName?: string;
-  familyName?: string;
-  externalId?: string;
-  active: boolean;
-  locale?: string;
-  /** The fields below are present only when the user has them (nintex/generic dialects, rich seeds). */
-  emails?: SeedEmail[];
-  /** Role names (`display`, else `value`, of each role). */
-  roles?: string[];
-  title?: string;
-  displayName?: string;
-  timezone?: string;
-  preferredLanguage?: string;
-  /** ISO 8601 with milliseconds, like Postman's meta timestamps. */
-  created: string;
-  lastModified: string;
-}
-
-/** A user's stored form: its SCIM attributes (no id, schemas or meta) plus the server-owned fields. */
-export interface UserRecord {
-  id: string;
-  created: string;
-  lastModified: string;
-  attributes: Record<string, unknown>;
 }
 
 export interface UserStoreOptions {

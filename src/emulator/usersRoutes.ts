@@ -8,22 +8,8 @@ import type { Reply } from './httpIo.js';
 import { pageOf, parseListQuery } from './listQuery.js';
 import { toScimUser } from './userResource.js';
 import { parseCreateUser, parsePostmanPatch, parseReplaceUser } from './userPayloads.js';
-import type { UsersHandlers } from './scimRoutes.js';
+import { errorReply, type UsersContext, type UsersHandlers } from './usersContext.js';
 import type { UserStore } from './userStore.js';
-
-export interface UsersContext {
-  store: UserStore;
-  /** e.g. http://127.0.0.1:PORT/scim/v2 — for Location headers. */
-  baseUrl: string;
-  maxPageSize: number;
-  repeatFirstPageBeyondEnd: boolean;
-  omitItemsPerPage: boolean;
-  numericStatusInErrors: boolean;
-}
-
-export function errorReply(ctx: Pick<UsersContext, 'numericStatusInErrors'>, spec: ErrorSpec): Reply {
-  return { status: spec.status, body: renderError(spec, ctx.numericStatusInErrors) };
-}
 
 export function listUsers(ctx: UsersContext, params: URLSearchParams): Reply {
   const parsed = parseListQuery(params, ctx.maxPageSize);

@@ -1,4 +1,4 @@
-import type { FailureKind } from '../scim/errors.js';
+import type { FailureKind } from '../domain/outcome.js';
 
 /**
  * Counts consecutive failures of the same kind. When the service answers the same way N times

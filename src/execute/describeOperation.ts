@@ -1,6 +1,6 @@
-import type { FieldChange, Operation } from '../domain/types.js';
-import { operationUserName } from '../plan/plan.js';
-import type { OperationOutcome, OutcomeStatus } from './outcome.js';
+import type { FieldChange, Operation } from '../domain/plan.js';
+import { operationUserName } from '../domain/plan.js';
+import type { OperationOutcome, OutcomeStatus } from '../domain/outcome.js';
 
 /** The report line for an operation before anything is known about how it went. */
 export function describeOperation(op: Operation, outcome: OutcomeStatus): OperationOutcome {

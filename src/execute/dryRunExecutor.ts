@@ -1,7 +1,7 @@
-import type { Operation } from '../domain/types.js';
+import type { Operation } from '../domain/plan.js';
 import { describeOperation } from './describeOperation.js';
 import type { Executor } from './executor.js';
-import type { ExecutionResult } from './outcome.js';
+import type { ExecutionResult } from '../domain/outcome.js';
 
 /** Sends nothing: every operation is reported as "planned". */
 export class DryRunExecutor implements Executor {

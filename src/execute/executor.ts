@@ -1,5 +1,5 @@
-import type { Operation } from '../domain/types.js';
-import type { ExecutionResult } from './outcome.js';
+import type { Operation } from '../domain/plan.js';
+import type { ExecutionResult } from '../domain/outcome.js';
 
 /**
  * Carries out a plan. Chosen once per run: the live executor talks to the service, the dry-run

@@ -1,10 +1,12 @@
 import PQueue from 'p-queue';
 import type { Logger } from 'pino';
-import type { Operation, PlanPolicy, RemoteUser, RosterUser } from '../domain/types.js';
-import { userNameKey } from '../plan/normalise.js';
+import type { Operation, PlanPolicy } from '../domain/plan.js';
+import type { RemoteUser } from '../domain/remoteUser.js';
+import type { RosterUser } from '../domain/roster.js';
+import { userNameKey } from '../domain/userNameKey.js';
 import { plan } from '../plan/plan.js';
-import { writePath } from '../profiles/attributePaths.js';
-import { buildRequests, type RequestContext, type ScimRequest } from '../profiles/buildRequests.js';
+import { writePath } from '../domain/attributePaths.js';
+import { buildRequests, type RequestContext, type ScimRequest } from '../providers/buildRequests.js';
 import { ConflictError, NoSlotsError, RunFatalError, ScimRequestError } from '../scim/errors.js';
 import type { ScimClient } from '../scim/scimClient.js';
 import { toRemoteUser } from '../scim/scimUser.js';
@@ -12,7 +14,7 @@ import { userNameFilterPath } from '../scim/userNameFilter.js';
 import { CircuitBreaker } from './circuitBreaker.js';
 import { describeOperation } from './describeOperation.js';
 import type { Executor } from './executor.js';
-import type { ExecutionResult, OperationOutcome } from './outcome.js';
+import type { ExecutionResult, OperationOutcome } from '../domain/outcome.js';
 
 export interface LiveExecutorOptions {
   /** Operations in flight at once (each may make more than one request). */

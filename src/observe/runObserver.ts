@@ -1,4 +1,4 @@
-import type { OperationOutcome } from '../execute/outcome.js';
+import type { OperationOutcome } from '../domain/outcome.js';
 import type { RunReport } from '../report/runReport.js';
 import type { AttemptEvent } from '../scim/scimClient.js';
 

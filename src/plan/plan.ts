@@ -1,18 +1,9 @@
-import type {
-  FieldChange,
-  NotUpdatable,
-  Operation,
-  Plan,
-  PlanPolicy,
-  RejectedRow,
-  RemoteUser,
-  Roster,
-  RosterUser,
-  SkippedUser,
-} from '../domain/types.js';
-import { sameValue } from '../profiles/attributePaths.js';
-import { remoteValue, rosterValue } from './attributeValues.js';
-import { userNameKey } from './normalise.js';
+import { operationUserName, type FieldChange, type NotUpdatable, type Operation, type Plan, type PlanPolicy, type SkippedUser } from '../domain/plan.js';
+import type { RejectedRow, Roster, RosterUser } from '../domain/roster.js';
+import type { RemoteUser } from '../domain/remoteUser.js';
+import { sameValue } from '../domain/attributePaths.js';
+import { remoteValue, rosterValue } from '../domain/attributeValues.js';
+import { userNameKey } from '../domain/userNameKey.js';
 
 /**
  * The functional core: every decision about who is created, renamed, deactivated or
@@ -238,10 +229,6 @@ const EXECUTION_ORDER: Record<Operation['kind'], number> = { deactivate: 0, reac
 /** Leavers lose access first; new hires, who lose nothing by waiting, go last. */
 function byExecutionOrder(a: Operation, b: Operation): number {
   return EXECUTION_ORDER[a.kind] - EXECUTION_ORDER[b.kind] || compareText(operationUserName(a), operationUserName(b));
-}
-
-export function operationUserName(op: Operation): string {
-  return op.kind === 'create' ? op.user.userName : op.remote.userName;
 }
 
 function compareText(a: string, b: string): number {

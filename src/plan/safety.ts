@@ -1,5 +1,7 @@
-import type { Plan, RemoteUser, Roster } from '../domain/types.js';
-import { userNameKey } from './normalise.js';
+import type { Plan } from '../domain/plan.js';
+import type { RemoteUser } from '../domain/remoteUser.js';
+import type { Roster } from '../domain/roster.js';
+import { userNameKey } from '../domain/userNameKey.js';
 
 /**
  * Pure guards against mass lock-out, checked after planning and before any write. Each returns

@@ -1,4 +1,4 @@
-import type { OperationOutcome } from '../execute/outcome.js';
+import type { OperationOutcome } from '../domain/outcome.js';
 import type { RunReport } from './runReport.js';
 
 /**

@@ -1,6 +1,7 @@
-import type { NotUpdatable, RejectedRow, SkippedUser } from '../domain/types.js';
+import type { NotUpdatable, SkippedUser } from '../domain/plan.js';
+import type { RejectedRow } from '../domain/roster.js';
 import type { ServiceCapabilities } from '../scim/serviceProviderConfig.js';
-import type { ExecutionResult, OperationOutcome } from '../execute/outcome.js';
+import type { ExecutionResult, OperationOutcome } from '../domain/outcome.js';
 
 /** The JSON report written once per run. Field names are a contract with admins' tooling. */
 export interface RunReport {

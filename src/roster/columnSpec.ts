@@ -1,5 +1,5 @@
 import type { ValueSpec } from '../config/schema.js';
-import type { AttrValue } from '../profiles/attributePaths.js';
+import type { AttrValue } from '../domain/attributePaths.js';
 
 /**
  * A compiled `source.columns` entry: which CSV headers it reads, and how it turns a record into

@@ -1,4 +1,4 @@
-import { userNameKey } from '../plan/normalise.js';
+import { userNameKey } from '../domain/userNameKey.js';
 
 /** What duplicate detection needs to know about a row (accepted users and rejected rows alike). */
 export interface IdentifiedRow {

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import type { RejectedRow, Roster, RosterUser } from '../domain/types.js';
+import type { RejectedRow, Roster, RosterUser } from '../domain/roster.js';
 import { Interner } from './interner.js';
 import { LineTracker } from './lineTracker.js';
 import { isBlankRecord, readRow, statusKey } from './readRow.js';

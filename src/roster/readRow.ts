@@ -1,7 +1,8 @@
-import type { RejectedRow, RosterUser } from '../domain/types.js';
-import type { AttrValue } from '../profiles/attributePaths.js';
+import type { RejectedRow, RosterUser } from '../domain/roster.js';
+import type { AttrValue } from '../domain/attributePaths.js';
 import type { Interner } from './interner.js';
 import { isPlausibleEmail } from './isPlausibleEmail.js';
+import { cell } from './cell.js';
 import type { ColumnIndexes } from './resolveHeader.js';
 
 /**
@@ -99,10 +100,6 @@ export function isBlankRecord(record: readonly string[]): boolean {
   return true;
 }
 
-/** The trimmed cell; csv-parse's `trim` leaves whitespace inside quotes, which we don't want either. */
-export function cell(record: readonly string[], index: number): string {
-  return record[index]?.trim() ?? '';
-}
 
 function rejected(line: number, reason: string, externalId: string, userName: string): RejectedRow {
   const row: RejectedRow = { line, reason };

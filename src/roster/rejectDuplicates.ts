@@ -1,4 +1,4 @@
-import type { RejectedRow, RosterUser } from '../domain/types.js';
+import type { RejectedRow, RosterUser } from '../domain/roster.js';
 import { findDuplicates } from './findDuplicates.js';
 
 /**

@@ -1,7 +1,7 @@
-import { canonicalPath, type AttrValue } from '../profiles/attributePaths.js';
+import { canonicalPath, type AttrValue } from '../domain/attributePaths.js';
 import { compileColumn } from './columnSpec.js';
 import { delimiterHint } from './delimiterHint.js';
-import { cell } from './readRow.js';
+import { cell } from './cell.js';
 import { RosterFileError } from './RosterFileError.js';
 import type { RosterSource } from './RosterSource.js';
 

@@ -1,5 +1,5 @@
 import type { Config } from '../config/loadConfig.js';
-import { RateGate } from '../gate/rateGate.js';
+import { RateGate } from '../rateLimit/rateGate.js';
 import { type AttemptEvent, ScimClient } from '../scim/scimClient.js';
 
 /** The gate and the client for one run, built from config in one place. */

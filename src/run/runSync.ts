@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config/loadConfig.js';
-import type { Plan, RemoteUser, Roster } from '../domain/types.js';
-import { userNameKey } from '../plan/normalise.js';
+import type { Plan } from '../domain/plan.js';
+import type { RemoteUser } from '../domain/remoteUser.js';
+import type { Roster } from '../domain/roster.js';
+import { userNameKey } from '../domain/userNameKey.js';
 import { DryRunExecutor } from '../execute/dryRunExecutor.js';
 import type { Executor } from '../execute/executor.js';
 import { LiveExecutor } from '../execute/liveExecutor.js';
-import type { ExecutionResult, OperationOutcome } from '../execute/outcome.js';
+import type { ExecutionResult, OperationOutcome } from '../domain/outcome.js';
 import type { RunObserver } from '../observe/runObserver.js';
 import { plan } from '../plan/plan.js';
 import { EMPTY_ROSTER_ADVICE, checkPlan, checkRoster, type Refusal, type SafetyPolicy } from '../plan/safety.js';
@@ -18,8 +20,9 @@ import { discoverService } from '../scim/discoverService.js';
 import { readRemoteUsers, type RemoteDirectory } from '../scim/readRemoteUsers.js';
 import type { ServiceCapabilities } from '../scim/serviceProviderConfig.js';
 import { connectToService } from './connectToService.js';
-import { type RunState, readRunState, writeRunState } from './runState.js';
-import { durationMs, fileSha256, settingsSha256, unchangedSince } from './unchangedCycle.js';
+import { type RunState, readRunState, writeRunState } from '../state/runState.js';
+import { durationMs, unchangedSince } from '../plan/unchangedCycle.js';
+import { fileSha256, settingsSha256 } from './fingerprint.js';
 import { mappedPaths, planPolicy, profileOf } from './syncPolicy.js';
 
 export interface RunOptions {

@@ -1,7 +1,7 @@
 import type { Config } from '../config/loadConfig.js';
-import type { PlanPolicy } from '../domain/types.js';
-import { canonicalPath } from '../profiles/attributePaths.js';
-import { PROFILES, type TargetProfile, updateMethod } from '../profiles/targetProfile.js';
+import type { PlanPolicy } from '../domain/plan.js';
+import { canonicalPath } from '../domain/attributePaths.js';
+import { PROFILES, type TargetProfile, updateMethod } from '../providers/targetProfile.js';
 
 /** The canonical SCIM paths the config maps (`givenName` → `name.givenName`, …). */
 export function mappedPaths(config: Config): string[] {

@@ -1,3 +1,5 @@
+import type { FailureKind } from '../domain/outcome.js';
+
 /**
  * Every failed SCIM request becomes exactly one of these, decided once by `classifyFailure`.
  * The class tells the executor what to do next, so no caller has to re-read status codes:
@@ -13,7 +15,7 @@
  * token cannot leak through an error message or a report.
  */
 
-export type FailureKind = 'transient' | 'conflict' | 'gone' | 'rejected' | 'no-slots' | 'run-fatal';
+export type { FailureKind };
 
 export interface RequestIdentity {
   method: string;

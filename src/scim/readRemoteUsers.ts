@@ -1,4 +1,4 @@
-import type { RemoteUser } from '../domain/types.js';
+import type { RemoteUser } from '../domain/remoteUser.js';
 import type { ScimClient } from './scimClient.js';
 import { toRemoteUser } from './scimUser.js';
 

@@ -1,5 +1,5 @@
 import { Agent, request } from 'undici';
-import type { RateGate } from '../gate/rateGate.js';
+import type { RateGate } from '../rateLimit/rateGate.js';
 import { classifyHttpFailure, classifyNetworkFailure } from './classifyFailure.js';
 import { ScimRequestError, TransientError } from './errors.js';
 import { retryAfterMs } from './retryAfter.js';

@@ -1,5 +1,5 @@
-import type { RemoteUser } from '../domain/types.js';
-import { type AttrValue, readPath } from '../profiles/attributePaths.js';
+import type { RemoteUser } from '../domain/remoteUser.js';
+import { type AttrValue, readPath } from '../domain/attributePaths.js';
 
 /** Paths RemoteUser holds as fields of its own; everything else mapped goes to `attributes`. */
 const OWN_FIELDS = new Set(['userName', 'externalId', 'name.givenName', 'name.familyName', 'locale', 'active']);

@@ -1,9 +1,10 @@
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Operation, RosterUser } from '../../src/domain/types.js';
+import type { Operation } from '../../src/domain/plan.js';
+import type { RosterUser } from '../../src/domain/roster.js';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
 import { LiveExecutor } from '../../src/execute/liveExecutor.js';
-import { PROFILES } from '../../src/profiles/targetProfile.js';
+import { PROFILES } from '../../src/providers/targetProfile.js';
 import { gatedClient } from '../support/gatedClient.js';
 
 const TOKEN = 'executor-test-token';

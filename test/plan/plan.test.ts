@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Operation, PlanPolicy, RejectedRow, RemoteUser, RosterUser } from '../../src/domain/types.js';
+import type { Operation, PlanPolicy } from '../../src/domain/plan.js';
+import type { RejectedRow, RosterUser } from '../../src/domain/roster.js';
+import type { RemoteUser } from '../../src/domain/remoteUser.js';
 import { plan } from '../../src/plan/plan.js';
 
 const policy: PlanPolicy = { deactivateMissing: true, protect: ['admin@example.com'] };

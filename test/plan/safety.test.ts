@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Plan, RemoteUser, Roster } from '../../src/domain/types.js';
+import type { Plan } from '../../src/domain/plan.js';
+import type { RemoteUser } from '../../src/domain/remoteUser.js';
+import type { Roster } from '../../src/domain/roster.js';
 import { checkPlan, checkRoster, type SafetyPolicy } from '../../src/plan/safety.js';
 
 const policy: SafetyPolicy = { maxDeactivations: '10%', maxRejectedShare: 0.05, protect: ['admin@example.com'] };

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
-import type { RateGate } from '../../src/gate/rateGate.js';
+import type { RateGate } from '../../src/rateLimit/rateGate.js';
 import { TransientError } from '../../src/scim/errors.js';
 import { MAX_THROTTLE_PAUSE_MS, type ScimClient } from '../../src/scim/scimClient.js';
 import { gatedClient } from '../support/gatedClient.js';

@@ -1,4 +1,4 @@
-import { RateGate } from '../../src/gate/rateGate.js';
+import { RateGate } from '../../src/rateLimit/rateGate.js';
 import { type RetryPolicy, ScimClient } from '../../src/scim/scimClient.js';
 
 /**

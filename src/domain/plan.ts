@@ -1,54 +1,11 @@
-import type { AttrValue } from '../profiles/attributePaths.js';
+import type { AttrValue } from './attributePaths.js';
+import type { RemoteUser } from './remoteUser.js';
+import type { RosterUser } from './roster.js';
 
-/**
- * The vocabulary shared by the functional core (planner) and the shells around it.
- * Everything here is plain data: no I/O, no classes, so the planner stays pure and testable.
+/*
+ * What the planner decides and the policy it decides by. Plain data, no I/O, so the planner stays
+ * pure and the shells around it (executors, report, dry run) all speak the same words.
  */
-
-/** One accepted row of the HR roster, already trimmed and validated. */
-export interface RosterUser {
-  /** 1-based line number in the CSV file (header is line 1), for reports and errors. */
-  line: number;
-  externalId: string;
-  userName: string;
-  givenName: string;
-  familyName: string;
-  locale?: string;
-  /** Whether HR says this person currently works here (from `source.status`, else true). */
-  active: boolean;
-  /** Further mapped attributes by canonical SCIM path (title, emails[type eq "work"].value, roles, …). */
-  attributes?: Readonly<Record<string, AttrValue>>;
-}
-
-/** A roster row that could not be used. Its identifiers (if any) shield the matching remote user. */
-export interface RejectedRow {
-  line: number;
-  reason: string;
-  externalId?: string;
-  userName?: string;
-}
-
-export interface Roster {
-  /** Absolute path of the CSV file that was read. */
-  file: string;
-  /** Data rows read (excluding the header). */
-  rows: number;
-  users: RosterUser[];
-  rejected: RejectedRow[];
-}
-
-/** A user as the SCIM service reports it (only the attributes scim-sync reads). */
-export interface RemoteUser {
-  id: string;
-  userName: string;
-  externalId?: string;
-  givenName?: string;
-  familyName?: string;
-  locale?: string;
-  active: boolean;
-  /** Values at the further mapped paths, as the service holds them. */
-  attributes?: Readonly<Record<string, AttrValue>>;
-}
 
 /** What the planner decided for one person. Each maps to exactly one write request. */
 export type Operation =
@@ -111,4 +68,9 @@ export interface SkippedUser {
   userName: string;
   id?: string;
   reason: 'protected' | 'rejected-row' | 'inactive-not-on-service' | 'ambiguous-match';
+}
+
+/** The userName an operation is about: the roster's for a create, the service's otherwise. */
+export function operationUserName(op: Operation): string {
+  return op.kind === 'create' ? op.user.userName : op.remote.userName;
 }

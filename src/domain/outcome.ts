@@ -1,5 +1,7 @@
-import type { FailureKind } from '../scim/errors.js';
-import type { OperationKind } from '../domain/types.js';
+import type { OperationKind } from './plan.js';
+
+/** How a failed request is classified (see scim/classifyFailure.ts); each class says what happens next. */
+export type FailureKind = 'transient' | 'conflict' | 'gone' | 'rejected' | 'no-slots' | 'run-fatal';
 
 /**
  * What happened to one planned operation. Every planned operation gets exactly one, so the

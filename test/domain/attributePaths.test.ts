@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPath, ENTERPRISE_URN, readPath, sameValue, writePath } from '../../src/profiles/attributePaths.js';
+import { checkPath, ENTERPRISE_URN, readPath, sameValue, writePath } from '../../src/domain/attributePaths.js';
 
 describe('attribute paths', () => {
   const resource = {

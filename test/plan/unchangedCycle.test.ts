@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CycleFacts, durationMs, type FullRead, unchangedSince } from '../../src/run/unchangedCycle.js';
+import { type CycleFacts, durationMs, type FullRead, unchangedSince } from '../../src/plan/unchangedCycle.js';
 
 const last: FullRead = { at: '2026-11-23T10:00:00.000Z', rosterSha256: 'roster-1', settingsSha256: 'settings-1' };
 const facts = (over: Partial<CycleFacts> = {}): CycleFacts => ({

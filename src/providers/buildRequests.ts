@@ -1,6 +1,8 @@
-import type { FieldChange, Operation, RemoteUser, RosterUser } from '../domain/types.js';
-import { rosterValue } from '../plan/attributeValues.js';
-import { type AttrValue, CORE_USER_URN, writePath } from './attributePaths.js';
+import type { FieldChange, Operation } from '../domain/plan.js';
+import type { RemoteUser } from '../domain/remoteUser.js';
+import type { RosterUser } from '../domain/roster.js';
+import { rosterValue } from '../domain/attributeValues.js';
+import { type AttrValue, CORE_USER_URN, writePath } from '../domain/attributePaths.js';
 import { canCreateWith, type TargetProfile, updateMethod } from './targetProfile.js';
 
 export const PATCH_OP_URN = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
-import { ENTERPRISE_URN } from '../../src/profiles/attributePaths.js';
+import { ENTERPRISE_URN } from '../../src/domain/attributePaths.js';
 import type { RunReport } from '../../src/report/runReport.js';
 import { runSync } from '../../src/run/runSync.js';
 import { TEST_TOKEN, Workspace } from '../support/workspace.js';

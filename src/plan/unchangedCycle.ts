@@ -1,7 +1,3 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import type { Config } from '../config/loadConfig.js';
-
 /**
  * `sync.fullReadEvery`: a cycle that costs zero requests when nothing on our side changed.
  *
@@ -43,17 +39,4 @@ export function durationMs(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const match = /^(\d+)\s*([smhd])$/.exec(text.trim());
   return match ? Number(match[1]) * UNIT_MS[match[2]!]! : undefined;
-}
-
-/** SHA-256 of a file, streamed (a roster may be hundreds of MB). */
-export async function fileSha256(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-/** What shapes the plan and where it goes: the roster mapping, the target (not the token) and the sync rules. */
-export function settingsSha256(config: Config): string {
-  const { token: _token, tokenFile: _tokenFile, ...target } = config.target;
-  return createHash('sha256').update(JSON.stringify({ source: config.source, target, sync: config.sync })).digest('hex');
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { RateGate } from '../../src/gate/rateGate.js';
+import { RateGate } from '../../src/rateLimit/rateGate.js';
 
 /** The most starts found in any window of `windowMs` (half-open), for the rolling-window guarantee. */
 function maxInAnyWindow(starts: number[], windowMs: number): number {

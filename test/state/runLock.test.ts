@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { acquireRunLock, RunLockedError, UNREADABLE_STALE_AFTER_MS } from '../../src/run/runLock.js';
+import { acquireRunLock, RunLockedError, UNREADABLE_STALE_AFTER_MS } from '../../src/state/runLock.js';
 import { runProcess } from '../support/runProcess.js';
 
 /** The concurrency scenarios run real processes, so they use the compiled module (built by test/globalSetup.ts). */
-const DIST_RUN_LOCK = fileURLToPath(new URL('../../dist/run/runLock.js', import.meta.url));
+const DIST_RUN_LOCK = fileURLToPath(new URL('../../dist/state/runLock.js', import.meta.url));
 
 /**
  * One contender: waits until `startAt` (so all of them race at the same instant), then keeps trying

@@ -1,4 +1,4 @@
-import type { FullRead } from './unchangedCycle.js';
+import type { FullRead } from '../plan/unchangedCycle.js';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 

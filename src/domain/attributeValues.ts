@@ -1,5 +1,6 @@
-import type { RemoteUser, RosterUser } from '../domain/types.js';
-import type { AttrValue } from '../profiles/attributePaths.js';
+import type { RemoteUser } from './remoteUser.js';
+import type { RosterUser } from './roster.js';
+import type { AttrValue } from './attributePaths.js';
 
 /** The value a roster user has at a canonical SCIM path. */
 export function rosterValue(user: RosterUser, path: string): AttrValue | undefined {

@@ -1,9 +1,11 @@
 import SCIMMY from 'scimmy';
 import { describe, expect, it } from 'vitest';
-import type { Operation, RemoteUser, RosterUser } from '../../src/domain/types.js';
-import { ENTERPRISE_URN } from '../../src/profiles/attributePaths.js';
-import { buildRequests, type RequestContext, type ScimRequest } from '../../src/profiles/buildRequests.js';
-import { PROFILES } from '../../src/profiles/targetProfile.js';
+import type { Operation } from '../../src/domain/plan.js';
+import type { RemoteUser } from '../../src/domain/remoteUser.js';
+import type { RosterUser } from '../../src/domain/roster.js';
+import { ENTERPRISE_URN } from '../../src/domain/attributePaths.js';
+import { buildRequests, type RequestContext, type ScimRequest } from '../../src/providers/buildRequests.js';
+import { PROFILES } from '../../src/providers/targetProfile.js';
 
 // scimmy's typings want an instance; at run time it takes the schema class, as its docs show.
 SCIMMY.Schemas.User.extend(SCIMMY.Schemas.EnterpriseUser as unknown as Parameters<typeof SCIMMY.Schemas.User.extend>[0]);

@@ -1,0 +1,33 @@
+import type { AttrValue } from './attributePaths.js';
+
+/** One accepted row of the HR roster, already trimmed and validated. */
+export interface RosterUser {
+  /** 1-based line number in the CSV file (header is line 1), for reports and errors. */
+  line: number;
+  externalId: string;
+  userName: string;
+  givenName: string;
+  familyName: string;
+  locale?: string;
+  /** Whether HR says this person currently works here (from `source.status`, else true). */
+  active: boolean;
+  /** Further mapped attributes by canonical SCIM path (title, emails[type eq "work"].value, roles, …). */
+  attributes?: Readonly<Record<string, AttrValue>>;
+}
+
+/** A roster row that could not be used. Its identifiers (if any) shield the matching remote user. */
+export interface RejectedRow {
+  line: number;
+  reason: string;
+  externalId?: string;
+  userName?: string;
+}
+
+export interface Roster {
+  /** Absolute path of the CSV file that was read. */
+  file: string;
+  /** Data rows read (excluding the header). */
+  rows: number;
+  users: RosterUser[];
+  rejected: RejectedRow[];
+}
