@@ -1,13 +1,13 @@
 import { ConfigError } from '../config/configError.js';
 import { startDaemon } from '../daemon/daemon.js';
 import { createLogger } from '../log/createLogger.js';
-import { EXIT } from '../run/runSync.js';
+import { exitCodeOf } from '../domain/runOutcome.js';
 import { loadConfigOrReport } from './loadConfigOrExit.js';
 
 /** `scim-sync daemon`: runs on the schedule until SIGTERM/SIGINT, then exits 0. */
 export async function daemonCommand(opts: { config: string; quiet?: boolean }): Promise<number> {
   const config = loadConfigOrReport(opts.config);
-  if (!config) return EXIT.unusableInput;
+  if (!config) return exitCodeOf({ kind: 'unusable-input' });
   // --quiet: warnings and errors only, without one line per rejected roster row (they are in each report).
   const logger = createLogger({ level: opts.quiet ? 'warn' : config.log.level });
   let daemon;
@@ -16,12 +16,12 @@ export async function daemonCommand(opts: { config: string; quiet?: boolean }): 
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`scim-sync: config error: ${error.message}\n`);
-      return EXIT.unusableInput;
+      return exitCodeOf({ kind: 'unusable-input' });
     }
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES') {
       process.stderr.write(`scim-sync: can't listen on ${config.http.host}:${config.http.port} (${code}); set http.port\n`);
-      return EXIT.unusableInput;
+      return exitCodeOf({ kind: 'unusable-input' });
     }
     throw error;
   }
@@ -31,5 +31,5 @@ export async function daemonCommand(opts: { config: string; quiet?: boolean }): 
   });
   await daemon.stop(signal);
   logger.info('daemon stopped');
-  return EXIT.ok;
+  return exitCodeOf({ kind: 'succeeded' });
 }

@@ -5,7 +5,8 @@ import { combineObservers } from '../observe/runObserver.js';
 import { SyncMetrics } from '../observe/syncMetrics.js';
 import { formatPlanTable, formatSummary } from '../report/formatPlanTable.js';
 import { acquireRunLock, type RunLock, RunLockedError } from '../state/runLock.js';
-import { EXIT, runSync } from '../run/runSync.js';
+import { runSync } from '../run/runSync.js';
+import { exitCodeOf } from '../domain/runOutcome.js';
 import { inFlightGraceMs } from '../run/shutdownGrace.js';
 import { loadConfigOrReport } from './loadConfigOrExit.js';
 
@@ -26,7 +27,7 @@ export interface RunCommandOptions {
 /** `scim-sync run`: load config, run once, print for people, return the exit code. */
 export async function runCommand(opts: RunCommandOptions): Promise<number> {
   const config = loadConfigOrReport(opts.config);
-  if (!config) return EXIT.unusableInput;
+  if (!config) return exitCodeOf({ kind: 'unusable-input' });
   const logger = createLogger({ level: opts.quiet ? 'warn' : config.log.level });
   let lock: RunLock;
   try {
@@ -34,7 +35,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
   } catch (error) {
     if (!(error instanceof RunLockedError)) throw error;
     process.stderr.write(`scim-sync: ${error.message}\n`);
-    return EXIT.locked;
+    return exitCodeOf({ kind: 'locked' });
   }
   const abort = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
@@ -46,7 +47,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
   const metrics = opts.httpPort === undefined ? undefined : new SyncMetrics();
   const health = metrics && (await startHealthServer(config.http.host, opts.httpPort!, { ready: () => ({ ready: true }) }, metrics.registry));
   try {
-    const { exitCode, report, reportPath } = await runSync(
+    const { outcome, exitCode, report, reportPath } = await runSync(
       config,
       {
         dryRun: opts.dryRun,
@@ -60,7 +61,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
       },
       logger,
     );
-    if (!opts.quiet || exitCode !== EXIT.ok) {
+    if (!opts.quiet || outcome.kind !== 'succeeded') {
       // People get a table; machines (cron, containers) read the JSON report and the pino line.
       if (process.stdout.isTTY || opts.dryRun || opts.showTable) process.stdout.write(formatPlanTable(report));
       process.stdout.write(formatSummary(report, reportPath));

@@ -1,50 +1,51 @@
-import { checkRoster } from '../plan/safety.js';
-import { readRoster, RosterFileError } from '../roster/readRoster.js';
-import { connectToService } from '../run/connectToService.js';
-import { EXIT, pageSizeFor } from '../run/runSync.js';
-import { profileOf } from '../run/syncPolicy.js';
+import pino from 'pino';
+import { exitCodeOf } from '../domain/runOutcome.js';
+import { loadInputs } from '../run/phases/loadInputs.js';
+import { discover, pageSizeFor, profileFits } from '../run/phases/readService.js';
+import { isStop, type RunStop, startRun } from '../run/runContext.js';
+import { ServiceConnection } from '../run/serviceConnection.js';
 import { ScimRequestError } from '../scim/errors.js';
-import { readServiceProviderConfig } from '../scim/serviceProviderConfig.js';
 import { loadConfigOrReport } from './loadConfigOrExit.js';
 
 /**
  * `scim-sync validate`: everything a run would check before writing, and nothing else —
  * config (the daemon's schedule and time zone included), roster, `/ServiceProviderConfig` and
- * one page of `/Users`. Sends no write.
+ * one page of `/Users`. It runs a run's own first phases, so it can't judge differently from
+ * `run`; it prints for people instead of writing a report. Sends no write.
  */
 export async function validateCommand(opts: { config: string }): Promise<number> {
   const config = loadConfigOrReport(opts.config);
-  if (!config) return EXIT.unusableInput;
+  if (!config) return exitCodeOf({ kind: 'unusable-input' });
   const out = (line: string) => process.stdout.write(line + '\n');
   out(`config: ${config.file} is valid (daemon.schedule "${config.daemon.schedule}" in ${config.daemon.timezone})`);
 
-  try {
-    const roster = await readRoster({ ...config.source, userNameIsEmail: profileOf(config).userNameIsEmail });
+  // The phases log for a run's operator; validate says the same things on stdout instead.
+  const run = startRun(config, { dryRun: true, quiet: true }, pino({ level: 'silent' }));
+  const inputs = await loadInputs(run);
+  const roster = inputs.roster;
+  if (roster) {
     out(`roster: ${roster.file}: ${roster.rows} rows, ${roster.users.length} accepted, ${roster.rejected.length} rejected`);
     for (const row of roster.rejected.slice(0, 20)) out(`  line ${row.line}: ${row.reason}`);
     if (roster.rejected.length > 20) out(`  … and ${roster.rejected.length - 20} more`);
-    const refusal = checkRoster(roster, { maxDeactivations: config.sync.maxDeactivations, maxRejectedShare: config.source.maxRejectedShare, protect: config.sync.protect });
-    if (refusal) {
-      out(`roster: a run would refuse it: ${refusal.reason}`);
-      return refusal.exitCode;
-    }
-  } catch (error) {
-    if (!(error instanceof RosterFileError)) throw error;
-    out(`roster: unusable: ${error.message}`);
-    return EXIT.unusableInput;
+  }
+  if (isStop(inputs)) {
+    out(inputs.refused ? `roster: a run would refuse it: ${inputs.refused.reason}` : `roster: unusable: ${inputs.error ?? inputs.result}`);
+    return exitCodeOf(inputs.stop);
   }
 
-  const { gate, client } = connectToService(config);
+  const connection = new ServiceConnection(run);
+  const refuse = (stop: RunStop, line: string) => (out(line), exitCodeOf(stop.stop));
   try {
-    const capabilities = await readServiceProviderConfig(client);
+    const service = await discover(run, connection.client);
+    if (isStop(service)) return refuse(service, `service: ${service.error ?? service.result}`);
+    const { capabilities } = service;
     out(`service: ${config.target.baseUrl} (profile: ${config.target.provider})`);
-    if (!capabilities.patch && config.target.provider !== 'generic') {
-      out(`  the ${config.target.provider} profile needs PATCH, but the service says patch.supported is false`);
-      return EXIT.unusableInput;
-    }
+    if (capabilities.assumed) out('  no usable /ServiceProviderConfig: a run assumes PATCH and filters are supported');
+    const unfit = profileFits(run, service);
+    if (unfit) return refuse(unfit, `  the ${config.target.provider} profile needs PATCH, but the service says patch.supported is false`);
     out(`  patch supported: ${capabilities.patch}; filter supported: ${capabilities.filter.supported}${capabilities.filter.maxResults ? ` (maxResults ${capabilities.filter.maxResults})` : ''}; bulk: ${capabilities.bulk}; etag: ${capabilities.etag}`);
     const pageSize = pageSizeFor(config, capabilities);
-    const { body } = await client.get(`/Users?startIndex=1&count=${pageSize}`);
+    const { body } = await connection.client.get(`/Users?startIndex=1&count=${pageSize}`);
     const page = (body ?? {}) as { totalResults?: unknown; Resources?: unknown[] };
     const received = Array.isArray(page.Resources) ? page.Resources.length : 0;
     const total = Number(page.totalResults);
@@ -52,13 +53,12 @@ export async function validateCommand(opts: { config: string }): Promise<number>
     const honoured = received >= pageSize || (Number.isFinite(total) && received >= total);
     out(`  page size: asked for ${pageSize}, got ${received}${honoured ? ' (honoured)' : ` (the service caps pages at ${received}; reading all users takes more requests)`}`);
     out('ok: a run can start (no write was sent)');
-    return EXIT.ok;
+    return exitCodeOf({ kind: 'succeeded' });
   } catch (error) {
     if (!(error instanceof ScimRequestError)) throw error;
     out(`service: ${error.message}`);
-    return EXIT.someFailed;
+    return exitCodeOf({ kind: 'some-failed' });
   } finally {
-    await gate.dispose();
-    await client.close();
+    await connection.close();
   }
 }

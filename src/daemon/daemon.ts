@@ -68,15 +68,16 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
       { dryRun: false, quiet: options.quiet, signal: abort.signal, inFlightGraceMs: inFlightGraceMs(config), rateWindowMs: options.rateWindowMs, observer: combineObservers(metrics, progress), capabilities },
       logger,
     )
-      .then(({ report }) => {
-        lastReport = report;
+      .then((result) => {
+        lastReport = result.report;
         lastCrash = undefined;
-        capabilities = report.exitCode === 0 && report.service ? withoutProvider(report.service) : undefined;
+        // Reused by the next run only after a run that went well: a failure may mean the service changed.
+        capabilities = result.outcome.kind === 'succeeded' ? result.capabilities : undefined;
       })
       .catch((error: unknown) => {
         lastCrash = (error as Error).message ?? String(error);
         progress.stop();
-        metrics.runs.inc({ outcome: 'crashed' });
+        metrics.runCrashed();
         logger.error({ err: error }, 'run crashed');
       })
       .finally(() => {
@@ -121,13 +122,9 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
   };
 }
 
-function withoutProvider({ provider: _provider, ...capabilities }: NonNullable<RunReport['service']>): ServiceCapabilities {
-  return capabilities;
-}
-
 function readiness(last: RunReport | undefined): { ready: boolean; reason?: string } {
   if (!last) return { ready: true };
-  if (last.exitCode === 2) return { ready: false, reason: `last run: ${last.error ?? last.refused?.reason ?? 'unusable input'}` };
+  if (last.outcome === 'unusable-input') return { ready: false, reason: `last run: ${last.error ?? last.refused?.reason ?? 'unusable input'}` };
   if (last.error) return { ready: false, reason: `last run: ${last.error}` };
   if (last.stoppedBecause?.kind === 'run-fatal') return { ready: false, reason: `last run stopped: ${last.stoppedBecause.detail ?? last.stoppedBecause.reason}` };
   return { ready: true };

@@ -1,4 +1,6 @@
 import type { OperationKind } from './plan.js';
+import type { RemoteUser } from './remoteUser.js';
+import type { RosterUser } from './roster.js';
 
 /** How a failed request is classified (see scim/classifyFailure.ts); each class says what happens next. */
 export type FailureKind = 'transient' | 'conflict' | 'gone' | 'rejected' | 'no-slots' | 'run-fatal';
@@ -31,6 +33,20 @@ export interface OperationOutcome {
 
 export interface ExecutionResult {
   outcomes: OperationOutcome[];
+  /**
+   * Creates that met 409 where the lookup found the account holding the userName. Execution does
+   * not decide whether to take it over: the run asks the planner (see plan/adoption.ts), then
+   * has the executor adopt it. Until then their outcome says `failed` with the 409.
+   */
+  conflicts?: FoundAccount[];
   /** Why the run stopped early, if it did. */
   stoppedBecause?: { kind: 'run-fatal' | 'circuit-breaker' | 'interrupted'; reason: string; httpStatus?: number; detail?: string };
+}
+
+/** A 409 on create and the account found under that userName. */
+export interface FoundAccount {
+  /** Index of the create in the executed operations (and of its outcome). */
+  index: number;
+  user: RosterUser;
+  existing: RemoteUser;
 }

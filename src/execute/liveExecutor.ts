@@ -1,10 +1,9 @@
 import PQueue from 'p-queue';
 import type { Logger } from 'pino';
-import type { Operation, PlanPolicy } from '../domain/plan.js';
+import type { Operation } from '../domain/plan.js';
 import type { RemoteUser } from '../domain/remoteUser.js';
 import type { RosterUser } from '../domain/roster.js';
 import { userNameKey } from '../domain/userNameKey.js';
-import { plan } from '../plan/plan.js';
 import { writePath } from '../domain/attributePaths.js';
 import { buildRequests, type RequestContext, type ScimRequest } from '../providers/buildRequests.js';
 import { ConflictError, NoSlotsError, RunFatalError, ScimRequestError } from '../scim/errors.js';
@@ -13,8 +12,8 @@ import { toRemoteUser } from '../scim/scimUser.js';
 import { userNameFilterPath } from '../scim/userNameFilter.js';
 import { CircuitBreaker } from './circuitBreaker.js';
 import { describeOperation } from './describeOperation.js';
-import type { Executor } from './executor.js';
-import type { ExecutionResult, OperationOutcome } from '../domain/outcome.js';
+import type { Adoption, Executor } from './executor.js';
+import type { ExecutionResult, FoundAccount, OperationOutcome } from '../domain/outcome.js';
 
 export interface LiveExecutorOptions {
   /** Operations in flight at once (each may make more than one request). */
@@ -28,8 +27,6 @@ export interface LiveExecutorOptions {
   haltRequests: (reason: Error) => void;
   /** How requests look on this service (profile, mapped attributes, PATCH support). */
   requests: RequestContext;
-  /** The run's planning policy, to plan an adopted account exactly like any other. */
-  policy: PlanPolicy;
   /**
    * Whether the service supports `filter` (ServiceProviderConfig). Without it a 409 can't be
    * looked up at all: the pages read before planning can't hold the account either (or the
@@ -52,6 +49,8 @@ export class LiveExecutor implements Executor {
   private stoppedBecause: ExecutionResult['stoppedBecause'];
   private haltCause: Error | undefined;
   private noSlots: NoSlotsError | undefined;
+  /** 409'd creates whose account the lookup found, for the run to decide on (see adopt()). */
+  private found: FoundAccount[] = [];
 
   constructor(
     private readonly client: ScimClient,
@@ -69,8 +68,15 @@ export class LiveExecutor implements Executor {
         void this.queue.add(
           async () => {
             if (this.stoppedBecause) return;
-            outcomes[i] = await this.apply(op, outcomes[i]!);
-            this.options.onOutcome?.(outcomes[i]!);
+            const applied = await this.apply(op, outcomes[i]!);
+            if ('existing' in applied) {
+              // Not settled yet: the run decides whether this account may be adopted.
+              outcomes[i] = applied.outcome;
+              this.found.push({ index: i, user: (op as Extract<Operation, { kind: 'create' }>).user, existing: applied.existing });
+              return;
+            }
+            outcomes[i] = applied;
+            this.options.onOutcome?.(outcomes[i]);
           },
           { priority: PRIORITY[op.kind] },
         );
@@ -82,6 +88,30 @@ export class LiveExecutor implements Executor {
     enqueue((op) => op.kind !== 'create');
     await this.queue.onIdle();
     enqueue((op) => op.kind === 'create');
+    await this.queue.onIdle();
+    const conflicts = this.found;
+    this.found = [];
+    return { outcomes, stoppedBecause: this.stoppedBecause, conflicts };
+  }
+
+  /**
+   * Takes over accounts found after a 409, as the planner decided: sends each one's follow-up
+   * operations (reactivate, fix the name). A failure or a halt settles the create like any other.
+   */
+  async adopt(adoptions: readonly Adoption[]): Promise<ExecutionResult> {
+    const outcomes = adoptions.map((a) => a.outcome);
+    adoptions.forEach((adoption, i) => {
+      void this.queue.add(async () => {
+        const { httpStatus: _status, failureKind: _kind, detail: _detail, ...create } = adoption.outcome; // the 409 is answered now
+        const planned: OperationOutcome = { ...create, outcome: 'not-attempted' };
+        if (this.stoppedBecause) return;
+        outcomes[i] = await this.settle(planned, async () => {
+          for (const op of adoption.operations) for (const request of buildRequests(op, this.options.requests)) await this.sendOne(request);
+          return { id: adoption.existing.id, adopted: true };
+        });
+        this.options.onOutcome?.(outcomes[i]);
+      });
+    });
     await this.queue.onIdle();
     return { outcomes, stoppedBecause: this.stoppedBecause };
   }
@@ -99,12 +129,27 @@ export class LiveExecutor implements Executor {
     this.options.logger.error({ ...why }, 'run stopped: no further requests will be sent');
   }
 
-  private async apply(op: Operation, planned: OperationOutcome): Promise<OperationOutcome> {
+  private async apply(op: Operation, planned: OperationOutcome): Promise<OperationOutcome | { outcome: OperationOutcome; existing: RemoteUser }> {
     if (op.kind === 'create' && this.noSlots) {
       return { ...planned, outcome: 'skipped', httpStatus: this.noSlots.httpStatus, failureKind: 'no-slots', detail: this.noSlots.detail };
     }
+    if (op.kind !== 'create') return this.settle(planned, () => this.send(op));
+    let found: { existing: RemoteUser; conflict: ConflictError } | undefined;
+    const outcome = await this.settle(planned, async () => {
+      const created = await this.create(op.user);
+      if (!('existing' in created)) return created;
+      found = created;
+      return {};
+    });
+    if (!found) return outcome;
+    const { existing, conflict } = found;
+    return { outcome: { ...planned, outcome: 'failed', httpStatus: conflict.httpStatus, failureKind: 'conflict', detail: conflict.detail }, existing };
+  }
+
+  /** Runs one operation's requests and turns what happened into its outcome (failures classified, halts respected). */
+  private async settle(planned: OperationOutcome, send: () => Promise<Partial<OperationOutcome>>): Promise<OperationOutcome> {
     try {
-      const result = await this.send(op);
+      const result = await send();
       this.breaker.recordSuccess();
       return { ...planned, outcome: 'succeeded', ...result };
     } catch (error) {
@@ -145,9 +190,8 @@ export class LiveExecutor implements Executor {
     return failed;
   }
 
-  /** The requests for one operation. Resolves with facts for the report or throws a classified error. */
+  /** The requests for one operation (not a create). Resolves with facts for the report or throws a classified error. */
   private async send(op: Operation): Promise<Partial<OperationOutcome>> {
-    if (op.kind === 'create') return this.create(op.user);
     for (const request of buildRequests(op, this.options.requests)) await this.sendOne(request);
     return {};
   }
@@ -165,24 +209,24 @@ export class LiveExecutor implements Executor {
     return response.body;
   }
 
-  private async create(user: RosterUser): Promise<Partial<OperationOutcome>> {
+  /** POST the user; on 409, the account holding the userName if the service can find it. */
+  private async create(user: RosterUser): Promise<{ id?: string } | { existing: RemoteUser; conflict: ConflictError }> {
     const [post] = buildRequests({ kind: 'create', user }, this.options.requests);
     try {
       const body = await this.sendOne(post!);
       return { id: toRemoteUser(body)?.id };
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
-      return this.adopt(user, error);
+      return { existing: await this.findConflicting(user, error), conflict: error };
     }
   }
 
   /**
    * 409 on create: the account exists (made by hand, by an earlier run whose answer was lost,
-   * or by a run killed mid-way). Look it up and plan for it like for any matched account, so
-   * it is reactivated and updated exactly as the planner decides. If the lookup finds nothing
-   * (Postman answers 409 for members of another team), the 409 stands: no loop.
+   * or by a run killed mid-way). Look it up; whether to adopt it is the planner's call. If the
+   * lookup finds nothing (Postman answers 409 for members of another team), the 409 stands: no loop.
    */
-  private async adopt(user: RosterUser, conflict: ConflictError): Promise<Partial<OperationOutcome>> {
+  private async findConflicting(user: RosterUser, conflict: ConflictError): Promise<RemoteUser> {
     if (!this.options.canFilter) {
       throw withDetail(conflict, `${conflict.detail ?? 'userName already taken'} — the service supports no filter to look the account up by; the next run's full read will match it`);
     }
@@ -191,22 +235,7 @@ export class LiveExecutor implements Executor {
       throw error instanceof ScimRequestError ? error : conflict;
     });
     if (!existing) throw conflict;
-    const followUp = plan({ users: [user], rejected: [] }, [existing], { ...this.options.policy, only: undefined, deactivateMissing: false });
-    const notOurs = followUp.skipped[0]?.reason;
-    if (notOurs !== undefined) {
-      // The account holding this userName is not this person's as the planner sees it (it
-      // carries another externalId, or is protected): adopting it would hand one person's
-      // account to another. The 409 stands, with what was found, for a human to sort out.
-      throw withDetail(
-        conflict,
-        `${conflict.detail ?? 'userName already taken'} — the account holding ${existing.userName} (id ${existing.id}` +
-          `${existing.externalId === undefined ? '' : `, externalId ${existing.externalId}`}) was not adopted: ${notOurs}`,
-      );
-    }
-    for (const op of followUp.operations) {
-      for (const request of buildRequests(op, this.options.requests)) await this.sendOne(request);
-    }
-    return { id: existing.id, adopted: true };
+    return existing;
   }
 
   private async lookUp(userName: string): Promise<RemoteUser | undefined> {

@@ -1,3 +1,4 @@
+import type { RunOutcomeKind } from '../domain/runOutcome.js';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RunObserver } from './runObserver.js';
 
@@ -29,10 +30,15 @@ export class SyncMetrics implements RunObserver {
     this.operations.inc({ op: outcome.op, outcome: outcome.outcome });
   };
 
+  /** A run that threw wrote no report; it is counted all the same. */
+  runCrashed(): void {
+    this.runs.inc({ outcome: OUTCOME_LABEL.crashed });
+  }
+
   finished: NonNullable<RunObserver['finished']> = (report, durationMs) => {
-    this.runs.inc({ outcome: runOutcome(report.exitCode) });
+    this.runs.inc({ outcome: OUTCOME_LABEL[report.outcome] });
     this.runDuration.observe(durationMs / 1000);
-    if (report.exitCode === 0 && !report.dryRun) this.lastSuccess.set(Date.parse(report.finishedAt) / 1000);
+    if (report.outcome === 'succeeded' && !report.dryRun) this.lastSuccess.set(Date.parse(report.finishedAt) / 1000);
     if (report.roster) {
       this.rosterUsers.set(report.roster.accepted);
       this.rosterRejected.set(report.roster.rejected.length);
@@ -41,10 +47,13 @@ export class SyncMetrics implements RunObserver {
   };
 }
 
-function runOutcome(exitCode: number): string {
-  if (exitCode === 0) return 'ok';
-  if (exitCode === 2) return 'unusable_input';
-  if (exitCode === 3) return 'refused';
-  if (exitCode === 130 || exitCode === 143) return 'interrupted';
-  return 'failed';
-}
+/** The metric's label values (documented, scraped by dashboards): unchanged since they were first published. */
+const OUTCOME_LABEL: Record<RunOutcomeKind, string> = {
+  succeeded: 'ok',
+  'some-failed': 'failed',
+  'unusable-input': 'unusable_input',
+  refused: 'refused',
+  locked: 'locked',
+  interrupted: 'interrupted',
+  crashed: 'crashed',
+};

@@ -5,7 +5,7 @@ import { userNameKey } from '../domain/userNameKey.js';
 
 /**
  * Pure guards against mass lock-out, checked after planning and before any write. Each returns
- * a refusal (with the exit code and what to do next) or nothing.
+ * a refusal (how the run ends and what to do next) or nothing.
  */
 export interface SafetyPolicy {
   /** A count, or a share of managed users such as "10%". */
@@ -22,7 +22,8 @@ export interface SafetyPolicy {
 }
 
 export interface Refusal {
-  exitCode: 2 | 3;
+  /** Too many rejected rows make the input unusable; the other checks refuse a usable input as unsafe. */
+  outcome: 'unusable-input' | 'refused';
   reason: string;
   /** What the operator should do next. */
   howToProceed: string;
@@ -34,7 +35,7 @@ export const EMPTY_ROSTER_ADVICE = 'check the HR export; an empty roster would d
 export function checkRoster(roster: Roster, policy: SafetyPolicy): Refusal | undefined {
   if (roster.rows === 0) {
     return {
-      exitCode: 3,
+      outcome: 'refused',
       reason: `the roster ${roster.file} has no data rows`,
       howToProceed: EMPTY_ROSTER_ADVICE,
     };
@@ -42,7 +43,7 @@ export function checkRoster(roster: Roster, policy: SafetyPolicy): Refusal | und
   const share = roster.rejected.length / roster.rows;
   if (share > policy.maxRejectedShare) {
     return {
-      exitCode: 2,
+      outcome: 'unusable-input',
       reason: `${roster.rejected.length} of ${roster.rows} roster rows were rejected (${percent(share)}), more than source.maxRejectedShare (${percent(policy.maxRejectedShare)})`,
       howToProceed: 'fix the rows listed under roster.rejected in the report, or raise source.maxRejectedShare',
     };
@@ -55,7 +56,7 @@ export function checkRoster(roster: Roster, policy: SafetyPolicy): Refusal | und
     const tooMany = lost > capOf(policy.maxDeactivations, previous);
     if (tooMany) {
       return {
-        exitCode: 3,
+        outcome: 'refused',
         reason: `the roster has ${roster.users.length} usable rows, ${lost} fewer (${percent(lost / previous)}) than the ${previous} of the last run that applied the roster; sync.maxDeactivations is ${policy.maxDeactivations}`,
         howToProceed: 'check the HR export is complete; if the drop is real, re-run with --allow-deactivations N',
       };
@@ -71,7 +72,7 @@ export function checkPlan(plan: Plan, remoteUsers: readonly RemoteUser[], policy
   if (deactivations <= cap) return undefined;
   if (policy.allowDeactivations !== undefined && deactivations <= policy.allowDeactivations) return undefined;
   return {
-    exitCode: 3,
+    outcome: 'refused',
     reason: `the plan deactivates ${deactivations} users, more than sync.maxDeactivations allows (${cap}${typeof policy.maxDeactivations === 'string' ? ` = ${policy.maxDeactivations} of ${managedCount(remoteUsers, policy)} managed users` : ''})`,
     howToProceed: policy.dryRun
       ? `check the planned deactivations listed in the report; if they are right, run without --dry-run, with --allow-deactivations ${deactivations}, or raise sync.maxDeactivations`

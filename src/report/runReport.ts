@@ -1,3 +1,4 @@
+import type { RunOutcomeKind } from '../domain/runOutcome.js';
 import type { NotUpdatable, SkippedUser } from '../domain/plan.js';
 import type { RejectedRow } from '../domain/roster.js';
 import type { ServiceCapabilities } from '../scim/serviceProviderConfig.js';
@@ -9,6 +10,9 @@ export interface RunReport {
   startedAt: string;
   finishedAt: string;
   dryRun: boolean;
+  /** How the run ended, in words (succeeded, some-failed, unusable-input, refused, interrupted, …). */
+  outcome: RunOutcomeKind;
+  /** The process's exit code for that outcome (README "Exit codes"). */
   exitCode: number;
   /** One line a person can read: what happened overall. */
   result: string;

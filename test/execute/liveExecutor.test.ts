@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Operation } from '../../src/domain/plan.js';
+import type { Operation, PlanPolicy } from '../../src/domain/plan.js';
+import { planAdoption } from '../../src/plan/adoption.js';
 import type { RosterUser } from '../../src/domain/roster.js';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
 import { LiveExecutor } from '../../src/execute/liveExecutor.js';
@@ -8,6 +9,7 @@ import { PROFILES } from '../../src/providers/targetProfile.js';
 import { gatedClient } from '../support/gatedClient.js';
 
 const TOKEN = 'executor-test-token';
+const POLICY: PlanPolicy = { deactivateMissing: true, protect: [], compare: ['name.givenName', 'name.familyName'], updatable: new Set(['userName', 'name.givenName', 'name.familyName']) };
 
 describe('LiveExecutor', () => {
   let emulator: RunningEmulator;
@@ -28,17 +30,29 @@ describe('LiveExecutor', () => {
       logger: pino({ level: 'silent' }),
       haltRequests: (e) => gate.close(e),
       requests: { profile: PROFILES.postman, mapped: ['externalId', 'userName', 'name.givenName', 'name.familyName'], patchSupported: true },
-      policy: { deactivateMissing: true, protect: [], compare: ['name.givenName', 'name.familyName'], updatable: new Set(['userName', 'name.givenName', 'name.familyName']) },
     });
   }
 
   const ada: RosterUser = { line: 2, externalId: 'E1', userName: 'ada@example.com', givenName: 'Ada', familyName: 'Lovelace', active: true };
 
-  it('a create that meets an existing inactive account (409) looks it up, reactivates it and fixes its name', async () => {
+  it('a create that meets an existing account (409) looks it up and hands it back as a value, sending nothing more', async () => {
     const executor = await setUp({ users: [{ userName: 'Ada@Example.com', givenName: 'A', familyName: 'L', active: false }] });
     const create: Operation = { kind: 'create', user: ada };
-    const { outcomes } = await executor.execute([create]);
-    expect(outcomes[0]).toMatchObject({ op: 'create', outcome: 'succeeded', adopted: true, id: emulator.store.list()[0]!.id });
+    const { outcomes, conflicts } = await executor.execute([create]);
+    expect(outcomes[0]).toMatchObject({ op: 'create', outcome: 'failed', httpStatus: 409, failureKind: 'conflict' });
+    expect(conflicts).toEqual([{ index: 0, user: ada, existing: expect.objectContaining({ id: emulator.store.list()[0]!.id, active: false }) }]);
+    expect(emulator.requestLog.map((r) => `${r.method} ${r.status}`)).toEqual(['POST 409', 'GET 200']);
+  });
+
+  it('adopting the found account sends what the planner decided for it: reactivated, name fixed, one outcome', async () => {
+    const executor = await setUp({ users: [{ userName: 'Ada@Example.com', givenName: 'A', familyName: 'L', active: false }] });
+    const { outcomes, conflicts } = await executor.execute([{ kind: 'create', user: ada }]);
+    const found = conflicts![0]!;
+    const decision = planAdoption(found.user, found.existing, POLICY);
+    expect(decision.adopt).toBe(true);
+    const adopted = await executor.adopt([{ outcome: outcomes[0]!, existing: found.existing, operations: decision.adopt ? decision.operations : [] }]);
+    expect(adopted.outcomes).toEqual([expect.objectContaining({ op: 'create', outcome: 'succeeded', adopted: true, id: emulator.store.list()[0]!.id })]);
+    expect(adopted.outcomes[0]).not.toHaveProperty('detail', expect.anything());
     expect(emulator.store.list()).toEqual([expect.objectContaining({ givenName: 'Ada', familyName: 'Lovelace', active: true })]);
     expect(emulator.requestLog.map((r) => `${r.method} ${r.status}`)).toEqual(['POST 409', 'GET 200', 'PATCH 200', 'PUT 200']);
   });

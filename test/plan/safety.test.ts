@@ -27,13 +27,13 @@ describe('checkRoster', () => {
 
   it('a roster that lost more rows than the cap allows is refused with exit 3 and a way forward', () => {
     const refusal = checkRoster(rosterOf(3), { ...policy, previousRosterRows: 5 });
-    expect(refusal).toMatchObject({ exitCode: 3, howToProceed: expect.stringContaining('--allow-deactivations') });
+    expect(refusal).toMatchObject({ outcome: 'refused', howToProceed: expect.stringContaining('--allow-deactivations') });
     expect(refusal?.reason).toContain('2 fewer');
   });
 
   it('a count limit compares the lost rows with the count', () => {
     expect(checkRoster(rosterOf(97), { ...policy, maxDeactivations: 3, previousRosterRows: 100 })).toBeUndefined();
-    expect(checkRoster(rosterOf(96), { ...policy, maxDeactivations: 3, previousRosterRows: 100 })?.exitCode).toBe(3);
+    expect(checkRoster(rosterOf(96), { ...policy, maxDeactivations: 3, previousRosterRows: 100 })?.outcome).toBe('refused');
   });
 });
 
@@ -42,7 +42,7 @@ describe('checkPlan', () => {
     const remote = team(100);
     const sevenPercent = { ...policy, maxDeactivations: '7%' };
     expect(checkPlan(planDeactivating(remote, 7), remote, sevenPercent)).toBeUndefined();
-    expect(checkPlan(planDeactivating(remote, 8), remote, sevenPercent)?.exitCode).toBe(3);
+    expect(checkPlan(planDeactivating(remote, 8), remote, sevenPercent)?.outcome).toBe('refused');
   });
 
   it('protected and already inactive accounts do not count as managed users', () => {
@@ -55,6 +55,6 @@ describe('checkPlan', () => {
   it('--allow-deactivations N lets up to N through after the operator checked them', () => {
     const remote = team(20);
     expect(checkPlan(planDeactivating(remote, 5), remote, { ...policy, allowDeactivations: 5 })).toBeUndefined();
-    expect(checkPlan(planDeactivating(remote, 6), remote, { ...policy, allowDeactivations: 5 })?.exitCode).toBe(3);
+    expect(checkPlan(planDeactivating(remote, 6), remote, { ...policy, allowDeactivations: 5 })?.outcome).toBe('refused');
   });
 });

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Config } from '../config/loadConfig.js';
+import type { OperationOutcome } from '../domain/outcome.js';
+import type { Roster } from '../domain/roster.js';
+import type { RunOutcome } from '../domain/runOutcome.js';
+import type { RunObserver } from '../observe/runObserver.js';
+import type { ServiceCapabilities } from '../scim/serviceProviderConfig.js';
+import { readRunState, type RunState, writeRunState } from '../state/runState.js';
+
+export interface RunOptions {
+  dryRun: boolean;
+  /** Write the report here instead of a new file in report.dir. */
+  reportFile?: string;
+  /** `--allow-deactivations N`: the operator accepts up to N deactivations this run. */
+  allowDeactivations?: number;
+  /** Aborting stops new operations; in-flight requests finish and the report is written. */
+  signal?: AbortSignal;
+  /**
+   * After an abort, how long requests in flight may take before they are abandoned, so the run
+   * ends (and writes its report) within the shutdown grace period. Unset: they finish.
+   */
+  inFlightGraceMs?: number;
+  /** Rolling window of the rate gate; 60 s except in tests. */
+  rateWindowMs?: number;
+  /** `--only`: plan and apply for just these userNames. */
+  only?: readonly string[];
+  /** Metrics, progress: watch the run, never steer it. */
+  observer?: RunObserver;
+  /** What /ServiceProviderConfig said, when the caller (the daemon) has it cached. */
+  capabilities?: ServiceCapabilities;
+  /**
+   * `--quiet` (cron mails any output): rejected roster rows are not logged one by one. They are
+   * all in the report, and too many of them still refuse the run with a summary.
+   */
+  quiet?: boolean;
+}
+
+/** What every phase of one run may read: the settings, the caller's options and the state of earlier runs. */
+export interface RunContext {
+  readonly config: Config;
+  readonly options: RunOptions;
+  readonly logger: Logger;
+  readonly runId: string;
+  readonly startedAt: Date;
+  /** The state file as this run found it; `saveState` updates both. */
+  readonly state: RunState;
+}
+
+export function startRun(config: Config, options: RunOptions, logger: Logger): RunContext {
+  return { config, options, logger, runId: randomUUID(), startedAt: new Date(), state: readRunState(config.state.dir) };
+}
+
+/** Records what later runs must know (notices, the shrink baseline, the last full read). */
+export function saveState(run: RunContext, patch: Partial<RunState>): void {
+  Object.assign(run.state, patch);
+  writeRunState(run.config.state.dir, run.state);
+}
+
+/**
+ * A phase that ends the run early says how and why; the report shows it. Returned, not thrown:
+ * every early end is an ordinary, tested path, not an exception.
+ */
+export interface RunStop {
+  stop: RunOutcome;
+  /** The report's one-line `result`. */
+  result: string;
+  /** The report's `error`: what was wrong with the input or the service. */
+  error?: string;
+  /** A safety check's refusal, with what to do next. */
+  refused?: { reason: string; howToProceed: string };
+  /** sync.fullReadEvery: this cycle read and sent nothing. */
+  unchangedSince?: { since: string; nextFullReadAfter: string };
+  /** A roster that was read but refused is still shown in the report. */
+  roster?: Roster;
+  /** A refused plan is still shown in full, every operation `planned`. */
+  planned?: OperationOutcome[];
+}
+
+export function isStop<T extends object>(value: T | RunStop): value is RunStop {
+  return 'stop' in value;
+}
