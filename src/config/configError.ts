@@ -1,6 +1,6 @@
+import { ScimSyncError } from '../domain/scimSyncError.js';
 /** The config can't be used. The message names the file, the line where known, the key and what was expected. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
+export class ConfigError extends ScimSyncError {
   constructor(
     readonly file: string,
     readonly key: string | undefined,

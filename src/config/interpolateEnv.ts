@@ -1,9 +1,10 @@
+import { ScimSyncError } from '../domain/scimSyncError.js';
 /**
  * Replaces `${NAME}` in every string value with the environment variable NAME. An unset (or
  * empty) variable is an error naming it and the key that used it, because substituting ""
  * would e.g. send an empty token and fail far from the cause. `$${` escapes a literal `${`.
  */
-export class MissingEnvError extends Error {
+export class MissingEnvError extends ScimSyncError {
   constructor(
     readonly variable: string,
     readonly keyPath: (string | number)[],

@@ -1,12 +1,12 @@
 import { basename } from 'node:path';
+import { ScimSyncError } from '../domain/scimSyncError.js';
 
 /**
  * The whole roster file is unusable (unreadable, wrong encoding, malformed CSV, bad header).
  * The run must stop before sending anything (CLI exit code 2): acting on half a roster could
  * deactivate everyone who sits after the broken line.
  */
-export class RosterFileError extends Error {
-  override readonly name = 'RosterFileError';
+export class RosterFileError extends ScimSyncError {
   /**
    * The file has no content at all. Not malformed, but an export that came out empty: applying
    * it would deactivate everyone, so the run treats it as a safety refusal (exit 3), like a

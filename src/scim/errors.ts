@@ -1,4 +1,5 @@
 import type { FailureKind } from '../domain/outcome.js';
+import { ScimSyncError } from '../domain/scimSyncError.js';
 
 /**
  * Every failed SCIM request becomes exactly one of these, decided once by `classifyFailure`.
@@ -29,9 +30,11 @@ export interface FailureFacts extends RequestIdentity {
   scimType?: string;
   /** Network error code (ECONNRESET, UND_ERR_HEADERS_TIMEOUT, …) when there was no HTTP answer. */
   networkCode?: string;
+  /** The error underneath (undici's), kept for the logs; never shown in a report. */
+  cause?: unknown;
 }
 
-export abstract class ScimRequestError extends Error {
+export abstract class ScimRequestError extends ScimSyncError {
   abstract readonly kind: FailureKind;
   readonly method: string;
   readonly path: string;
@@ -41,7 +44,7 @@ export abstract class ScimRequestError extends Error {
   readonly networkCode?: string;
 
   constructor(facts: FailureFacts) {
-    super(describe(facts));
+    super(describe(facts), { cause: facts.cause });
     this.method = facts.method;
     this.path = facts.path;
     this.httpStatus = facts.httpStatus;

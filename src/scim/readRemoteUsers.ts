@@ -1,6 +1,7 @@
 import type { RemoteUser } from '../domain/remoteUser.js';
 import type { ScimClient } from './scimClient.js';
 import { toRemoteUser } from './scimUser.js';
+import { ScimSyncError } from '../domain/scimSyncError.js';
 
 export interface RemoteDirectory {
   users: RemoteUser[];
@@ -8,9 +9,7 @@ export interface RemoteDirectory {
 }
 
 /** The service's answers made it impossible to be sure we saw every user. */
-export class IncompleteReadError extends Error {
-  override readonly name = 'IncompleteReadError';
-}
+export class IncompleteReadError extends ScimSyncError {}
 
 interface ListResponse {
   totalResults?: unknown;

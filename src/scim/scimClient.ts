@@ -149,13 +149,13 @@ export class ScimClient {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (error) {
-      throw classifyNetworkFailure({ method, path, networkCode: networkCode(error) });
+      throw classifyNetworkFailure({ method, path, networkCode: networkCode(error), cause: error });
     }
     let text: string;
     try {
       text = await response.body.text();
     } catch (error) {
-      throw classifyNetworkFailure({ method, path, networkCode: networkCode(error) });
+      throw classifyNetworkFailure({ method, path, networkCode: networkCode(error), cause: error });
     }
     const parsed = parseJson(text);
     if (response.statusCode >= 200 && response.statusCode < 300) {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, renameSync, type Stats, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ScimSyncError } from '../domain/scimSyncError.js';
 
 /** Another scim-sync run holds the lock (an overrunning cron job, a daemon on the same state dir). */
-export class RunLockedError extends Error {
-  override readonly name = 'RunLockedError';
+export class RunLockedError extends ScimSyncError {
   constructor(
     readonly lockFile: string,
     /** 0 when the lock file doesn't name a pid (see UNREADABLE_STALE_AFTER_MS). */

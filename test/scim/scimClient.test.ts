@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
 import type { RateGate } from '../../src/rateLimit/rateGate.js';
+import { ScimSyncError } from '../../src/domain/scimSyncError.js';
 import { TransientError } from '../../src/scim/errors.js';
 import { MAX_THROTTLE_PAUSE_MS, type ScimClient } from '../../src/scim/scimClient.js';
 import { gatedClient } from '../support/gatedClient.js';
@@ -24,6 +25,23 @@ describe('ScimClient', () => {
   }
   const throttleWith = (headers: Record<string, string>) => ({
     faults: { rules: [{ method: 'GET', every: 1, times: 1, action: { type: 'status' as const, status: 429, headers } }] },
+  });
+
+  it('a refused connection is a transient ScimSyncError that keeps the network error as its cause', async () => {
+    await setUp({}, 1);
+    const port = new URL(emulator.url).port;
+    await emulator.close();
+    const closed = gatedClient(`http://127.0.0.1:${port}/scim/v2`, TOKEN, { maxAttempts: 1 });
+    try {
+      const failure: unknown = await closed.client.get('/Users').catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(TransientError);
+      expect(failure).toBeInstanceOf(ScimSyncError);
+      expect((failure as TransientError).networkCode).toBe('ECONNREFUSED');
+      expect(((failure as Error).cause as NodeJS.ErrnoException).code).toBe('ECONNREFUSED');
+    } finally {
+      await closed.close();
+      emulator = await startEmulator({ token: TOKEN }); // afterEach closes it again
+    }
   });
 
   it('a 429 on the last allowed attempt still pauses the whole gate: the other requests would be throttled too', async () => {
