@@ -5,9 +5,11 @@ import type { z } from 'zod';
 import { ConfigError } from './configError.js';
 import { applyEnvOverrides, overrideFor, withoutOverriddenKeys } from './envOverrides.js';
 import { interpolateEnv, MissingEnvError } from './interpolateEnv.js';
+import { isLoopbackHost } from './isLoopbackHost.js';
 import { configSchema, type FileConfig } from './schema.js';
 import { Secret } from './secret.js';
 import { suggestKey } from './suggestKey.js';
+import { tokenProblem } from './tokenProblem.js';
 
 /** The config after validation: paths absolute, token resolved and wrapped so it can't be printed. */
 export interface Config extends FileConfig {
@@ -57,6 +59,7 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   const base = dirname(path);
   const absolute = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
 
+  refuseCredentialsInUrl(settings, locate);
   refuseInsecureHttp(settings, locate);
   const token = readToken(settings, absolute, locate);
   return {
@@ -71,17 +74,39 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
 }
 
 function readToken(settings: FileConfig, absolute: (p: string) => string, locate: Locate): Secret {
-  if (settings.target.token !== undefined) return new Secret(settings.target.token);
+  if (settings.target.token !== undefined) {
+    const problem = tokenProblem(settings.target.token);
+    if (problem) throw locate(['target', 'token'], problem);
+    return new Secret(settings.target.token);
+  }
   const tokenFile = absolute(settings.target.tokenFile!);
   try {
+    // trim(): the newline an editor or `echo` leaves at the end is not part of the token.
     const value = readFileSync(tokenFile, 'utf8').trim();
     if (value === '') throw locate(['target', 'tokenFile'], `${tokenFile} is empty`);
+    const problem = tokenProblem(value);
+    if (problem) throw locate(['target', 'tokenFile'], `${tokenFile}: ${problem}`);
     return new Secret(value);
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw locate(['target', 'tokenFile'], `can't read ${tokenFile}: ${code}`);
   }
+}
+
+/**
+ * `https://user:password@host/…` would put a credential wherever the base URL is shown (validate,
+ * config errors, every report's config.baseUrl), and it isn't how SCIM authenticates anyway.
+ * Checked before anything prints the URL; the message never repeats it.
+ */
+function refuseCredentialsInUrl(settings: FileConfig, locate: Locate): void {
+  const url = new URL(settings.target.baseUrl);
+  if (url.username === '' && url.password === '') return;
+  throw locate(
+    ['target', 'baseUrl'],
+    'holds a user name or password before "@" (https://user:password@host/…), which would be shown wherever the URL is; ' +
+      'remove it (the URL is not repeated here for that reason): the service\'s token goes in target.token (e.g. ${SCIM_TOKEN}) or target.tokenFile',
+  );
 }
 
 /** A token sent in clear text over a network is a leaked token; loopback (the emulator, a sidecar) is fine. */
@@ -91,8 +116,7 @@ function refuseInsecureHttp(settings: FileConfig, locate: Locate): void {
   if (url.protocol !== 'http:') {
     throw locate(['target', 'baseUrl'], `got "${settings.target.baseUrl}", expected an http(s) URL`);
   }
-  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) || url.hostname.startsWith('127.');
-  if (!loopback && !settings.target.allowInsecureHttp) {
+  if (!isLoopbackHost(url.hostname) && !settings.target.allowInsecureHttp) {
     throw locate(
       ['target', 'baseUrl'],
       `got "${settings.target.baseUrl}": plain http to a non-loopback host would send the token unencrypted; ` +
@@ -121,7 +145,7 @@ function toConfigError(file: string, issue: z.core.$ZodIssue, raw: unknown, loca
     );
   }
   const value = valueAt(raw, keyPath);
-  const got = value === undefined ? 'nothing' : JSON.stringify(value);
+  const got = value === undefined ? 'nothing' : shown(keyPath, value);
   if (issue.code === 'invalid_union' && value !== undefined && keyPath[0] === 'source' && keyPath[1] === 'columns') {
     return locate(keyPath, `got ${got}, expected a CSV header name or a recipe such as { column: x, transform: [lowercase] } or { template: "{first}.{last}@example.com" }`);
   }
@@ -129,6 +153,13 @@ function toConfigError(file: string, issue: z.core.$ZodIssue, raw: unknown, loca
   const explained = issue.code === 'invalid_union' ? (issue.errors[0]?.[0] ?? issue) : issue;
   if (keyPath.length === 0) return new ConfigError(file, '(top level)', undefined, `got ${got}, expected ${expectation(explained)}`);
   return locate(keyPath, `got ${got}, expected ${expectation(explained)}`);
+}
+
+/** A value as a config error may show it: never the token, never a password in a URL. */
+function shown(keyPath: (string | number)[], value: unknown): string {
+  if (keyPath.join('.') === 'target.token') return `a ${typeof value} (not shown)`;
+  const text = JSON.stringify(value);
+  return typeof value === 'string' ? text.replace(/(\/\/)[^/?#\s]*@/g, '$1[credentials removed]@') : text;
 }
 
 function expectation(issue: z.core.$ZodIssue): string {

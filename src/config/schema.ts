@@ -84,6 +84,13 @@ const target = z
       })
       .strict()
       .prefault({}),
+    /**
+     * Overall deadline of one attempt, request sent to last byte read. The timeouts above bound
+     * each wait only, so without it a body trickling a byte at a time would hold the run forever.
+     */
+    responseTimeoutSeconds: z.number().positive().max(3600).default(120),
+    /** Largest answer read (bytes); past it the request fails, run-fatal, instead of eating memory. */
+    maxResponseBytes: z.number().int().positive().default(64 * 1024 * 1024),
     retry: z
       .object({
         maxAttempts: z.number().int().min(1).max(20).default(5),

@@ -17,7 +17,13 @@ export type FaultAction =
   /** Answer with exactly this status and JSON body (a 200 that isn't a ListResponse, a half page). */
   | { type: 'reply'; status: number; body: unknown }
   /** Answer normally, but only after `ms`. */
-  | { type: 'delay'; ms: number };
+  | { type: 'delay'; ms: number }
+  /**
+   * Answer 200 at once, then send the body one byte every `intervalMs`, never finishing (until
+   * the client hangs up or the emulator closes): a stuck proxy or a service streaming a runaway
+   * page. Each gap is short, so a per-chunk body timeout never fires.
+   */
+  | { type: 'trickle'; intervalMs: number };
 
 export interface FaultRule {
   /** Matches this HTTP method only (any case); all methods when omitted. */

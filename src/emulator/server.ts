@@ -21,7 +21,7 @@ import { listResponse, serviceProviderConfig, userResourceType } from './discove
 import { pipelineErrors, type ErrorSpec } from './errorBodies.js';
 import { FaultInjector, type FaultAction, type FaultPlan } from './faults.js';
 import { genericHandlers, type GenericContext } from './genericRoutes.js';
-import { readBody, sendReply, type Reply, type RequestBody } from './httpIo.js';
+import { readBody, SCIM_CONTENT_TYPE, sendReply, type Reply, type RequestBody } from './httpIo.js';
 import { nintexHandlers } from './nintexRoutes.js';
 import { errorReply, type UsersHandlers } from './usersContext.js';
 import { SlidingWindowLimiter } from './slidingWindowLimiter.js';
@@ -114,7 +114,7 @@ const DEFAULT_RATE_LIMIT: RateLimitOptions = { max: 180, windowMs: 60_000, retry
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** What the pipeline decided to do with a request. */
-type Outcome = { kind: 'answer'; reply: Reply; extraDelayMs?: number } | { kind: 'drop' };
+type Outcome = { kind: 'answer'; reply: Reply; extraDelayMs?: number } | { kind: 'drop' } | { kind: 'trickle'; intervalMs: number };
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const host = options.host ?? '127.0.0.1';
@@ -240,6 +240,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         return { kind: 'drop' };
       case 'delay':
         return { kind: 'answer', reply: route(entry.method, url, body), extraDelayMs: fault.ms };
+      case 'trickle':
+        return { kind: 'trickle', intervalMs: fault.intervalMs };
       default:
         return { kind: 'answer', reply: route(entry.method, url, body) };
     }
@@ -263,6 +265,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         // Destroying the socket (not just ending the response) is what a client sees when a
         // load balancer or network drops the connection: no status, just a socket error.
         req.socket.destroy();
+        return;
+      }
+      if (outcome.kind === 'trickle') {
+        entry.status = 200;
+        res.writeHead(200, { 'Content-Type': SCIM_CONTENT_TYPE });
+        // Ends only by the client hanging up, or by close() aborting the sleep.
+        while (!req.socket.destroyed) {
+          res.write(' ');
+          await sleep(outcome.intervalMs, undefined, { signal: shutdown.signal });
+        }
         return;
       }
       const delayMs = latencyMs + (outcome.extraDelayMs ?? 0);

@@ -15,6 +15,7 @@ export function connectToService(config: Config, options: { rateWindowMs?: numbe
     gate,
     connections: config.target.concurrency,
     timeouts: config.target.timeouts,
+    limits: { responseTimeoutMs: config.target.responseTimeoutSeconds * 1000, maxResponseBytes: config.target.maxResponseBytes },
     retry: { ...config.target.retry, defaultRetryAfterMs: config.target.retry.defaultRetryAfterSeconds * 1000 },
     onAttempt: options.onAttempt,
     contentType: options.contentType,

@@ -8,6 +8,7 @@ import {
   type ScimRequestError,
   TransientError,
 } from './errors.js';
+import { RESPONSE_TOO_LARGE } from './responseLimits.js';
 
 /**
  * Phrases from Postman's documented error bodies (seeds 000/001) that change what a status
@@ -45,11 +46,35 @@ export function classifyHttpFailure(facts: FailureFacts, retryAfterMs?: number):
 }
 
 /**
- * Network failures without an HTTP answer. All are retried: connection refused/reset and
- * timeouts are the textbook transient faults. A POST that timed out may still have been
- * committed; the retry then gets 409 and the executor adopts the user, so no duplicate.
+ * undici's and Node's codes for a request that could not even be built: an argument the client
+ * gave is invalid (a token with a line break makes an invalid `authorization` header). The same
+ * request fails the same way every time, and each attempt can leak one of undici's connection
+ * slots until the process hangs, so retrying is worse than useless: stop the run.
  */
-export function classifyNetworkFailure(facts: Omit<FailureFacts, 'httpStatus'>): ScimRequestError {
+const INVALID_REQUEST_CODES = new Set([
+  'UND_ERR_INVALID_ARG',
+  'UND_ERR_NOT_SUPPORTED',
+  'ERR_INVALID_ARG_TYPE',
+  'ERR_INVALID_ARG_VALUE',
+  'ERR_INVALID_CHAR',
+  'ERR_INVALID_HTTP_TOKEN',
+  'ERR_INVALID_URL',
+]);
+
+/** Whether a network code means the request itself is malformed (see INVALID_REQUEST_CODES). */
+export function isInvalidRequestCode(code: string | undefined): boolean {
+  return code !== undefined && INVALID_REQUEST_CODES.has(code);
+}
+
+/**
+ * Failures without a complete HTTP answer. Connection refused/reset and timeouts (including the
+ * overall response deadline) are the textbook transient faults, retried. A POST that timed out
+ * may still have been committed; the retry then gets 409 and the executor adopts the user, so no
+ * duplicate. Run-fatal instead: a request undici refuses to build (INVALID_REQUEST_CODES), and
+ * an answer over target.maxResponseBytes (see responseLimits.ts).
+ */
+export function classifyNetworkFailure(facts: FailureFacts): ScimRequestError {
+  if (isInvalidRequestCode(facts.networkCode) || facts.networkCode === RESPONSE_TOO_LARGE) return new RunFatalError(facts);
   return new TransientError(facts);
 }
 

@@ -1,6 +1,3 @@
-import type { FailureKind } from '../domain/outcome.js';
-import { ScimSyncError } from '../domain/scimSyncError.js';
-
 /**
  * Every failed SCIM request becomes exactly one of these, decided once by `classifyFailure`.
  * The class tells the executor what to do next, so no caller has to re-read status codes:
@@ -16,7 +13,7 @@ import { ScimSyncError } from '../domain/scimSyncError.js';
  * token cannot leak through an error message or a report.
  */
 
-export type { FailureKind };
+export type FailureKind = 'transient' | 'conflict' | 'gone' | 'rejected' | 'no-slots' | 'run-fatal';
 
 export interface RequestIdentity {
   method: string;
@@ -28,13 +25,16 @@ export interface FailureFacts extends RequestIdentity {
   httpStatus?: number;
   detail?: string;
   scimType?: string;
-  /** Network error code (ECONNRESET, UND_ERR_HEADERS_TIMEOUT, …) when there was no HTTP answer. */
+  /**
+   * Network error code (ECONNRESET, UND_ERR_HEADERS_TIMEOUT, …) when there was no complete HTTP
+   * answer, or one of scim-sync's own limits on an answer (see responseLimits.ts).
+   */
   networkCode?: string;
-  /** The error underneath (undici's), kept for the logs; never shown in a report. */
+  /** The underlying error (undici's), kept for debugging; not enumerable, so never in a report. */
   cause?: unknown;
 }
 
-export abstract class ScimRequestError extends ScimSyncError {
+export abstract class ScimRequestError extends Error {
   abstract readonly kind: FailureKind;
   readonly method: string;
   readonly path: string;
@@ -44,7 +44,7 @@ export abstract class ScimRequestError extends ScimSyncError {
   readonly networkCode?: string;
 
   constructor(facts: FailureFacts) {
-    super(describe(facts), { cause: facts.cause });
+    super(describe(facts), facts.cause === undefined ? undefined : { cause: facts.cause });
     this.method = facts.method;
     this.path = facts.path;
     this.httpStatus = facts.httpStatus;
@@ -94,6 +94,11 @@ export class RunFatalError extends ScimRequestError {
 
 function describe(f: FailureFacts): string {
   const what = `${f.method} ${f.path}`;
-  if (f.httpStatus === undefined) return `${what} failed: ${f.networkCode ?? 'network error'}`;
+  // No complete answer: the detail, when there is one, is scim-sync's own explanation (which
+  // limit was hit, which key raises it), not the service's words.
+  if (f.networkCode !== undefined || f.httpStatus === undefined) {
+    const answered = f.httpStatus === undefined ? '' : ` (status ${f.httpStatus})`;
+    return `${what} failed${answered}: ${f.detail ?? f.networkCode ?? 'network error'}`;
+  }
   return `${what} answered ${f.httpStatus}${f.detail ? `: ${f.detail}` : ''}`;
 }

@@ -1,7 +1,8 @@
 import { Agent, request } from 'undici';
 import type { RateGate } from '../rateLimit/rateGate.js';
-import { classifyHttpFailure, classifyNetworkFailure } from './classifyFailure.js';
+import { classifyHttpFailure, classifyNetworkFailure, isInvalidRequestCode } from './classifyFailure.js';
 import { ScimRequestError, TransientError } from './errors.js';
+import { BodyTooLarge, readBodyCapped, RESPONSE_TIMEOUT, RESPONSE_TOO_LARGE, type ResponseLimits, responseTimeoutDetail, responseTooLargeDetail } from './responseLimits.js';
 import { retryAfterMs } from './retryAfter.js';
 import { RequestStats } from './requestStats.js';
 
@@ -10,6 +11,8 @@ export interface ScimClientOptions {
   token: string;
   gate: RateGate;
   timeouts: { connectMs: number; headersMs: number; bodyMs: number };
+  /** Overall deadline and size cap of every answer (responseLimits.ts). */
+  limits: ResponseLimits;
   retry: RetryPolicy;
   /** Concurrent connections to the service; matches the gate's concurrency. */
   connections: number;
@@ -135,12 +138,18 @@ export class ScimClient {
 
   private async attempt(method: string, path: string, body?: unknown): Promise<ScimResponse> {
     const url = new URL(path.replace(/^\/+/, ''), this.base);
+    const { limits } = this.options;
     this.stats.count(method);
-    let response;
+    // One deadline for the whole attempt, headers and body alike: undici's own timeouts only
+    // bound each wait, so a body sent a byte at a time would otherwise never end.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), limits.responseTimeoutMs);
+    let status: number | undefined;
     try {
-      response = await request(url, {
+      const response = await request(url, {
         method: method as 'GET',
         dispatcher: this.agent,
+        signal: deadline.signal,
         headers: {
           authorization: `Bearer ${this.options.token}`,
           accept: 'application/scim+json, application/json',
@@ -148,36 +157,52 @@ export class ScimClient {
         },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
+      status = response.statusCode;
+      const text = await readBodyCapped(response.body, response.headers['content-length'], limits.maxResponseBytes);
+      return this.answer(method, path, response.statusCode, response.headers, text);
     } catch (error) {
-      throw classifyNetworkFailure({ method, path, networkCode: networkCode(error), cause: error });
+      if (error instanceof ScimRequestError) throw error;
+      if (error instanceof BodyTooLarge) {
+        throw classifyNetworkFailure({ method, path, httpStatus: status, networkCode: RESPONSE_TOO_LARGE, detail: responseTooLargeDetail(limits, error.declaredBytes) });
+      }
+      if (deadline.signal.aborted) {
+        throw classifyNetworkFailure({ method, path, httpStatus: status, networkCode: RESPONSE_TIMEOUT, detail: responseTimeoutDetail(limits), cause: error });
+      }
+      const code = networkCode(error);
+      const detail = isInvalidRequestCode(code)
+        ? `the HTTP client refused to send the request (${this.redact((error as Error).message)}): a setting, most likely the token, ` +
+          'holds characters a request cannot carry; no retry can fix that. Check target.token / target.tokenFile'
+        : undefined;
+      throw classifyNetworkFailure({ method, path, networkCode: code, detail, cause: error });
+    } finally {
+      clearTimeout(timer);
     }
-    let text: string;
-    try {
-      text = await response.body.text();
-    } catch (error) {
-      throw classifyNetworkFailure({ method, path, networkCode: networkCode(error), cause: error });
-    }
+  }
+
+  /** A complete answer: 2xx resolves, anything else becomes a classified error. */
+  private answer(method: string, path: string, status: number, headers: Record<string, string | string[] | undefined>, text: string): ScimResponse {
     const parsed = parseJson(text);
-    if (response.statusCode >= 200 && response.statusCode < 300) {
-      return { status: response.statusCode, body: parsed };
-    }
-    if (response.statusCode === 429) this.stats.throttled++;
+    if (status >= 200 && status < 300) return { status, body: parsed };
+    if (status === 429) this.stats.throttled++;
     const scimError = (parsed ?? {}) as { detail?: unknown; scimType?: unknown };
     // A non-SCIM error page (a proxy's, a WAF's) is kept as the detail, but some echo the
-    // request's headers back: never let the token ride along into logs and reports.
-    const detail = typeof scimError.detail === 'string' ? scimError.detail : text.slice(0, 200) || undefined;
+    // request's headers back: the token is cut out first, then the page shortened, so a cut
+    // can never fall inside the token and let its first characters through.
+    const detail = typeof scimError.detail === 'string' ? this.redact(scimError.detail) : this.redact(text).slice(0, MAX_PAGE_DETAIL_CHARS) || undefined;
     throw classifyHttpFailure(
-      {
-        method,
-        path,
-        httpStatus: response.statusCode,
-        detail: detail === undefined ? undefined : detail.split(this.options.token).join('[redacted]'),
-        scimType: typeof scimError.scimType === 'string' ? scimError.scimType : undefined,
-      },
-      retryAfterMs(response.headers),
+      { method, path, httpStatus: status, detail, scimType: typeof scimError.scimType === 'string' ? scimError.scimType : undefined },
+      retryAfterMs(headers),
     );
   }
+
+  /** Removes the token from text the service (or a proxy) sent back. */
+  private redact(text: string): string {
+    return text.split(this.options.token).join('[redacted]');
+  }
 }
+
+/** Characters of a non-SCIM error page kept as the error's detail. */
+const MAX_PAGE_DETAIL_CHARS = 200;
 
 /** Exponential backoff, half fixed and half random ("equal jitter"), so retries never bunch up. */
 export function backoffWithJitter(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
@@ -155,6 +155,21 @@ describe('scim-sync CLI', () => {
     const fromEnv = remember(await runCli(['validate', '--config', ws.configPath], { ...env, SCIM_SYNC_TIMEZONE: 'Nowhere/Else' }));
     expect(fromEnv.code).toBe(2);
     expect(fromEnv.stderr).toContain(`config error: ${ws.configPath}: daemon.timezone (from SCIM_SYNC_TIMEZONE): got "Nowhere/Else"`);
+  });
+
+  it('a token file with a line break inside exits 2 naming the key, sends nothing and leaves no lock (it used to hang undici until Node exited 13)', async () => {
+    emulator = await startEmulator({ token: TEST_TOKEN });
+    ws.writeRoster(people(1));
+    ws.config(emulator.url);
+    const [first, second] = [TEST_TOKEN.slice(0, 12), TEST_TOKEN.slice(12)];
+    writeFileSync(join(ws.dir, 'token'), `${first}\n${second}\n`);
+    const r = remember(await runCli(['run', '--config', ws.configPath], { SCIM_TOKEN_FILE: join(ws.dir, 'token') }), ws);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`target.tokenFile (from SCIM_TOKEN_FILE): ${join(ws.dir, 'token')}: the token has a line break at character 13`);
+    expect(`${r.stdout}${r.stderr}`).not.toContain(first);
+    expect(`${r.stdout}${r.stderr}`).not.toContain(second);
+    expect(emulator.requestLog).toHaveLength(0);
+    expect(existsSync(join(ws.dir, 'state', 'run.lock'))).toBe(false);
   });
 
   it('a second run while the first still holds the lock exits 4 with a clear message', async () => {

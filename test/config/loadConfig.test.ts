@@ -82,6 +82,45 @@ describe('loadConfig', () => {
     expect(load(VALID.replace('https://api.getpostman.com', 'http://127.0.0.1:8080')).target.baseUrl).toBe('http://127.0.0.1:8080/scim/v2');
   });
 
+  it('"loopback" is decided on the parsed address: names that merely start with 127. are not loopback', () => {
+    for (const host of ['http://127.attacker.example', 'http://127.0.0.1.evil.example', 'http://localhost.evil.example', 'http://[::2]']) {
+      expect(errorOf(VALID.replace('https://api.getpostman.com', host)), host).toMatch(/line 9: target.baseUrl: .*plain http to a non-loopback host/);
+    }
+    for (const host of ['http://127.0.0.2:8080', 'http://127.1:8080', 'http://[::1]:8080', 'http://localhost:8080', 'http://[::ffff:127.0.0.1]:8080']) {
+      expect(load(VALID.replace('https://api.getpostman.com', host)).target.baseUrl, host).toContain('/scim/v2');
+    }
+  });
+
+  it('a user name or password in target.baseUrl is refused, naming the line and where the token goes, without ever printing the password', () => {
+    for (const url of ['https://alice:Pa55-secret@api.example.com/scim/v2', 'http://alice:Pa55-secret@scim.internal.example/scim/v2', 'https://Pa55-secret@api.example.com/scim/v2']) {
+      const message = errorOf(VALID.replace('https://api.getpostman.com/scim/v2', url));
+      expect(message, url).toMatch(new RegExp(`^${file} line 9: target.baseUrl: holds a user name or password before "@"`));
+      expect(message, url).toContain('target.token (e.g. ${SCIM_TOKEN}) or target.tokenFile');
+      expect(message, url).not.toContain('Pa55-secret');
+    }
+    const fromEnv = errorOf(VALID, { SCIM_TOKEN: 'tok-123', SCIM_BASE_URL: 'https://alice:Pa55-secret@api.example.com/scim/v2' });
+    expect(fromEnv).toMatch(/target.baseUrl \(from SCIM_BASE_URL\): holds a user name or password/);
+    expect(fromEnv).not.toContain('Pa55-secret');
+    // Not even when the URL is invalid for another reason and the error shows what it got.
+    const invalid = errorOf(VALID.replace('https://api.getpostman.com/scim/v2', '"https://alice:Pa55-secret@bad host/scim"'));
+    expect(invalid).toMatch(/line 9: target.baseUrl: got "https:\/\/\[credentials removed\]@bad host\/scim"/);
+    expect(invalid).not.toContain('Pa55-secret');
+  });
+
+  it('a token with a line break, space or control character inside is a config error naming the key, never the token', () => {
+    const secretish = 'abc123-first\nsecond-part';
+    const fromEnv = errorOf(VALID, { SCIM_TOKEN: secretish });
+    expect(fromEnv).toBe(`${file}: target.token (from SCIM_TOKEN): the token has a line break at character 13, which an HTTP header can't carry; a token is letters, digits and visible punctuation only (check how the secret was written or pasted)`);
+    writeFileSync(join(dir, 'token'), 'abc123-first\r\nsecond-part\n');
+    const fromFile = errorOf(VALID.replace('token: ${SCIM_TOKEN}', 'tokenFile: ./token'), {});
+    expect(fromFile).toMatch(new RegExp(`^${file} line 10: target.tokenFile: ${join(dir, 'token')}: the token has a line break at character 13`));
+    expect(errorOf(VALID, { SCIM_TOKEN: 'two words' })).toMatch(/target.token \(from SCIM_TOKEN\): the token has a space or tab at character 4/);
+    expect(errorOf(VALID, { SCIM_TOKEN: 'Bearer abc123' })).toMatch(/starts with "Bearer ": give the token alone/);
+    for (const message of [fromEnv, fromFile]) expect(message).not.toMatch(/abc123|second-part/);
+    // A token that isn't a string at all isn't shown either.
+    expect(errorOf(VALID.replace('token: ${SCIM_TOKEN}', 'token: 123456789'), {})).toBe(`${file} line 10: target.token: got a number (not shown), expected a string`);
+  });
+
   it('the token can come from a file, and a config may not name both token and tokenFile', () => {
     writeFileSync(join(dir, 'token'), 'from-file\n');
     expect(load(VALID.replace('token: ${SCIM_TOKEN}', 'tokenFile: ./token'), {}).token.reveal()).toBe('from-file');

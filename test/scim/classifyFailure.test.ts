@@ -51,5 +51,14 @@ describe('classifyHttpFailure, with the error texts of Postman\'s docs', () => {
   });
   it('a connection reset or timeout is transient', () => {
     expect(classifyNetworkFailure({ method: 'POST', path: '/Users', networkCode: 'UND_ERR_HEADERS_TIMEOUT' }).kind).toBe('transient');
+    expect(classifyNetworkFailure({ method: 'GET', path: '/Users', networkCode: 'RESPONSE_TIMEOUT' }).kind).toBe('transient');
+  });
+  it('a request the HTTP client refuses to build (invalid argument) stops the run: every retry would fail the same way', () => {
+    for (const networkCode of ['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED', 'ERR_INVALID_CHAR', 'ERR_INVALID_ARG_VALUE']) {
+      expect(classifyNetworkFailure({ method: 'GET', path: '/Users', networkCode }).kind, networkCode).toBe('run-fatal');
+    }
+  });
+  it('an answer over target.maxResponseBytes stops the run: the same request would get the same answer', () => {
+    expect(classifyNetworkFailure({ method: 'GET', path: '/Users', httpStatus: 200, networkCode: 'RESPONSE_TOO_LARGE' }).kind).toBe('run-fatal');
   });
 });
