@@ -1,4 +1,5 @@
 import { checkRoster } from '../plan/safety.js';
+import { escapeControlChars } from '../report/escapeControlChars.js';
 import { readRoster, RosterFileError } from '../roster/readRoster.js';
 import { connectToService } from '../run/connectToService.js';
 import { EXIT, pageSizeFor } from '../run/runSync.js';
@@ -15,7 +16,8 @@ import { loadConfigOrReport } from './loadConfigOrExit.js';
 export async function validateCommand(opts: { config: string }): Promise<number> {
   const config = loadConfigOrReport(opts.config);
   if (!config) return EXIT.unusableInput;
-  const out = (line: string) => process.stdout.write(line + '\n');
+  // Lines quote roster cells, file names and service replies: never raw control characters.
+  const out = (line: string) => process.stdout.write(escapeControlChars(line) + '\n');
   out(`config: ${config.file} is valid (daemon.schedule "${config.daemon.schedule}" in ${config.daemon.timezone})`);
 
   try {

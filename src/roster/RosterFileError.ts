@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { showInput } from './quoteInput.js';
 
 /**
  * The whole roster file is unusable (unreadable, wrong encoding, malformed CSV, bad header).
@@ -41,7 +42,7 @@ export class RosterFileError extends Error {
   ): RosterFileError {
     const name = basename(file);
     if (line === undefined) return new RosterFileError(file, line, column, `${name} ${detail}`);
-    const where = column === undefined ? '' : `, column ${column}${header ? ` (${header})` : ''}`;
+    const where = column === undefined ? '' : `, column ${column}${header ? ` (${showInput(header)})` : ''}`;
     return new RosterFileError(file, line, column, `${name} line ${line}${where}: ${detail}`);
   }
 }

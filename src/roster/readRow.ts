@@ -2,6 +2,7 @@ import type { RejectedRow, RosterUser } from '../domain/types.js';
 import type { AttrValue } from '../profiles/attributePaths.js';
 import type { Interner } from './interner.js';
 import { isPlausibleEmail } from './isPlausibleEmail.js';
+import { quoteInput } from './quoteInput.js';
 import type { ColumnIndexes } from './resolveHeader.js';
 
 /**
@@ -41,7 +42,7 @@ export function readRow(
 
   if (externalId === '') (problems ??= []).push('externalId is empty');
   if (userName === '') (problems ??= []).push('userName is empty');
-  else if (userNameIsEmail && !isPlausibleEmail(userName)) (problems ??= []).push(`userName "${userName}" is not a valid email address`);
+  else if (userNameIsEmail && !isPlausibleEmail(userName)) (problems ??= []).push(`userName ${quoteInput(userName)} is not a valid email address`);
   // The SCIM service requires a name; sending a blank one would fail (or blank the person).
   if (givenName === '') (problems ??= []).push('givenName is empty');
   if (familyName === '') (problems ??= []).push('familyName is empty');

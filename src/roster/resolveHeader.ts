@@ -1,6 +1,7 @@
 import { canonicalPath, type AttrValue } from '../profiles/attributePaths.js';
 import { compileColumn } from './columnSpec.js';
 import { delimiterHint } from './delimiterHint.js';
+import { quoteInput, quoteList } from './quoteInput.js';
 import { cell } from './readRow.js';
 import { RosterFileError } from './RosterFileError.js';
 import type { RosterSource } from './RosterSource.js';
@@ -48,7 +49,7 @@ export function resolveHeader(
         file,
         line,
         index + 1,
-        `duplicate header "${name}" (also column ${earlier + 1}); rename or remove one of them`,
+        `duplicate header ${quoteInput(name)} (also column ${earlier + 1}); rename or remove one of them`,
         name,
       );
     }
@@ -65,12 +66,12 @@ export function resolveHeader(
   if (missing.length > 0) {
     const described = missing.map(([attribute, header]) => {
       const otherCase = names.find((name) => name.toLowerCase() === header.toLowerCase());
-      const caseNote = otherCase ? `, found "${otherCase}": header names are case-sensitive` : '';
-      return `"${header}" (for ${attribute}${caseNote})`;
+      const caseNote = otherCase ? `, found ${quoteInput(otherCase)}: header names are case-sensitive` : '';
+      return `${quoteInput(header)} (for ${attribute}${caseNote})`;
     });
     let detail =
       `missing required header${missing.length > 1 ? 's' : ''} ${described.join(', ')}; ` +
-      `headers found: ${names.map((name) => `"${name}"`).join(', ')}`;
+      `headers found: ${quoteList(names)}`;
     const hint = names.length === 1 ? delimiterHint(names[0] ?? '', source.delimiter ?? ',') : undefined;
     if (hint) detail += ` — ${hint}`;
     throw RosterFileError.at(file, line, undefined, detail);

@@ -284,3 +284,41 @@ describe('readRoster: files that must stop the run (RosterFileError)', () => {
     });
   });
 });
+
+describe('readRoster: oversized input', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'scim-sync-roster-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('a header of 100,000 names: the missing-header error quotes the first 20 and counts the rest', async () => {
+    const path = join(dir, 'wide-header.csv');
+    const names = Array.from({ length: 100_000 }, (_, i) => `c${i}`);
+    await writeFile(path, `${names.join(',')}\n`);
+    const { line, message } = await fileError(path);
+    expect(line).toBe(1);
+    expect(message).toContain('headers found: "c0", "c1", "c2"');
+    expect(message).toContain('"c19", … and 99980 more');
+    expect(message.length).toBeLessThan(1000);
+  });
+
+  it('a megabyte-long value is quoted in a rejection reason with its length counted, not whole', async () => {
+    const path = join(dir, 'long-cell.csv');
+    const long = `x${'\u001b'.repeat(10)}${'y'.repeat(1_000_000)}`;
+    await writeFile(path, `employee_id,email,first_name,last_name,locale,status\nE001,${long},Ada,Lovelace,,Active\n`);
+    const [row] = (await readRoster(source(path))).rejected;
+    expect(row?.reason).toBe(`userName "x${'\\x1b'.repeat(10)}${'y'.repeat(189)}…(+999811 characters)" is not a valid email address`);
+  });
+
+  it('a 100 kB duplicated header name is quoted capped and escaped', async () => {
+    const path = join(dir, 'long-duplicate-header.csv');
+    const long = `h\u009b${'z'.repeat(100_000)}`;
+    await writeFile(path, `employee_id,email,first_name,last_name,${long},${long}\n`);
+    const { message } = await fileError(path);
+    expect(message).toContain(`column 6 (h\\x9b${'z'.repeat(198)}…(+99802 characters)): duplicate header "h\\x9b`);
+    expect(message.length).toBeLessThan(1000);
+  });
+});
