@@ -21,6 +21,8 @@ export interface ColumnIndexes {
   extras: ReadonlyArray<{ path: string; read: (record: readonly string[]) => AttrValue | undefined }>;
   /** Number of header cells: every data row must have exactly this many fields. */
   width: number;
+  /** The header names (trimmed), by column index, for messages about a cell. */
+  names: readonly string[];
 }
 
 const IDENTITY = new Set(['externalId', 'userName', 'givenName', 'familyName', 'name.givenName', 'name.familyName', 'locale']);
@@ -103,5 +105,6 @@ export function resolveHeader(
       .filter(({ attribute }) => !IDENTITY.has(attribute))
       .map(({ attribute, column }) => ({ path: canonicalPath(attribute), read: (record) => column.valueOf((header) => cell(record, at(header)!)) })),
     width: names.length,
+    names,
   };
 }
