@@ -1,5 +1,6 @@
 import { ConfigError } from '../config/configError.js';
 import { type Config, loadConfig } from '../config/loadConfig.js';
+import { escapeControlChars } from '../report/escapeControlChars.js';
 
 /** Loads the config or prints the error (file, line, key) and returns undefined: exit code 2. */
 export function loadConfigOrReport(file: string): Config | undefined {
@@ -7,7 +8,7 @@ export function loadConfigOrReport(file: string): Config | undefined {
     return loadConfig(file);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`scim-sync: config error: ${error.message}\n`);
+    process.stderr.write(`scim-sync: config error: ${escapeControlChars(error.message)}\n`);
     return undefined;
   }
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { escapeControlChars } from '../report/escapeControlChars.js';
 import { daemonCommand } from './daemonCommand.js';
 import { runCommand } from './runCommand.js';
 import { validateCommand } from './validateCommand.js';
@@ -57,6 +58,6 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   // An unexpected failure: say what it was, without a stack trace full of internals, and exit 1.
-  process.stderr.write(`scim-sync: unexpected error: ${(error as Error).message}\n`);
+  process.stderr.write(`scim-sync: unexpected error: ${escapeControlChars(String((error as Error).message))}\n`);
   process.exitCode = 1;
 }

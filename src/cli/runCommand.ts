@@ -3,6 +3,7 @@ import { createLogger } from '../log/createLogger.js';
 import { ProgressReporter } from '../observe/progressReporter.js';
 import { combineObservers } from '../observe/runObserver.js';
 import { SyncMetrics } from '../observe/syncMetrics.js';
+import { escapeControlChars } from '../report/escapeControlChars.js';
 import { formatPlanTable, formatSummary } from '../report/formatPlanTable.js';
 import { acquireRunLock, type RunLock, RunLockedError } from '../state/runLock.js';
 import { runSync } from '../run/runSync.js';
@@ -34,7 +35,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
     lock = acquireRunLock(config.state.dir);
   } catch (error) {
     if (!(error instanceof RunLockedError)) throw error;
-    process.stderr.write(`scim-sync: ${error.message}\n`);
+    process.stderr.write(`scim-sync: ${escapeControlChars(error.message)}\n`);
     return exitCodeOf({ kind: 'locked' });
   }
   const abort = new AbortController();

@@ -4,6 +4,7 @@ import { loadInputs } from '../run/phases/loadInputs.js';
 import { discover, pageSizeFor, profileFits } from '../run/phases/readService.js';
 import { isStop, type RunStop, startRun } from '../run/runContext.js';
 import { ServiceConnection } from '../run/serviceConnection.js';
+import { escapeControlChars } from '../report/escapeControlChars.js';
 import { ScimRequestError } from '../scim/errors.js';
 import { loadConfigOrReport } from './loadConfigOrExit.js';
 
@@ -16,7 +17,8 @@ import { loadConfigOrReport } from './loadConfigOrExit.js';
 export async function validateCommand(opts: { config: string }): Promise<number> {
   const config = loadConfigOrReport(opts.config);
   if (!config) return exitCodeOf({ kind: 'unusable-input' });
-  const out = (line: string) => process.stdout.write(line + '\n');
+  // Lines quote roster cells, file names and service replies: never raw control characters.
+  const out = (line: string) => process.stdout.write(escapeControlChars(line) + '\n');
   out(`config: ${config.file} is valid (daemon.schedule "${config.daemon.schedule}" in ${config.daemon.timezone})`);
 
   // The phases log for a run's operator; validate says the same things on stdout instead.

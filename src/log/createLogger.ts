@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino';
 import pretty from 'pino-pretty';
+import { escapeControlChars } from '../report/escapeControlChars.js';
 
 /**
  * pino logs on stderr, so stdout stays free for the human summary / plan table: JSON lines
@@ -30,5 +31,31 @@ export function createLogger(options: LoggerOptions): Logger {
   const stream = usePretty
     ? pretty({ destination: 2, sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,app' })
     : pino.destination({ fd: 2, sync: true });
-  return pino({ level: options.level, base: { app: 'scim-sync' }, redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, stream);
+  return pino(
+    {
+      level: options.level,
+      base: { app: 'scim-sync' },
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      // Log lines quote roster cells and service replies. JSON escapes C0 characters but not C1
+      // (a raw U+009B is a CSI to many terminals), and pino-pretty prints strings as they are;
+      // so strings are escaped before either sees them (`\x1b`), message and fields alike.
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, args.map((arg: unknown) => (typeof arg === 'string' ? escapeControlChars(arg) : arg)) as Parameters<typeof method>);
+        },
+      },
+      formatters: { log: (object) => escapeStrings(object, 0) as Record<string, unknown> },
+    },
+    stream,
+  );
+}
+
+/** Strings in plain objects and arrays, escaped; anything else (an Error for pino's serializer) as is. */
+function escapeStrings(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return escapeControlChars(value);
+  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => escapeStrings(item, depth + 1));
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  if (prototype !== Object.prototype && prototype !== null) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [escapeControlChars(key), escapeStrings(item, depth + 1)]));
 }

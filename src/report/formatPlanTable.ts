@@ -1,4 +1,6 @@
 import type { OperationOutcome } from '../domain/outcome.js';
+import { showInput } from '../roster/quoteInput.js';
+import { escapeControlChars } from './escapeControlChars.js';
 import type { RunReport } from './runReport.js';
 
 /**
@@ -12,12 +14,23 @@ export function formatPlanTable(report: Pick<RunReport, 'operations' | 'remote' 
     if (report.refused || report.error || !report.remote) return 'No plan was made: the run stopped before planning (the reason is below).\n';
     return 'Nothing to do: the service already matches the roster.\n';
   }
-  const rows = operations.map((o) => [o.op, o.userName, o.changes ?? '', o.outcome + (o.detail ? ` (${o.httpStatus ?? ''} ${o.detail})` : '')]);
+  const rows = operations.map((o) => [o.op, o.userName, o.changes ?? '', o.outcome + (o.detail ? ` (${o.httpStatus ?? ''} ${o.detail})` : '')].map(tableCell));
   const header = ['OPERATION', 'USER', 'CHANGE', 'OUTCOME'];
   const widths = header.map((h, i) => Math.min(60, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
   return [line(header), ...rows.map(line)].join('\n') + '\n';
 }
+
+/**
+ * Cells hold roster values and service replies: control characters (tab and newlines included,
+ * they would break the row) are shown escaped, and a huge value is cut (the report has it whole).
+ */
+function tableCell(text: string): string {
+  return escapeControlChars(showInput(text, MAX_TABLE_CELL_CHARS), { tab: false });
+}
+
+/** Enough for a long list of changed fields; a multi-megabyte cell would flood the terminal. */
+const MAX_TABLE_CELL_CHARS = 500;
 
 export function formatSummary(report: RunReport, reportPath?: string): string {
   const s = report.summary;
@@ -34,7 +47,8 @@ export function formatSummary(report: RunReport, reportPath?: string): string {
   if (report.stoppedBecause) lines.push(`  stopped: ${report.stoppedBecause.reason}${report.stoppedBecause.detail ? ` — ${report.stoppedBecause.detail}` : ''}`);
   if (report.error) lines.push(`  error: ${report.error}`);
   if (reportPath) lines.push(`  report: ${reportPath}`);
-  return lines.join('\n') + '\n';
+  // The result, refusal and error quote roster values and service replies: no raw control characters.
+  return lines.map((line) => escapeControlChars(line)).join('\n') + '\n';
 }
 
 function count(n: number, noun: string): string {

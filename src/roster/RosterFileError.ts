@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { ScimSyncError } from '../domain/scimSyncError.js';
+import { showInput } from './quoteInput.js';
 
 /**
  * The whole roster file is unusable (unreadable, wrong encoding, malformed CSV, bad header).
@@ -41,7 +42,7 @@ export class RosterFileError extends ScimSyncError {
   ): RosterFileError {
     const name = basename(file);
     if (line === undefined) return new RosterFileError(file, line, column, `${name} ${detail}`);
-    const where = column === undefined ? '' : `, column ${column}${header ? ` (${header})` : ''}`;
+    const where = column === undefined ? '' : `, column ${column}${header ? ` (${showInput(header)})` : ''}`;
     return new RosterFileError(file, line, column, `${name} line ${line}${where}: ${detail}`);
   }
 }

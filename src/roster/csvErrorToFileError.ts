@@ -1,5 +1,6 @@
 import { CsvError } from 'csv-parse';
 import type { LineTracker } from './lineTracker.js';
+import { showInput } from './quoteInput.js';
 import { RosterFileError } from './RosterFileError.js';
 
 /** Plain-language explanation per csv-parse error code; the operator fixes the file, not the code. */
@@ -36,7 +37,7 @@ export function csvErrorToFileError(
         ? lines.toPhysical(error.lines)
         : undefined;
   const index = typeof error.column === 'number' ? error.column : undefined;
-  const explanation = EXPLANATIONS[error.code] ?? `malformed CSV (${error.code}: ${error.message})`;
+  const explanation = EXPLANATIONS[error.code] ?? `malformed CSV (${error.code}: ${showInput(error.message)})`; // csv-parse quotes the field
   return RosterFileError.at(
     file,
     line,

@@ -1,4 +1,5 @@
 import { userNameKey } from '../domain/userNameKey.js';
+import { showInput } from './quoteInput.js';
 
 /** What duplicate detection needs to know about a row (accepted users and rejected rows alike). */
 export interface IdentifiedRow {
@@ -35,7 +36,7 @@ export function findDuplicates(rows: readonly IdentifiedRow[]): Map<number, stri
           .map((other) => rows[other]!.line)
           .sort((a, b) => a - b);
         const value = attribute === 'externalId' ? row.externalId : row.userName;
-        add(index, `duplicate ${attribute} ${value} also on line${others.length > 1 ? 's' : ''} ${others.join(', ')}`);
+        add(index, `duplicate ${attribute} ${showInput(value ?? '')} also on line${others.length > 1 ? 's' : ''} ${others.join(', ')}`);
       }
     }
   }

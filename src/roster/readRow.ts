@@ -3,6 +3,7 @@ import type { AttrValue } from '../domain/attributePaths.js';
 import type { Interner } from './interner.js';
 import { isPlausibleEmail } from './isPlausibleEmail.js';
 import { cell } from './cell.js';
+import { quoteInput, showInput } from './quoteInput.js';
 import type { ColumnIndexes } from './resolveHeader.js';
 
 /**
@@ -40,9 +41,16 @@ export function readRow(
   const familyName = columns.familyName(record);
   let problems: string[] | undefined; // allocated only for bad rows: most rows are fine
 
+  const nul = columnWithNul(record);
+  if (nul !== -1) {
+    // No SCIM value holds a NUL: it means the export is damaged here (or hostile), and a service
+    // may cut the value at it or store it as is. Either way the row can't be trusted as written.
+    (problems ??= []).push(`column ${nul + 1} (${showInput(columns.names[nul] ?? '')}) contains a NUL byte (\\x00); fix that cell in the export`);
+  }
+
   if (externalId === '') (problems ??= []).push('externalId is empty');
   if (userName === '') (problems ??= []).push('userName is empty');
-  else if (userNameIsEmail && !isPlausibleEmail(userName)) (problems ??= []).push(`userName "${userName}" is not a valid email address`);
+  else if (userNameIsEmail && !isPlausibleEmail(userName)) (problems ??= []).push(`userName ${quoteInput(userName)} is not a valid email address`);
   // The SCIM service requires a name; sending a blank one would fail (or blank the person).
   if (givenName === '') (problems ??= []).push('givenName is empty');
   if (familyName === '') (problems ??= []).push('familyName is empty');
@@ -89,6 +97,12 @@ function readExtras(record: readonly string[], columns: ColumnIndexes, names: In
     (attributes ??= {})[path] = typeof value === 'string' ? names.intern(value) : value;
   }
   return attributes;
+}
+
+/** Index of the first cell holding a NUL character, or -1 (native indexOf: cheap on every row). */
+function columnWithNul(record: readonly string[]): number {
+  for (let index = 0; index < record.length; index++) if (record[index]!.indexOf('\0') !== -1) return index;
+  return -1;
 }
 
 /**

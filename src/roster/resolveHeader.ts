@@ -2,6 +2,7 @@ import { canonicalPath, type AttrValue } from '../domain/attributePaths.js';
 import { compileColumn } from './columnSpec.js';
 import { delimiterHint } from './delimiterHint.js';
 import { cell } from './cell.js';
+import { quoteInput, quoteList } from './quoteInput.js';
 import { RosterFileError } from './RosterFileError.js';
 import type { RosterSource } from './RosterSource.js';
 
@@ -20,6 +21,8 @@ export interface ColumnIndexes {
   extras: ReadonlyArray<{ path: string; read: (record: readonly string[]) => AttrValue | undefined }>;
   /** Number of header cells: every data row must have exactly this many fields. */
   width: number;
+  /** The header names (trimmed), by column index, for messages about a cell. */
+  names: readonly string[];
 }
 
 const IDENTITY = new Set(['externalId', 'userName', 'givenName', 'familyName', 'name.givenName', 'name.familyName', 'locale']);
@@ -48,7 +51,7 @@ export function resolveHeader(
         file,
         line,
         index + 1,
-        `duplicate header "${name}" (also column ${earlier + 1}); rename or remove one of them`,
+        `duplicate header ${quoteInput(name)} (also column ${earlier + 1}); rename or remove one of them`,
         name,
       );
     }
@@ -65,12 +68,12 @@ export function resolveHeader(
   if (missing.length > 0) {
     const described = missing.map(([attribute, header]) => {
       const otherCase = names.find((name) => name.toLowerCase() === header.toLowerCase());
-      const caseNote = otherCase ? `, found "${otherCase}": header names are case-sensitive` : '';
-      return `"${header}" (for ${attribute}${caseNote})`;
+      const caseNote = otherCase ? `, found ${quoteInput(otherCase)}: header names are case-sensitive` : '';
+      return `${quoteInput(header)} (for ${attribute}${caseNote})`;
     });
     let detail =
       `missing required header${missing.length > 1 ? 's' : ''} ${described.join(', ')}; ` +
-      `headers found: ${names.map((name) => `"${name}"`).join(', ')}`;
+      `headers found: ${quoteList(names)}`;
     const hint = names.length === 1 ? delimiterHint(names[0] ?? '', source.delimiter ?? ',') : undefined;
     if (hint) detail += ` — ${hint}`;
     throw RosterFileError.at(file, line, undefined, detail);
@@ -102,5 +105,6 @@ export function resolveHeader(
       .filter(({ attribute }) => !IDENTITY.has(attribute))
       .map(({ attribute, column }) => ({ path: canonicalPath(attribute), read: (record) => column.valueOf((header) => cell(record, at(header)!)) })),
     width: names.length,
+    names,
   };
 }

@@ -71,16 +71,33 @@ export class Utf8Guard extends Transform {
 }
 
 /**
- * Recognises UTF-16 by its byte order mark, or (without one) by a NUL in the first two bytes:
- * a CSV header in UTF-16 starts with an ASCII letter plus a 00 byte, and no real UTF-8 text does.
+ * Recognises UTF-16 by its byte order mark, or without one by its pattern: text in UTF-16 has a
+ * NUL in (nearly) every other byte, always on the same side (an ASCII header "id" is 69 00 64 00
+ * in UTF-16LE). One stray NUL is not that pattern: it is a damaged UTF-8 file, and is reported
+ * as such (a NUL in the header makes a name not match; in a row, it rejects the row).
  */
 function sniffUtf16(data: Buffer): string | undefined {
   const [a, b] = [data[0], data[1]];
   if (a === 0xff && b === 0xfe) return 'byte order mark FF FE';
   if (a === 0xfe && b === 0xff) return 'byte order mark FE FF';
-  if (a === 0 || b === 0) return 'no byte order mark, but NUL bytes';
+  const pairs = Math.floor(Math.min(data.length, UTF16_SNIFF_BYTES) / 2);
+  if (pairs < UTF16_MIN_PAIRS) return undefined;
+  let little = 0;
+  let big = 0;
+  for (let i = 0; i < pairs * 2; i += 2) {
+    const [first, second] = [data[i]!, data[i + 1]!];
+    if (first !== 0 && second === 0) little++;
+    else if (first === 0 && second !== 0) big++;
+  }
+  // Three quarters, not all: a header may hold a few characters outside Latin-1 (00 in neither byte).
+  if (little * 4 >= pairs * 3) return 'no byte order mark, but every other byte is NUL: UTF-16LE';
+  if (big * 4 >= pairs * 3) return 'no byte order mark, but every other byte is NUL: UTF-16BE';
   return undefined;
 }
+
+/** How many leading bytes the BOM-less UTF-16 check looks at, and how many 2-byte units it needs at least. */
+const UTF16_SNIFF_BYTES = 64;
+const UTF16_MIN_PAIRS = 4;
 
 function countNewlines(bytes: Buffer, end: number): number {
   let count = 0;

@@ -59,7 +59,7 @@ const TAKEOVER_PAUSE_MS = 10;
  * cleared when its pid is dead (see clearStaleTakeoverLock for the race that remains there).
  */
 export function acquireRunLock(stateDir: string, pid: number = process.pid): RunLock {
-  mkdirSync(stateDir, { recursive: true });
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 }); // created first here: owner-only, like the state in it (report/privateFile.ts)
   const file = join(stateDir, 'run.lock');
   const takeover = `${file}.takeover`;
   let lastHolder = 0;

@@ -1,6 +1,7 @@
 import type { FullRead } from '../plan/unchangedCycle.js';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writePrivateFileAtomically } from '../report/privateFile.js';
 
 /** What scim-sync remembers between runs: enough to notice a truncated roster. */
 export interface RunState {
@@ -20,9 +21,7 @@ export function readRunState(dir: string): RunState {
   }
 }
 
+/** Atomically, as 0600 in a folder created 0700 (see privateFile.ts), whatever the umask. */
 export function writeRunState(dir: string, state: RunState): void {
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, 'state.json');
-  writeFileSync(`${file}.tmp`, JSON.stringify(state, null, 2));
-  renameSync(`${file}.tmp`, file);
+  writePrivateFileAtomically(join(dir, 'state.json'), JSON.stringify(state, null, 2));
 }

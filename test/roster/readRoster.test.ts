@@ -282,5 +282,83 @@ describe('readRoster: files that must stop the run (RosterFileError)', () => {
         message: 'roster-utf16le.csv is UTF-16 encoded (byte order mark FF FE); export it as UTF-8',
       });
     });
+
+    it('still recognises UTF-16 without a byte order mark by its pattern (NUL in every other byte)', async () => {
+      const path = join(dir, 'roster-utf16be-nobom.csv');
+      const text = 'employee_id,email,first_name,last_name,locale,status\r\nE001,ada.lovelace@example.com,Ada,Lovelace,en-GB,Active\r\n';
+      await writeFile(path, Buffer.from(text, 'utf16le').swap16());
+      expect((await fileError(path)).message).toBe(
+        'roster-utf16be-nobom.csv is UTF-16 encoded (no byte order mark, but every other byte is NUL: UTF-16BE); export it as UTF-8',
+      );
+    });
+
+    it('one NUL as the second byte is a damaged UTF-8 file, not UTF-16: the header error shows the NUL', async () => {
+      const path = join(dir, 'roster-nul-second-byte.csv');
+      await writeFile(path, 'e\0mployee_id,email,first_name,last_name,locale,status\nE001,ada.lovelace@example.com,Ada,Lovelace,en-GB,Active\n');
+      const { line, message } = await fileError(path);
+      expect(line).toBe(1);
+      expect(message).toContain('missing required header "employee_id" (for externalId)');
+      expect(message).toContain('headers found: "e\\x00mployee_id", "email"');
+      expect(message).not.toContain('UTF-16');
+    });
+  });
+});
+
+describe('readRoster: NUL bytes and oversized input', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'scim-sync-roster-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('a NUL inside a cell rejects that row, naming line, column and header; the other rows are read', async () => {
+    const path = join(dir, 'nul-cell.csv');
+    await writeFile(
+      path,
+      'employee_id,email,first_name,last_name,locale,status\n' +
+        'E001,ada.lovelace@example.com,Ada,Lovelace,en-GB,Active\n' +
+        'E002,alan.turing@example.com,Al\0an,Turing,,Active\n' +
+        'E003,grace.hopper@example.com,Grace,Hopper,,Active\n',
+    );
+    const roster = await readRoster(source(path));
+    expect(roster.users.map((u) => u.externalId)).toEqual(['E001', 'E003']);
+    expect(roster.rejected).toEqual([
+      {
+        line: 3,
+        reason: 'column 3 (first_name) contains a NUL byte (\\x00); fix that cell in the export',
+        externalId: 'E002',
+        userName: 'alan.turing@example.com',
+      },
+    ]);
+  });
+
+  it('a header of 100,000 names: the missing-header error quotes the first 20 and counts the rest', async () => {
+    const path = join(dir, 'wide-header.csv');
+    const names = Array.from({ length: 100_000 }, (_, i) => `c${i}`);
+    await writeFile(path, `${names.join(',')}\n`);
+    const { line, message } = await fileError(path);
+    expect(line).toBe(1);
+    expect(message).toContain('headers found: "c0", "c1", "c2"');
+    expect(message).toContain('"c19", … and 99980 more');
+    expect(message.length).toBeLessThan(1000);
+  });
+
+  it('a megabyte-long value is quoted in a rejection reason with its length counted, not whole', async () => {
+    const path = join(dir, 'long-cell.csv');
+    const long = `x${'\u001b'.repeat(10)}${'y'.repeat(1_000_000)}`;
+    await writeFile(path, `employee_id,email,first_name,last_name,locale,status\nE001,${long},Ada,Lovelace,,Active\n`);
+    const [row] = (await readRoster(source(path))).rejected;
+    expect(row?.reason).toBe(`userName "x${'\\x1b'.repeat(10)}${'y'.repeat(189)}…(+999811 characters)" is not a valid email address`);
+  });
+
+  it('a 100 kB duplicated header name is quoted capped and escaped', async () => {
+    const path = join(dir, 'long-duplicate-header.csv');
+    const long = `h\u009b${'z'.repeat(100_000)}`;
+    await writeFile(path, `employee_id,email,first_name,last_name,${long},${long}\n`);
+    const { message } = await fileError(path);
+    expect(message).toContain(`column 6 (h\\x9b${'z'.repeat(198)}…(+99802 characters)): duplicate header "h\\x9b`);
+    expect(message.length).toBeLessThan(1000);
   });
 });

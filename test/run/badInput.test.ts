@@ -60,6 +60,24 @@ describe('bad input: a clear error and no writes', () => {
     expect(emulator.requestLog).toHaveLength(0);
   });
 
+  it('a NUL byte in a cell: that row is rejected with line and column, and never sent; the other rows are', async () => {
+    writeFileSync(
+      join(ws.dir, 'nul.csv'),
+      'employee_id,email,first_name,last_name,locale,status\n' +
+        'E001,ada@example.com,Ada,Lovelace,,Active\n' +
+        'E002,alan@example.com,Alan,Tur\0ing,,Active\n' +
+        'E003,grace@example.com,Grace,Hopper,,Active\n' +
+        'X1,someone@example.com,Some,One,,Active\n',
+    );
+    const config = ws.config(emulator.url, { source: { path: './nul.csv', columns, status: { column: 'status', active: ['Active'] }, maxRejectedShare: 0.5 } });
+    const { exitCode, report } = await runSync(config, { dryRun: false }, ws.logger);
+    expect(report.roster?.rejected).toEqual([{ line: 3, reason: 'column 4 (last_name) contains a NUL byte (\\x00); fix that cell in the export' }]);
+    expect(exitCode).toBe(0);
+    expect(emulator.store.findByUserName('ada@example.com')).toBeDefined();
+    expect(emulator.store.findByUserName('alan@example.com')).toBeUndefined();
+    expect(emulator.requestLog.filter((r) => WRITE.has(r.method))).toHaveLength(2); // Ada and Grace
+  });
+
   const rowErrors: Array<[fixture: string, line: number, reason: string]> = [
     ['duplicate-external-id.csv', 2, 'duplicate externalId'],
     ['duplicate-email-case.csv', 2, 'duplicate userName'],
