@@ -1,6 +1,6 @@
 import { ConfigError } from '../config/configError.js';
 import { type Config, loadConfig } from '../config/loadConfig.js';
-import { escapeControlChars } from '../report/escapeControlChars.js';
+import { escapeControlChars } from '../display/escapeControlChars.js';
 
 /** Loads the config or prints the error (file, line, key) and returns undefined: exit code 2. */
 export function loadConfigOrReport(file: string): Config | undefined {

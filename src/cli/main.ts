@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { escapeControlChars } from '../report/escapeControlChars.js';
+import { escapeControlChars } from '../display/escapeControlChars.js';
 import { daemonCommand } from './daemonCommand.js';
 import { runCommand } from './runCommand.js';
 import { validateCommand } from './validateCommand.js';

@@ -3,7 +3,7 @@ import { createLogger } from '../log/createLogger.js';
 import { ProgressReporter } from '../observe/progressReporter.js';
 import { combineObservers } from '../observe/runObserver.js';
 import { SyncMetrics } from '../observe/syncMetrics.js';
-import { escapeControlChars } from '../report/escapeControlChars.js';
+import { escapeControlChars } from '../display/escapeControlChars.js';
 import { formatPlanTable, formatSummary } from '../report/formatPlanTable.js';
 import { acquireRunLock, type RunLock, RunLockedError } from '../state/runLock.js';
 import { runSync } from '../run/runSync.js';

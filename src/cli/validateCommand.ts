@@ -4,7 +4,7 @@ import { loadInputs } from '../run/phases/loadInputs.js';
 import { discover, pageSizeFor, profileFits } from '../run/phases/readService.js';
 import { isStop, type RunStop, startRun } from '../run/runContext.js';
 import { ServiceConnection } from '../run/serviceConnection.js';
-import { escapeControlChars } from '../report/escapeControlChars.js';
+import { escapeControlChars } from '../display/escapeControlChars.js';
 import { ScimRequestError } from '../scim/errors.js';
 import { loadConfigOrReport } from './loadConfigOrExit.js';
 

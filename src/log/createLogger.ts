@@ -1,6 +1,6 @@
 import pino, { type Logger } from 'pino';
 import pretty from 'pino-pretty';
-import { escapeControlChars } from '../report/escapeControlChars.js';
+import { escapeControlChars } from '../display/escapeControlChars.js';
 
 /**
  * pino logs on stderr, so stdout stays free for the human summary / plan table: JSON lines

@@ -1,6 +1,6 @@
 import type { OperationOutcome } from '../domain/outcome.js';
-import { showInput } from '../roster/quoteInput.js';
-import { escapeControlChars } from './escapeControlChars.js';
+import { showInput } from '../display/quoteInput.js';
+import { escapeControlChars } from '../display/escapeControlChars.js';
 import type { RunReport } from './runReport.js';
 
 /**

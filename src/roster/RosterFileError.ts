@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { ScimSyncError } from '../domain/scimSyncError.js';
-import { showInput } from './quoteInput.js';
+import { showInput } from '../display/quoteInput.js';
 
 /**
  * The whole roster file is unusable (unreadable, wrong encoding, malformed CSV, bad header).

@@ -1,6 +1,6 @@
 import { CsvError } from 'csv-parse';
 import type { LineTracker } from './lineTracker.js';
-import { showInput } from './quoteInput.js';
+import { showInput } from '../display/quoteInput.js';
 import { RosterFileError } from './RosterFileError.js';
 
 /** Plain-language explanation per csv-parse error code; the operator fixes the file, not the code. */

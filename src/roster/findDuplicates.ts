@@ -1,5 +1,5 @@
 import { userNameKey } from '../domain/userNameKey.js';
-import { showInput } from './quoteInput.js';
+import { showInput } from '../display/quoteInput.js';
 
 /** What duplicate detection needs to know about a row (accepted users and rejected rows alike). */
 export interface IdentifiedRow {

@@ -3,7 +3,7 @@ import type { AttrValue } from '../domain/attributePaths.js';
 import type { Interner } from './interner.js';
 import { isPlausibleEmail } from './isPlausibleEmail.js';
 import { cell } from './cell.js';
-import { quoteInput, showInput } from './quoteInput.js';
+import { quoteInput, showInput } from '../display/quoteInput.js';
 import type { ColumnIndexes } from './resolveHeader.js';
 
 /**

@@ -2,7 +2,7 @@ import { canonicalPath, type AttrValue } from '../domain/attributePaths.js';
 import { compileColumn } from './columnSpec.js';
 import { delimiterHint } from './delimiterHint.js';
 import { cell } from './cell.js';
-import { quoteInput, quoteList } from './quoteInput.js';
+import { quoteInput, quoteList } from '../display/quoteInput.js';
 import { RosterFileError } from './RosterFileError.js';
 import type { RosterSource } from './RosterSource.js';
 

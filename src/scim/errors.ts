@@ -1,3 +1,4 @@
+import { ScimSyncError } from '../domain/scimSyncError.js';
 /**
  * Every failed SCIM request becomes exactly one of these, decided once by `classifyFailure`.
  * The class tells the executor what to do next, so no caller has to re-read status codes:
@@ -34,7 +35,7 @@ export interface FailureFacts extends RequestIdentity {
   cause?: unknown;
 }
 
-export abstract class ScimRequestError extends Error {
+export abstract class ScimRequestError extends ScimSyncError {
   abstract readonly kind: FailureKind;
   readonly method: string;
   readonly path: string;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
 import { formatPlanTable, formatSummary } from '../../src/report/formatPlanTable.js';
-import { escapeControlChars } from '../../src/report/escapeControlChars.js';
+import { escapeControlChars } from '../../src/display/escapeControlChars.js';
 import { summarise } from '../../src/report/runReport.js';
 import { runCli } from '../cli/runCli.js';
 import { TEST_TOKEN, Workspace } from '../support/workspace.js';

@@ -1,4 +1,4 @@
-import { escapeControlChars } from '../report/escapeControlChars.js';
+import { escapeControlChars } from './escapeControlChars.js';
 
 /**
  * How much of a value from the roster an error message or a rejection reason quotes back.
