@@ -21,6 +21,7 @@ import { listResponse, serviceProviderConfig, userResourceType } from './discove
 import { pipelineErrors, type ErrorSpec } from './errorBodies.js';
 import { FaultInjector, type FaultAction, type FaultPlan } from './faults.js';
 import { genericHandlers, type GenericContext } from './genericRoutes.js';
+import { bentList, changeTeam } from './listFaults.js';
 import { readBody, sendReply, type Reply, type RequestBody } from './httpIo.js';
 import { nintexHandlers } from './nintexRoutes.js';
 import type { UsersHandlers } from './scimRoutes.js';
@@ -240,6 +241,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         return { kind: 'drop' };
       case 'delay':
         return { kind: 'answer', reply: route(entry.method, url, body), extraDelayMs: fault.ms };
+      case 'misreportTotal':
+      case 'shiftPage':
+      case 'inventUsers':
+        return { kind: 'answer', reply: bentList(fault, url, (u) => route(entry.method, u, body), maxPageSize) };
+      case 'changeTeam':
+        changeTeam(store, fault);
+        return { kind: 'answer', reply: route(entry.method, url, body) };
       default:
         return { kind: 'answer', reply: route(entry.method, url, body) };
     }
