@@ -5,10 +5,10 @@ import { userNameKey } from '../plan/normalise.js';
 import { plan } from '../plan/plan.js';
 import { writePath } from '../profiles/attributePaths.js';
 import { buildRequests, type RequestContext, type ScimRequest } from '../profiles/buildRequests.js';
-import { ConflictError, NoSlotsError, RunFatalError, ScimRequestError } from '../scim/errors.js';
+import { ConflictError, NoSlotsError, RejectedError, RunFatalError, ScimRequestError } from '../scim/errors.js';
 import type { ScimClient } from '../scim/scimClient.js';
 import { toRemoteUser } from '../scim/scimUser.js';
-import { userNameFilterPath } from '../scim/userNameFilter.js';
+import { externalIdFilterPath, userNameFilterPath } from '../scim/userNameFilter.js';
 import { CircuitBreaker } from './circuitBreaker.js';
 import { describeOperation } from './describeOperation.js';
 import type { Executor } from './executor.js';
@@ -34,6 +34,12 @@ export interface LiveExecutorOptions {
    * plan would have matched it instead of creating), so the 409 stands until the next full read.
    */
   canFilter: boolean;
+  /**
+   * Whether the service can be asked for an externalId (`filter=externalId eq "…"`). Then every
+   * create first makes sure no account carries the person's externalId: one the list read
+   * missed (the list moved while it was read) would otherwise get a twin under the new userName.
+   */
+  externalIdLookup?: boolean;
 }
 
 /** p-queue priorities: leavers first, then returners, renames, and new hires last. */
@@ -50,6 +56,7 @@ export class LiveExecutor implements Executor {
   private stoppedBecause: ExecutionResult['stoppedBecause'];
   private haltCause: Error | undefined;
   private noSlots: NoSlotsError | undefined;
+  private externalIdLookupRefused = false;
 
   constructor(
     private readonly client: ScimClient,
@@ -164,6 +171,16 @@ export class LiveExecutor implements Executor {
   }
 
   private async create(user: RosterUser): Promise<Partial<OperationOutcome>> {
+    const holders = await this.heldUnderExternalId(user);
+    if (holders.length > 0) {
+      const refusal = (why: string) =>
+        new ConflictError({
+          method: 'POST',
+          path: '/Users',
+          detail: `not created: the service already holds ${describeAccounts(holders)} with externalId ${user.externalId}, which the list read did not show; it was not adopted: ${why}`,
+        });
+      return this.takeOver(user, holders, refusal);
+    }
     const [post] = buildRequests({ kind: 'create', user }, this.options.requests);
     try {
       const body = await this.sendOne(post!);
@@ -189,22 +206,54 @@ export class LiveExecutor implements Executor {
       throw error instanceof ScimRequestError ? error : conflict;
     });
     if (!existing) throw conflict;
-    const followUp = plan({ users: [user], rejected: [] }, [existing], { ...this.options.policy, only: undefined, deactivateMissing: false });
-    const notOurs = followUp.skipped[0]?.reason;
-    if (notOurs !== undefined) {
-      // The account holding this userName is not this person's as the planner sees it (it
-      // carries another externalId, or is protected): adopting it would hand one person's
-      // account to another. The 409 stands, with what was found, for a human to sort out.
-      throw withDetail(
+    // The account holding this userName is not this person's as the planner sees it (it
+    // carries another externalId, or is protected): adopting it would hand one person's
+    // account to another. The 409 stands, with what was found, for a human to sort out.
+    return this.takeOver(user, [existing], (notOurs) =>
+      withDetail(
         conflict,
         `${conflict.detail ?? 'userName already taken'} — the account holding ${existing.userName} (id ${existing.id}` +
           `${existing.externalId === undefined ? '' : `, externalId ${existing.externalId}`}) was not adopted: ${notOurs}`,
-      );
-    }
+      ),
+    );
+  }
+
+  /** Plans for accounts found at create time exactly like for matched ones, and sends that plan. */
+  private async takeOver(user: RosterUser, found: RemoteUser[], refuse: (reason: string) => Error): Promise<Partial<OperationOutcome>> {
+    const followUp = plan({ users: [user], rejected: [] }, found, { ...this.options.policy, only: undefined, deactivateMissing: false });
+    const notOurs = followUp.skipped[0]?.reason;
+    if (notOurs !== undefined || found.length !== 1) throw refuse(notOurs ?? 'ambiguous-match');
     for (const op of followUp.operations) {
       for (const request of buildRequests(op, this.options.requests)) await this.sendOne(request);
     }
-    return { id: existing.id, adopted: true };
+    return { id: found[0]!.id, adopted: true };
+  }
+
+  /**
+   * Accounts already carrying this person's externalId, when the service can be asked. A service
+   * that refuses the filter (400) can't be asked: said once, and creates go on as before, guarded
+   * by the list read's own checks. Results are checked here too: a service that ignores a filter
+   * answers with everyone.
+   */
+  private async heldUnderExternalId(user: RosterUser): Promise<RemoteUser[]> {
+    const externalId = user.externalId;
+    if (!this.options.externalIdLookup || this.externalIdLookupRefused || externalId === undefined || externalId === '') return [];
+    let body: unknown;
+    try {
+      ({ body } = await this.client.get(externalIdFilterPath(externalId)));
+    } catch (error) {
+      if (!(error instanceof RejectedError)) throw error;
+      this.externalIdLookupRefused = true;
+      this.options.logger.warn(
+        { httpStatus: error.httpStatus, detail: error.detail },
+        'the service refuses filter=externalId eq "…": creates are no longer checked for an existing account with the same externalId this run',
+      );
+      return [];
+    }
+    const resources = (body as { Resources?: unknown } | undefined)?.Resources;
+    return (Array.isArray(resources) ? resources : [])
+      .map((r) => toRemoteUser(r, this.options.requests.mapped))
+      .filter((r): r is RemoteUser => r?.externalId === externalId);
   }
 
   private async lookUp(userName: string): Promise<RemoteUser | undefined> {
@@ -219,4 +268,9 @@ export class LiveExecutor implements Executor {
 function withDetail(conflict: ConflictError, detail: string): ConflictError {
   const { method, path, httpStatus, scimType } = conflict;
   return new ConflictError({ method, path, httpStatus, scimType, detail });
+}
+
+function describeAccounts(found: readonly RemoteUser[]): string {
+  const one = (r: RemoteUser) => `${r.userName} (id ${r.id})`;
+  return found.length === 1 ? `an account, ${one(found[0]!)},` : `${found.length} accounts, ${found.map(one).join(', ')},`;
 }

@@ -200,6 +200,7 @@ export async function runSync(config: Config, options: RunOptions, logger: Logge
           requests: { profile, mapped, patchSupported: capabilities.patch },
           policy,
           canFilter: capabilities.filter.supported,
+          externalIdLookup: capabilities.filter.supported && profile.filtersOnExternalId,
         });
     if (options.signal?.aborted) onAbort();
     options.observer?.executing?.(thePlan.operations.length, config.target.requestsPerMinute);

@@ -16,8 +16,8 @@ describe('LiveExecutor', () => {
     await emulator.close();
   });
 
-  async function setUp(users: Parameters<typeof startEmulator>[0] = {}) {
-    emulator = await startEmulator({ token: TOKEN, ...users });
+  async function setUp(users: Parameters<typeof startEmulator>[0] = {}, provider: 'postman' | 'generic' = 'postman') {
+    emulator = await startEmulator({ token: TOKEN, ...users, dialect: provider });
     connection = gatedClient(emulator.url, TOKEN);
     const { client, gate } = connection;
     return new LiveExecutor(client, {
@@ -26,7 +26,8 @@ describe('LiveExecutor', () => {
       canFilter: true,
       logger: pino({ level: 'silent' }),
       haltRequests: (e) => gate.close(e),
-      requests: { profile: PROFILES.postman, mapped: ['externalId', 'userName', 'name.givenName', 'name.familyName'], patchSupported: true },
+      externalIdLookup: PROFILES[provider].filtersOnExternalId,
+      requests: { profile: PROFILES[provider], mapped: ['externalId', 'userName', 'name.givenName', 'name.familyName'], patchSupported: true },
       policy: { deactivateMissing: true, protect: [], compare: ['name.givenName', 'name.familyName'], updatable: new Set(['userName', 'name.givenName', 'name.familyName']) },
     });
   }
@@ -40,6 +41,14 @@ describe('LiveExecutor', () => {
     expect(outcomes[0]).toMatchObject({ op: 'create', outcome: 'succeeded', adopted: true, id: emulator.store.list()[0]!.id });
     expect(emulator.store.list()).toEqual([expect.objectContaining({ givenName: 'Ada', familyName: 'Lovelace', active: true })]);
     expect(emulator.requestLog.map((r) => `${r.method} ${r.status}`)).toEqual(['POST 409', 'GET 200', 'PATCH 200', 'PUT 200']);
+  });
+
+  it('on a service that filters on externalId, a create first looks the externalId up: an account the read missed is renamed, not given a twin', async () => {
+    const executor = await setUp({ users: [{ id: 'id-1', userName: 'ada.old@example.com', givenName: 'Ada', familyName: 'Lovelace', externalId: 'E1' }] }, 'generic');
+    const { outcomes } = await executor.execute([{ kind: 'create', user: ada }]);
+    expect(outcomes[0]).toMatchObject({ op: 'create', outcome: 'succeeded', adopted: true, id: 'id-1' });
+    expect(emulator.store.list()).toEqual([expect.objectContaining({ id: 'id-1', userName: 'ada@example.com', externalId: 'E1' })]);
+    expect(emulator.requestLog.map((r) => `${r.method} ${r.query.filter ?? ''} ${r.status}`)).toEqual(['GET externalId eq "E1" 200', 'PATCH  200']);
   });
 
   it('stop() lets in-flight operations finish and marks the rest not attempted', async () => {
