@@ -160,7 +160,7 @@ export async function runSync(config: Config, options: RunOptions, logger: Logge
         report.error = `the ${profile.name} profile needs PATCH, but the service's /ServiceProviderConfig says patch.supported is false; check target.baseUrl and target.provider`;
         return finish(EXIT.unusableInput, 'the service does not support what this profile needs; nothing was sent');
       }
-      remote = await readRemoteUsers(client, pageSizeFor(config, capabilities), mapped);
+      remote = await readRemoteUsers(client, pageSizeFor(config, capabilities), mapped, { maxPages: config.target.maxPages, maxRereads: config.target.maxRereads, logger });
     } catch (error) {
       if (options.signal?.aborted) return finish(interruptedExitCode(options.signal), 'interrupted while reading the service; nothing was changed');
       report.error = `reading users from the service failed: ${(error as Error).message}`;
