@@ -87,6 +87,14 @@ export interface RequestCountResult {
   rerun: { N: number; expectedPageReads: number; observed: RequestTally; exitCode: number };
 }
 
+/**
+ * Page reads for n users: ⌈n/P⌉, plus one when the last page is full (n a multiple of P), since
+ * the pager then asks once more rather than trust totalResults — that is ⌊n/P⌋ + 1.
+ */
+function pageReadsFor(n: number): number {
+  return Math.floor(n / P) + 1;
+}
+
 async function runScenario(s: Scenario): Promise<RequestCountResult> {
   const ws = new BenchWorkspace('count');
   let emulator: RunningEmulator | undefined;
@@ -126,7 +134,7 @@ async function runScenario(s: Scenario): Promise<RequestCountResult> {
       N,
       P,
       C,
-      expectedRequests: { pageReads: Math.ceil(N / P), writes: C },
+      expectedRequests: { pageReads: pageReadsFor(N), writes: C },
       observed,
       clientRetries: first.report.requests.retries,
       clientThrottled: first.report.requests.throttled,
@@ -134,7 +142,7 @@ async function runScenario(s: Scenario): Promise<RequestCountResult> {
       wallMs,
       writesHitExactlyTheChangedUsers: exact,
       duplicateWrites,
-      rerun: { N: n2, expectedPageReads: Math.ceil(n2 / P), observed: tally(rerunLog), exitCode: second.exitCode },
+      rerun: { N: n2, expectedPageReads: pageReadsFor(n2), observed: tally(rerunLog), exitCode: second.exitCode },
     };
   } finally {
     await emulator?.close();
@@ -166,7 +174,7 @@ export async function benchRequestCount(log: (line: string) => void = () => unde
       value: `${o.discovery} GET /ServiceProviderConfig, ${o.getById} GET /Users/{id}, ${o.filterLookups} filter lookups, ${o.getsAfterFirstWrite} GETs after a write`,
       goal: 'no per-user or post-write GET',
       met: o.getById === 0 && o.filterLookups === 0 && o.getsAfterFirstWrite === 0,
-      margin: o.discovery > 0 ? `+${o.discovery} discovery GET per run (outside ⌈N/P⌉ + C)` : undefined,
+      margin: o.discovery > 0 ? `+${o.discovery} discovery GET per run (outside ⌊N/P⌋ + 1 + C)` : undefined,
     });
     figures.push({
       target: '1 request count',

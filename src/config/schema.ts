@@ -74,6 +74,10 @@ const target = z
     requestsPerMinute: z.number().int().positive().max(20_000).default(170),
     /** Users per page. Unset: the largest the service advertises (filter.maxResults), else 100. Set: never more than this. */
     pageSize: z.number().int().positive().max(10_000).optional(),
+    /** Pages one read of /Users may take at most: a service that keeps inventing users must not page for ever. */
+    maxPages: z.number().int().positive().default(10_000),
+    /** Reads of /Users from page 1 again after the list changed while it was read; then the run stops. */
+    maxRereads: z.number().int().min(0).max(10).default(2),
     concurrency: z.number().int().positive().max(64).default(4),
     allowInsecureHttp: z.boolean().default(false),
     timeouts: z

@@ -34,19 +34,23 @@ export interface OperationOutcome {
 export interface ExecutionResult {
   outcomes: OperationOutcome[];
   /**
-   * Creates that met 409 where the lookup found the account holding the userName. Execution does
-   * not decide whether to take it over: the run asks the planner (see plan/adoption.ts), then
-   * has the executor adopt it. Until then their outcome says `failed` with the 409.
+   * Creates that found an account the person may already have (a 409 and the lookup, or the
+   * externalId lookup before the POST). Execution does not decide whether to take it over: the
+   * run asks the planner (see plan/adoption.ts), then has the executor adopt it. Until then their
+   * outcome says `failed`, as a conflict.
    */
   conflicts?: FoundAccount[];
   /** Why the run stopped early, if it did. */
   stoppedBecause?: { kind: 'run-fatal' | 'circuit-breaker' | 'interrupted'; reason: string; httpStatus?: number; detail?: string };
 }
 
-/** A 409 on create and the account found under that userName. */
+/** A create that found the person may already have an account, and the account(s) found. */
 export interface FoundAccount {
   /** Index of the create in the executed operations (and of its outcome). */
   index: number;
   user: RosterUser;
-  existing: RemoteUser;
+  /** The account holding the userName (after a 409), or those carrying the person's externalId. */
+  accounts: RemoteUser[];
+  /** How they were found: a 409 on the POST, or the externalId lookup before it. */
+  via: 'conflict' | 'externalId';
 }

@@ -6,6 +6,7 @@
  * (`rate`), and then from a seeded PRNG so a failing run can be replayed.
  */
 import { mulberry32 } from './prng.js';
+import type { SeedUser } from './userStore.js';
 
 export type FaultAction =
   /** Answer with a SCIM error body (Postman's body for that status when `detail` is omitted). */
@@ -23,7 +24,19 @@ export type FaultAction =
    * the client hangs up or the emulator closes): a stuck proxy or a service streaming a runaway
    * page. Each gap is short, so a per-chunk body timeout never fires.
    */
-  | { type: 'trickle'; intervalMs: number };
+  | { type: 'trickle'; intervalMs: number }
+  /** A list answered normally but announcing this `totalResults` (a count that lags behind the pages). */
+  | { type: 'misreportTotal'; totalResults: number }
+  /**
+   * A list page served `by` places earlier than asked (echoing the asked startIndex): an unstable
+   * order, as if users had moved up. Its first `by` users repeat the previous page's last ones
+   * and the `by` after its end are never served.
+   */
+  | { type: 'shiftPage'; by: number }
+  /** A list page of `count` users made up on the spot (new ids every time); totalResults stays the real one. */
+  | { type: 'inventUsers' }
+  /** Someone else changes the team (removes users by userName, adds users) just before this request is answered normally. */
+  | { type: 'changeTeam'; remove?: string[]; add?: SeedUser[] };
 
 export interface FaultRule {
   /** Matches this HTTP method only (any case); all methods when omitted. */

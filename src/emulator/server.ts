@@ -22,6 +22,7 @@ import { pipelineErrors, type ErrorSpec } from './errorBodies.js';
 import { FaultInjector, type FaultAction, type FaultPlan } from './faults.js';
 import { genericHandlers, type GenericContext } from './genericRoutes.js';
 import { readBody, SCIM_CONTENT_TYPE, sendReply, type Reply, type RequestBody } from './httpIo.js';
+import { bentList, changeTeam } from './listFaults.js';
 import { nintexHandlers } from './nintexRoutes.js';
 import { errorReply, type UsersHandlers } from './usersContext.js';
 import { SlidingWindowLimiter } from './slidingWindowLimiter.js';
@@ -242,6 +243,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         return { kind: 'answer', reply: route(entry.method, url, body), extraDelayMs: fault.ms };
       case 'trickle':
         return { kind: 'trickle', intervalMs: fault.intervalMs };
+      case 'misreportTotal':
+      case 'shiftPage':
+      case 'inventUsers':
+        return { kind: 'answer', reply: bentList(fault, url, (u) => route(entry.method, u, body), maxPageSize) };
+      case 'changeTeam':
+        changeTeam(store, fault);
+        return { kind: 'answer', reply: route(entry.method, url, body) };
       default:
         return { kind: 'answer', reply: route(entry.method, url, body) };
     }

@@ -6,10 +6,10 @@ import type { RosterUser } from '../domain/roster.js';
 import { userNameKey } from '../domain/userNameKey.js';
 import { writePath } from '../domain/attributePaths.js';
 import { buildRequests, type RequestContext, type ScimRequest } from '../providers/buildRequests.js';
-import { ConflictError, NoSlotsError, RunFatalError, ScimRequestError } from '../scim/errors.js';
+import { ConflictError, NoSlotsError, RejectedError, RunFatalError, ScimRequestError } from '../scim/errors.js';
 import type { ScimClient } from '../scim/scimClient.js';
 import { toRemoteUser } from '../scim/scimUser.js';
-import { userNameFilterPath } from '../scim/userNameFilter.js';
+import { externalIdFilterPath, userNameFilterPath } from '../scim/userNameFilter.js';
 import { CircuitBreaker } from './circuitBreaker.js';
 import { describeOperation } from './describeOperation.js';
 import type { Adoption, Executor } from './executor.js';
@@ -33,6 +33,12 @@ export interface LiveExecutorOptions {
    * plan would have matched it instead of creating), so the 409 stands until the next full read.
    */
   canFilter: boolean;
+  /**
+   * Whether the service can be asked for an externalId (`filter=externalId eq "…"`). Then every
+   * create first makes sure no account carries the person's externalId: one the list read
+   * missed (the list moved while it was read) would otherwise get a twin under the new userName.
+   */
+  externalIdLookup?: boolean;
 }
 
 /** p-queue priorities: leavers first, then returners, renames, and new hires last. */
@@ -51,6 +57,7 @@ export class LiveExecutor implements Executor {
   private noSlots: NoSlotsError | undefined;
   /** 409'd creates whose account the lookup found, for the run to decide on (see adopt()). */
   private found: FoundAccount[] = [];
+  private externalIdLookupRefused = false;
 
   constructor(
     private readonly client: ScimClient,
@@ -69,10 +76,10 @@ export class LiveExecutor implements Executor {
           async () => {
             if (this.stoppedBecause) return;
             const applied = await this.apply(op, outcomes[i]!);
-            if ('existing' in applied) {
+            if ('accounts' in applied) {
               // Not settled yet: the run decides whether this account may be adopted.
               outcomes[i] = applied.outcome;
-              this.found.push({ index: i, user: (op as Extract<Operation, { kind: 'create' }>).user, existing: applied.existing });
+              this.found.push({ index: i, user: (op as Extract<Operation, { kind: 'create' }>).user, accounts: applied.accounts, via: applied.via });
               return;
             }
             outcomes[i] = applied;
@@ -129,21 +136,22 @@ export class LiveExecutor implements Executor {
     this.options.logger.error({ ...why }, 'run stopped: no further requests will be sent');
   }
 
-  private async apply(op: Operation, planned: OperationOutcome): Promise<OperationOutcome | { outcome: OperationOutcome; existing: RemoteUser }> {
+  private async apply(op: Operation, planned: OperationOutcome): Promise<OperationOutcome | Omit<FoundAccount, 'index' | 'user'> & { outcome: OperationOutcome }> {
     if (op.kind === 'create' && this.noSlots) {
       return { ...planned, outcome: 'skipped', httpStatus: this.noSlots.httpStatus, failureKind: 'no-slots', detail: this.noSlots.detail };
     }
     if (op.kind !== 'create') return this.settle(planned, () => this.send(op));
-    let found: { existing: RemoteUser; conflict: ConflictError } | undefined;
+    let found: { accounts: RemoteUser[]; via: FoundAccount['via']; conflict?: ConflictError } | undefined;
     const outcome = await this.settle(planned, async () => {
       const created = await this.create(op.user);
-      if (!('existing' in created)) return created;
+      if (!('accounts' in created)) return created;
       found = created;
       return {};
     });
     if (!found) return outcome;
-    const { existing, conflict } = found;
-    return { outcome: { ...planned, outcome: 'failed', httpStatus: conflict.httpStatus, failureKind: 'conflict', detail: conflict.detail }, existing };
+    const { accounts, via, conflict } = found;
+    const failed: OperationOutcome = { ...planned, outcome: 'failed', httpStatus: conflict?.httpStatus, failureKind: 'conflict', detail: conflict?.detail };
+    return { outcome: failed, accounts, via };
   }
 
   /** Runs one operation's requests and turns what happened into its outcome (failures classified, halts respected). */
@@ -209,16 +217,48 @@ export class LiveExecutor implements Executor {
     return response.body;
   }
 
-  /** POST the user; on 409, the account holding the userName if the service can find it. */
-  private async create(user: RosterUser): Promise<{ id?: string } | { existing: RemoteUser; conflict: ConflictError }> {
+  /**
+   * POST the user, unless the externalId lookup finds accounts the person may already have; on
+   * 409, the account holding the userName if the service can find it.
+   */
+  private async create(user: RosterUser): Promise<{ id?: string } | { accounts: RemoteUser[]; via: FoundAccount['via']; conflict?: ConflictError }> {
+    const holders = await this.heldUnderExternalId(user);
+    if (holders.length > 0) return { accounts: holders, via: 'externalId' };
     const [post] = buildRequests({ kind: 'create', user }, this.options.requests);
     try {
       const body = await this.sendOne(post!);
       return { id: toRemoteUser(body)?.id };
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
-      return { existing: await this.findConflicting(user, error), conflict: error };
+      return { accounts: [await this.findConflicting(user, error)], via: 'conflict', conflict: error };
     }
+  }
+
+  /**
+   * Accounts already carrying this person's externalId, when the service can be asked. A service
+   * that refuses the filter (400) can't be asked: said once, and creates go on as before, guarded
+   * by the list read's own checks. Results are checked here too: a service that ignores a filter
+   * answers with everyone.
+   */
+  private async heldUnderExternalId(user: RosterUser): Promise<RemoteUser[]> {
+    const externalId = user.externalId;
+    if (!this.options.externalIdLookup || this.externalIdLookupRefused || externalId === undefined || externalId === '') return [];
+    let body: unknown;
+    try {
+      ({ body } = await this.client.get(externalIdFilterPath(externalId)));
+    } catch (error) {
+      if (!(error instanceof RejectedError)) throw error;
+      this.externalIdLookupRefused = true;
+      this.options.logger.warn(
+        { httpStatus: error.httpStatus, detail: error.detail },
+        'the service refuses filter=externalId eq "…": creates are no longer checked for an existing account with the same externalId this run',
+      );
+      return [];
+    }
+    const resources = (body as { Resources?: unknown } | undefined)?.Resources;
+    return (Array.isArray(resources) ? resources : [])
+      .map((r) => toRemoteUser(r, this.options.requests.mapped))
+      .filter((r): r is RemoteUser => r?.externalId === externalId);
   }
 
   /**

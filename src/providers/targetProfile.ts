@@ -30,6 +30,12 @@ export interface TargetProfile {
   roleShape: 'display' | 'value-and-display';
   /** Whether userName must be an email address (Postman's is; Nintex's is a login name like "joe.bloggs"). */
   userNameIsEmail: boolean;
+  /**
+   * Whether `GET /Users?filter=externalId eq "…"` works, so a create can first make sure the
+   * service holds no account for that person (one the list read missed). Postman filters on
+   * userName only (seed 002); Nintex has no externalId (seed 003); RFC services filter on any attribute.
+   */
+  filtersOnExternalId: boolean;
   /** Extra fields Postman's own create example carries. */
   createExtras?: Readonly<Record<string, unknown>>;
 }
@@ -47,6 +53,7 @@ const POSTMAN: TargetProfile = {
   contentType: 'application/scim+json',
   roleShape: 'value-and-display',
   userNameIsEmail: true,
+  filtersOnExternalId: false,
   createExtras: { groups: [] },
 };
 
@@ -73,6 +80,7 @@ const NINTEX: TargetProfile = {
   contentType: 'application/json',
   roleShape: 'display',
   userNameIsEmail: false,
+  filtersOnExternalId: false,
 };
 
 const GENERIC: TargetProfile = {
@@ -85,6 +93,7 @@ const GENERIC: TargetProfile = {
   contentType: 'application/scim+json',
   roleShape: 'value-and-display',
   userNameIsEmail: false,
+  filtersOnExternalId: true,
 };
 
 export const PROFILES: Readonly<Record<ProviderName, TargetProfile>> = { postman: POSTMAN, nintex: NINTEX, generic: GENERIC };

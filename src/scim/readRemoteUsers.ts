@@ -1,15 +1,36 @@
 import type { RemoteUser } from '../domain/remoteUser.js';
+import type { Logger } from 'pino';
+import { pagingCeiling } from './pagingCeiling.js';
 import type { ScimClient } from './scimClient.js';
 import { toRemoteUser } from './scimUser.js';
 import { ScimSyncError } from '../domain/scimSyncError.js';
 
 export interface RemoteDirectory {
   users: RemoteUser[];
+  /** Page requests made, re-reads included. */
   pages: number;
 }
 
 /** The service's answers made it impossible to be sure we saw every user. */
 export class IncompleteReadError extends ScimSyncError {}
+
+/**
+ * The list changed while it was being read (users added or removed between pages, or an
+ * unstable order): this pass can't be trusted, but a fresh one from page 1 may be.
+ */
+export class ListMovedError extends IncompleteReadError {
+}
+
+export interface ReadOptions {
+  /** Absolute cap on the pages of one pass (`target.maxPages`). */
+  maxPages?: number;
+  /** Passes from page 1 again after the list moved under a pass (`target.maxRereads`). */
+  maxRereads?: number;
+  logger?: Logger;
+}
+
+export const DEFAULT_MAX_PAGES = 10_000;
+export const DEFAULT_MAX_REREADS = 2;
 
 interface ListResponse {
   totalResults?: unknown;
@@ -19,52 +40,156 @@ interface ListResponse {
 /**
  * Reads every user, page by page: `GET /Users?startIndex=1&count=P`, then on by the number of
  * resources actually received, so a server that caps `count` below P costs more pages but never
- * skips users. Stops at `totalResults` (when given) or on an empty page. De-duplicates by id.
+ * skips users. A read is only returned when it is certainly the whole list:
  *
- * A page holding only users we already have means the server ignored `startIndex` (some return
- * page 1 again past the end). If that happens before `totalResults` is reached, the read is
- * incomplete; planning on it would deactivate people we simply did not see, so we refuse.
+ * - paging ends on an empty page, or on a short page once `totalResults` is reached. A *full*
+ *   page is always followed by one more read, whatever `totalResults` says (a service whose
+ *   count lags behind its pages would otherwise hide the rest);
+ * - then the users read must be exactly the `totalResults` page 1 announced;
+ * - every resource must have an id and a userName (a user we can't match can't be a leaver);
+ * - `totalResults` changing between pages, or an id met twice, means the list moved while we
+ *   read it (people added or removed, an unstable order): users may have been skipped. The whole
+ *   list is read again from page 1, at most `maxRereads` times, each logged;
+ * - a pass never reads more pages than `totalResults` justifies (with a margin), nor `maxPages`.
+ *
+ * Anything else throws IncompleteReadError saying which page, which resource, what was
+ * announced and what was read: planning on part of the list would deactivate people we simply
+ * did not see, and create duplicates of people we missed.
  */
-export async function readRemoteUsers(client: ScimClient, pageSize: number, mapped: readonly string[] = []): Promise<RemoteDirectory> {
-  const byId = new Map<string, RemoteUser>();
-  let startIndex = 1;
-  let pages = 0;
-  for (;;) {
-    const { body } = await client.get(`/Users?startIndex=${startIndex}&count=${pageSize}`);
-    pages++;
-    const page = body as ListResponse | undefined;
-    const total = toCount(page?.totalResults);
-    // RFC 7644 §3.4.2: an empty result may leave out `Resources`, but then totalResults says 0.
-    // Anything else without a list (an HTML error page with 200, a truncated body) is not a page.
-    if (!Array.isArray(page?.Resources) && !(total === 0 && typeof page === 'object' && page !== null)) {
-      throw new IncompleteReadError(
-        `GET /Users?startIndex=${startIndex} answered with something that is not a SCIM ListResponse (no Resources list); ` +
-          `the user list can't be read completely`,
+export async function readRemoteUsers(client: ScimClient, pageSize: number, mapped: readonly string[] = [], options: ReadOptions = {}): Promise<RemoteDirectory> {
+  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+  const maxRereads = options.maxRereads ?? DEFAULT_MAX_REREADS;
+  const counter = { pages: 0 };
+  for (let pass = 1; ; pass++) {
+    try {
+      const users = await readOnePass(client, pageSize, mapped, maxPages, counter);
+      if (pass > 1) options.logger?.info({ pass, users: users.length, pages: counter.pages }, 'the user list was read consistently on a re-read');
+      return { users, pages: counter.pages };
+    } catch (error) {
+      if (!(error instanceof ListMovedError)) throw error;
+      if (pass > maxRereads) {
+        throw new IncompleteReadError(
+          `${error.message}. The list changed during ${pass} read(s) in a row (target.maxRereads: ${maxRereads}), so no complete ` +
+            `picture could be had: nothing was planned or sent. Run again when the service is quieter, or raise target.maxRereads`,
+        );
+      }
+      options.logger?.warn(
+        { reason: error.message, reread: pass, maxRereads },
+        `the user list changed while it was read; reading it again from page 1 (re-read ${pass} of at most ${maxRereads}, target.maxRereads)`,
       );
     }
-    const resources: unknown[] = Array.isArray(page?.Resources) ? page.Resources : [];
-    let fresh = 0;
-    for (const resource of resources) {
-      const user = toRemoteUser(resource, mapped);
-      if (user && !byId.has(user.id)) {
-        byId.set(user.id, user);
-        fresh++;
-      }
+  }
+}
+
+async function readOnePass(client: ScimClient, pageSize: number, mapped: readonly string[], maxPages: number, counter: { pages: number }): Promise<RemoteUser[]> {
+  const byId = new Map<string, RemoteUser>();
+  /** Where each id was first read, to say so when it turns up again. */
+  const firstSeenAt = new Map<string, number>();
+  let firstPageIds: string[] = [];
+  let startIndex = 1;
+  let page = 0;
+  let announced: number | undefined;
+  let ceiling = maxPages;
+  let longest = 0;
+  for (;;) {
+    if (page >= ceiling) {
+      throw new IncompleteReadError(
+        `paging did not end after ${page} pages: ${describeTotal(announced)}, ${byId.size} users were read and the service still ` +
+          `returns full pages (the limit is ${ceiling === maxPages ? `target.maxPages, ${maxPages}` : `${ceiling} pages, from totalResults ${announced} with a margin`}). ` +
+          `A service that keeps returning new users can't be read completely: nothing was planned or sent. ` +
+          `If the service really holds that many users, raise target.maxPages; otherwise report it to the service's vendor`,
+      );
     }
-    if (resources.length === 0 || fresh === 0) {
-      if (total !== undefined && byId.size < total) {
-        const what = resources.length === 0 ? 'an empty page' : 'only users already read (the service ignores startIndex)';
+    const where = `GET /Users?startIndex=${startIndex}`;
+    const { body } = await client.get(`/Users?startIndex=${startIndex}&count=${pageSize}`);
+    page++;
+    counter.pages++;
+    const list = body as ListResponse | undefined;
+    const total = toCount(list?.totalResults);
+    // RFC 7644 §3.4.2: an empty result may leave out `Resources`, but then totalResults says 0.
+    // Anything else without a list (an HTML error page with 200, a truncated body) is not a page.
+    if (!Array.isArray(list?.Resources) && !(total === 0 && typeof list === 'object' && list !== null)) {
+      throw new IncompleteReadError(`${where} answered with something that is not a SCIM ListResponse (no Resources list, page ${page}); the user list can't be read completely`);
+    }
+    const resources: unknown[] = Array.isArray(list?.Resources) ? list.Resources : [];
+    if (page === 1) {
+      announced = total;
+      if (announced !== undefined && resources.length > 0) ceiling = Math.min(maxPages, pagingCeiling(announced, resources.length));
+    } else if (total !== announced) {
+      throw new ListMovedError(`${where} (page ${page}) says totalResults ${total ?? '(none)'}, page 1 said ${announced ?? '(none)'}: users were added or removed while the list was read`);
+    }
+
+    const users = resources.map((resource, index) => {
+      const user = toRemoteUser(resource, mapped);
+      if (!user) {
         throw new IncompleteReadError(
-          `GET /Users?startIndex=${startIndex} returned ${what}, but totalResults is ${total} ` +
-            `and ${byId.size} were read, so the user list can't be read completely`,
+          `${where} (page ${page}): Resources[${index}] ${whatIsMissing(resource)}, so that user can't be matched (nor deactivated if they left): ` +
+            `the user list can't be read completely and nothing was planned or sent. Fix or remove that user on the service`,
+        );
+      }
+      return user;
+    });
+    const repeated = users.filter((u) => byId.has(u.id));
+    if (repeated.length > 0) {
+      const allRepeated = repeated.length === users.length;
+      // Some services answer page 1 again once startIndex is past the end: that is the end.
+      if (allRepeated && announced !== undefined && startIndex > announced && byId.size === announced) break;
+      if (allRepeated && sameIds(users, firstPageIds)) {
+        throw new IncompleteReadError(
+          `${where} (page ${page}) returned page 1 again (only users already read), but ${describeTotal(announced)} and ${byId.size} were read: ` +
+            `the service ignores startIndex, so the user list can't be read completely`,
+        );
+      }
+      const again = repeated[0]!;
+      throw new ListMovedError(
+        `${where} (page ${page}) holds ${repeated.length} user(s) already read on an earlier page (e.g. id ${again.id}, ${again.userName}, first read at ` +
+          `startIndex ${firstSeenAt.get(again.id)}): the order shifted while the list was read, so others may have been skipped`,
+      );
+    }
+    for (const user of users) {
+      byId.set(user.id, user);
+      firstSeenAt.set(user.id, startIndex);
+    }
+    if (page === 1) firstPageIds = users.map((u) => u.id);
+    if (users.length === 0) {
+      if (announced !== undefined && byId.size < announced) {
+        throw new IncompleteReadError(
+          `${where} (page ${page}) returned an empty page, but totalResults is ${announced} and ${byId.size} were read, so the user list can't be read completely`,
         );
       }
       break;
     }
-    startIndex += resources.length;
-    if (total !== undefined && startIndex > total) break;
+    // Full: as many as asked for, or as many as the longest page so far (a service that caps
+    // `count` silently). After a full page there may be more, whatever totalResults says.
+    const full = users.length >= pageSize || (page > 1 && users.length >= longest);
+    longest = Math.max(longest, users.length);
+    startIndex += users.length;
+    if (!full && (announced === undefined || startIndex > announced)) break;
   }
-  return { users: [...byId.values()], pages };
+  if (announced !== undefined && byId.size !== announced) {
+    throw new IncompleteReadError(
+      `${describeTotal(announced)}, but ${byId.size} users were read in ${page} pages: the service's count and its pages disagree, so users ` +
+        `may be missing and nothing was planned or sent. If it happens again, report it to the service's vendor`,
+    );
+  }
+  return [...byId.values()];
+}
+
+function describeTotal(announced: number | undefined): string {
+  return announced === undefined ? 'page 1 gave no totalResults' : `page 1 announced totalResults ${announced}`;
+}
+
+/** Why toRemoteUser refused a resource, in the admin's words. */
+function whatIsMissing(resource: unknown): string {
+  if (typeof resource !== 'object' || resource === null || Array.isArray(resource)) return 'is not a user object';
+  const r = resource as { id?: unknown; userName?: unknown };
+  const named = typeof r.userName === 'string' ? ` (userName ${JSON.stringify(r.userName)})` : typeof r.id === 'string' ? ` (id ${JSON.stringify(r.id)})` : '';
+  const missing = [typeof r.id !== 'string' || r.id === '' ? 'id' : undefined, typeof r.userName !== 'string' ? 'userName' : undefined].filter(Boolean);
+  return `has no ${missing.join(' and no ')}${named}`;
+}
+
+function sameIds(users: readonly RemoteUser[], ids: readonly string[]): boolean {
+  return users.length === ids.length && users.every((u, i) => u.id === ids[i]);
 }
 
 /** `totalResults` is a number by the RFC, but some services send it as a string. */

@@ -19,8 +19,8 @@ describe('LiveExecutor', () => {
     await emulator.close();
   });
 
-  async function setUp(users: Parameters<typeof startEmulator>[0] = {}) {
-    emulator = await startEmulator({ token: TOKEN, ...users });
+  async function setUp(users: Parameters<typeof startEmulator>[0] = {}, provider: 'postman' | 'generic' = 'postman') {
+    emulator = await startEmulator({ token: TOKEN, ...users, dialect: provider });
     connection = gatedClient(emulator.url, TOKEN);
     const { client, gate } = connection;
     return new LiveExecutor(client, {
@@ -29,7 +29,8 @@ describe('LiveExecutor', () => {
       canFilter: true,
       logger: pino({ level: 'silent' }),
       haltRequests: (e) => gate.close(e),
-      requests: { profile: PROFILES.postman, mapped: ['externalId', 'userName', 'name.givenName', 'name.familyName'], patchSupported: true },
+      externalIdLookup: PROFILES[provider].filtersOnExternalId,
+      requests: { profile: PROFILES[provider], mapped: ['externalId', 'userName', 'name.givenName', 'name.familyName'], patchSupported: true },
     });
   }
 
@@ -40,7 +41,7 @@ describe('LiveExecutor', () => {
     const create: Operation = { kind: 'create', user: ada };
     const { outcomes, conflicts } = await executor.execute([create]);
     expect(outcomes[0]).toMatchObject({ op: 'create', outcome: 'failed', httpStatus: 409, failureKind: 'conflict' });
-    expect(conflicts).toEqual([{ index: 0, user: ada, existing: expect.objectContaining({ id: emulator.store.list()[0]!.id, active: false }) }]);
+    expect(conflicts).toEqual([{ index: 0, user: ada, accounts: [expect.objectContaining({ id: emulator.store.list()[0]!.id, active: false })], via: 'conflict' }]);
     expect(emulator.requestLog.map((r) => `${r.method} ${r.status}`)).toEqual(['POST 409', 'GET 200']);
   });
 
@@ -48,13 +49,24 @@ describe('LiveExecutor', () => {
     const executor = await setUp({ users: [{ userName: 'Ada@Example.com', givenName: 'A', familyName: 'L', active: false }] });
     const { outcomes, conflicts } = await executor.execute([{ kind: 'create', user: ada }]);
     const found = conflicts![0]!;
-    const decision = planAdoption(found.user, found.existing, POLICY);
+    const decision = planAdoption(found.user, found.accounts, POLICY);
     expect(decision.adopt).toBe(true);
-    const adopted = await executor.adopt([{ outcome: outcomes[0]!, existing: found.existing, operations: decision.adopt ? decision.operations : [] }]);
+    const adopted = await executor.adopt([{ outcome: outcomes[0]!, existing: found.accounts[0]!, operations: decision.adopt ? decision.operations : [] }]);
     expect(adopted.outcomes).toEqual([expect.objectContaining({ op: 'create', outcome: 'succeeded', adopted: true, id: emulator.store.list()[0]!.id })]);
     expect(adopted.outcomes[0]).not.toHaveProperty('detail', expect.anything());
     expect(emulator.store.list()).toEqual([expect.objectContaining({ givenName: 'Ada', familyName: 'Lovelace', active: true })]);
     expect(emulator.requestLog.map((r) => `${r.method} ${r.status}`)).toEqual(['POST 409', 'GET 200', 'PATCH 200', 'PUT 200']);
+  });
+
+  it('on a service that filters on externalId, a create first looks the externalId up: an account the read missed is renamed, not given a twin', async () => {
+    const executor = await setUp({ users: [{ id: 'id-1', userName: 'ada.old@example.com', givenName: 'Ada', familyName: 'Lovelace', externalId: 'E1' }] }, 'generic');
+    const { outcomes, conflicts } = await executor.execute([{ kind: 'create', user: ada }]);
+    expect(conflicts).toEqual([{ index: 0, user: ada, accounts: [expect.objectContaining({ id: 'id-1', externalId: 'E1' })], via: 'externalId' }]);
+    const decision = planAdoption(ada, conflicts![0]!.accounts, POLICY);
+    const adopted = await executor.adopt([{ outcome: outcomes[0]!, existing: conflicts![0]!.accounts[0]!, operations: decision.adopt ? decision.operations : [] }]);
+    expect(adopted.outcomes[0]).toMatchObject({ op: 'create', outcome: 'succeeded', adopted: true, id: 'id-1' });
+    expect(emulator.store.list()).toEqual([expect.objectContaining({ id: 'id-1', userName: 'ada@example.com', externalId: 'E1' })]);
+    expect(emulator.requestLog.map((r) => `${r.method} ${r.query.filter ?? ''} ${r.status}`)).toEqual(['GET externalId eq "E1" 200', 'PATCH  200']);
   });
 
   it('stop() lets in-flight operations finish and marks the rest not attempted', async () => {

@@ -176,10 +176,15 @@ describe('interop: runSync against scimmy (an independent SCIM 2.0 server)', () 
     expect(failures(s)).toEqual([]);
     expect(exitCode).toBe(0);
     expect(report.remote).toEqual({ users: 25, pages: 3 });
-    expect(s.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/Users?')).map((r) => r.path)).toEqual([
+    expect(s.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/Users?startIndex=')).map((r) => r.path)).toEqual([
       '/Users?startIndex=1&count=10',
       '/Users?startIndex=11&count=10',
       '/Users?startIndex=21&count=10',
+    ]);
+    // Before each create, one lookup makes sure no account already carries that externalId.
+    expect(s.requests.filter((r) => r.method === 'GET' && r.path.includes('filter=')).map((r) => decodeURIComponent(r.path))).toEqual([
+      '/Users?filter=externalId eq "N1"',
+      '/Users?filter=externalId eq "N2"',
     ]);
     const userNames = s.users().map((u) => u.userName);
     expect(userNames).toHaveLength(27);
@@ -204,6 +209,7 @@ describe('interop: runSync against scimmy (an independent SCIM 2.0 server)', () 
 
     expect(exitCode).toBe(0);
     expect(s.requests.filter((r) => r.method !== 'GET' || r.path.includes('filter=')).map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      `GET /Users?filter=${encodeURIComponent('externalId eq "E1"')} 200`, // no account carries E1 yet: the create goes ahead
       'POST /Users 409',
       `GET /Users?filter=${encodeURIComponent('userName eq "ada@example.com"')} 200`,
       `PATCH /Users/${s.users()[0]!.id} 200`,

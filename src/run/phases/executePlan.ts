@@ -1,4 +1,5 @@
-import type { ExecutionResult, OperationOutcome } from '../../domain/outcome.js';
+import type { ExecutionResult, FoundAccount, OperationOutcome } from '../../domain/outcome.js';
+import type { RemoteUser } from '../../domain/remoteUser.js';
 import { DryRunExecutor } from '../../execute/dryRunExecutor.js';
 import type { Adoption, Executor } from '../../execute/executor.js';
 import { LiveExecutor } from '../../execute/liveExecutor.js';
@@ -26,6 +27,7 @@ export async function executePlan(run: RunContext, connection: ServiceConnection
         onOutcome: (outcome) => options.observer?.operationDone?.(outcome),
         requests: { profile: profileOf(config), mapped: mappedPaths(config), patchSupported: capabilities.patch },
         canFilter: capabilities.filter.supported,
+        externalIdLookup: capabilities.filter.supported && profileOf(config).filtersOnExternalId,
       });
   connection.executing(executor);
   options.observer?.executing?.(plan.operations.length, config.target.requestsPerMinute);
@@ -35,14 +37,15 @@ export async function executePlan(run: RunContext, connection: ServiceConnection
 
   const outcomes = [...first.outcomes];
   const adoptions: (Adoption & { index: number })[] = [];
-  for (const { index, user, existing } of conflicts) {
-    const decision = planAdoption(user, existing, policy);
+  for (const found of conflicts) {
+    const { index, user, accounts } = found;
+    const decision = planAdoption(user, accounts, policy);
     if (decision.adopt) {
-      adoptions.push({ index, outcome: outcomes[index]!, existing, operations: decision.operations });
+      adoptions.push({ index, outcome: outcomes[index]!, existing: accounts[0]!, operations: decision.operations });
       continue;
     }
-    outcomes[index] = notAdopted(outcomes[index]!, existing, decision.reason);
-    logger.warn({ op: 'create', userName: user.userName, httpStatus: 409, kind: 'conflict', detail: outcomes[index].detail }, 'operation failed');
+    outcomes[index] = { ...outcomes[index]!, detail: whyNotAdopted(outcomes[index]!, found, decision.reason) };
+    logger.warn({ op: 'create', userName: user.userName, httpStatus: outcomes[index].httpStatus, kind: 'conflict', detail: outcomes[index].detail }, 'operation failed');
     options.observer?.operationDone?.(outcomes[index]);
   }
   const adopted = await executor.adopt(adoptions);
@@ -50,8 +53,10 @@ export async function executePlan(run: RunContext, connection: ServiceConnection
   return { outcomes, stoppedBecause: adopted.stoppedBecause ?? first.stoppedBecause };
 }
 
-/** The 409 stands, saying which account holds the userName and why it wasn't taken over. */
-function notAdopted(outcome: OperationOutcome, existing: Adoption['existing'], reason: string): OperationOutcome {
-  const held = `the account holding ${existing.userName} (id ${existing.id}${existing.externalId === undefined ? '' : `, externalId ${existing.externalId}`})`;
-  return { ...outcome, detail: `${outcome.detail ?? 'userName already taken'} — ${held} was not adopted: ${reason}` };
+/** The create stands failed, saying which account(s) the person may already have and why none was taken over. */
+function whyNotAdopted(outcome: OperationOutcome, { user, accounts, via }: FoundAccount, reason: string): string {
+  const describe = (r: RemoteUser) => `${r.userName} (id ${r.id}${via === 'conflict' && r.externalId !== undefined ? `, externalId ${r.externalId}` : ''})`;
+  if (via === 'conflict') return `${outcome.detail ?? 'userName already taken'} — the account holding ${describe(accounts[0]!)} was not adopted: ${reason}`;
+  const held = accounts.length === 1 ? `an account, ${describe(accounts[0]!)},` : `${accounts.length} accounts, ${accounts.map(describe).join(', ')},`;
+  return `not created: the service already holds ${held} with externalId ${user.externalId}, which the list read did not show; it was not adopted: ${reason}`;
 }

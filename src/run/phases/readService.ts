@@ -41,7 +41,8 @@ export function profileFits(run: RunContext, { capabilities }: ServiceFacts): Ru
 /** Phase 2b: every user on the service, page by page. A read that can't be complete stops the run. */
 export async function readUsers(run: RunContext, client: ScimClient, capabilities: ServiceCapabilities): Promise<RemoteDirectory | RunStop> {
   try {
-    return await readRemoteUsers(client, pageSizeFor(run.config, capabilities), mappedPaths(run.config));
+    const { maxPages, maxRereads } = run.config.target;
+    return await readRemoteUsers(client, pageSizeFor(run.config, capabilities), mappedPaths(run.config), { maxPages, maxRereads, logger: run.logger });
   } catch (error) {
     return failedRead(run, error);
   }
