@@ -8,6 +8,7 @@ import { acquireRunLock, type RunLock, RunLockedError } from '../run/runLock.js'
 import { EXIT, runSync } from '../run/runSync.js';
 import { inFlightGraceMs } from '../run/shutdownGrace.js';
 import { loadConfigOrReport } from './loadConfigOrExit.js';
+import { onStopSignals } from './stopSignals.js';
 
 export interface RunCommandOptions {
   config: string;
@@ -37,12 +38,14 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
     return EXIT.locked;
   }
   const abort = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
+  const offSignals = onStopSignals((signal) => {
+    if (abort.signal.aborted) {
+      logger.warn({ signal }, 'signal received: already stopping; the report is written when in-flight requests end');
+      return;
+    }
     logger.warn({ signal }, 'signal received: finishing in-flight requests, starting nothing new');
     abort.abort(signal);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  });
   const metrics = opts.httpPort === undefined ? undefined : new SyncMetrics();
   const health = metrics && (await startHealthServer(config.http.host, opts.httpPort!, { ready: () => ({ ready: true }) }, metrics.registry));
   try {
@@ -69,7 +72,6 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
   } finally {
     await health?.close();
     lock.release();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    offSignals();
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { constants } from 'node:os';
 import type { Logger } from 'pino';
 import type { Config } from '../config/loadConfig.js';
 import type { Plan, RemoteUser, Roster } from '../domain/types.js';
@@ -60,9 +61,10 @@ export const EXIT = { ok: 0, someFailed: 1, unusableInput: 2, refusedUnsafe: 3, 
 
 const MAX_LOGGED_REJECTIONS = 20;
 
-/** 128 + the signal number, as shells report it: 130 for SIGINT, 143 for SIGTERM. */
+/** 128 + the signal number, as shells report it: 129 SIGHUP, 130 SIGINT, 131 SIGQUIT, 143 SIGTERM (also for other reasons). */
 function interruptedExitCode(signal: AbortSignal): number {
-  return String(signal.reason) === 'SIGINT' ? 130 : 143;
+  const number = constants.signals[String(signal.reason) as NodeJS.Signals] as number | undefined;
+  return 128 + (number ?? constants.signals.SIGTERM);
 }
 
 /**
