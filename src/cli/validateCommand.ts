@@ -1,3 +1,4 @@
+import { budgetWarning, frequencyWarning, shortestGapMs } from '../daemon/scheduleWarnings.js';
 import { checkRoster } from '../plan/safety.js';
 import { readRoster, RosterFileError } from '../roster/readRoster.js';
 import { connectToService } from '../run/connectToService.js';
@@ -17,6 +18,9 @@ export async function validateCommand(opts: { config: string }): Promise<number>
   if (!config) return EXIT.unusableInput;
   const out = (line: string) => process.stdout.write(line + '\n');
   out(`config: ${config.file} is valid (daemon.schedule "${config.daemon.schedule}" in ${config.daemon.timezone})`);
+  const gapMs = shortestGapMs(config.daemon.schedule, config.daemon.timezone);
+  const tooOften = frequencyWarning(config.daemon.schedule, gapMs);
+  if (tooOften) out(`  warning: ${tooOften}`);
 
   try {
     const roster = await readRoster({ ...config.source, userNameIsEmail: profileOf(config).userNameIsEmail });
@@ -51,6 +55,10 @@ export async function validateCommand(opts: { config: string }): Promise<number>
     out(`  users on the service: ${Number.isFinite(total) ? total : 'unknown (no totalResults)'}`);
     const honoured = received >= pageSize || (Number.isFinite(total) && received >= total);
     out(`  page size: asked for ${pageSize}, got ${received}${honoured ? ' (honoured)' : ` (the service caps pages at ${received}; reading all users takes more requests)`}`);
+    if (Number.isFinite(total) && received > 0) {
+      const slow = budgetWarning(config.daemon.schedule, gapMs, Math.ceil(total / received), config.target.requestsPerMinute);
+      if (slow) out(`  warning: ${slow}`);
+    }
     out('ok: a run can start (no write was sent)');
     return EXIT.ok;
   } catch (error) {

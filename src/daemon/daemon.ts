@@ -1,15 +1,18 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { Config } from '../config/loadConfig.js';
+import { RateBudget } from '../gate/rateBudget.js';
 import { ProgressReporter } from '../observe/progressReporter.js';
 import { combineObservers } from '../observe/runObserver.js';
 import { SyncMetrics } from '../observe/syncMetrics.js';
 import type { RunReport } from '../report/runReport.js';
 import type { ServiceCapabilities } from '../scim/serviceProviderConfig.js';
+import { rateBudgetOptions } from '../run/connectToService.js';
 import { acquireRunLock, RunLockedError } from '../run/runLock.js';
 import { runSync } from '../run/runSync.js';
 import { inFlightGraceMs } from '../run/shutdownGrace.js';
 import { type HealthServer, startHealthServer } from './healthServer.js';
+import { budgetWarning, frequencyWarning, shortestGapMs } from './scheduleWarnings.js';
 
 export interface Daemon {
   health: HealthServer;
@@ -29,11 +32,15 @@ export interface DaemonOptions {
  * `scim-sync daemon`: runs the same one-shot reconciliation on a node-cron schedule. Never two
  * at once: node-cron's `noOverlap` skips a tick while a run is going (counted and logged), and
  * the run lock keeps a cron-started one-shot on the same state dir from overlapping too.
+ *
+ * The rate budget (rolling window, 429 pause) is created once here and shared by every run: the
+ * service counts the process's requests, not one run's.
  */
 export async function startDaemon(config: Config, logger: Logger, options: DaemonOptions = {}): Promise<Daemon> {
   const { schedule, timezone } = config.daemon; // checked when the config was loaded
 
   const metrics = new SyncMetrics();
+  const budget = new RateBudget(rateBudgetOptions(config, options.rateWindowMs));
   const progress = new ProgressReporter(logger, config.daemon.progressIntervalSeconds * 1000);
   let lastReport: RunReport | undefined;
   // A run that threw (disk full, report dir unwritable) wrote no report: it must still show.
@@ -65,13 +72,14 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
     const abort = new AbortController();
     const done = runSync(
       config,
-      { dryRun: false, quiet: options.quiet, signal: abort.signal, inFlightGraceMs: inFlightGraceMs(config), rateWindowMs: options.rateWindowMs, observer: combineObservers(metrics, progress), capabilities },
+      { dryRun: false, quiet: options.quiet, signal: abort.signal, inFlightGraceMs: inFlightGraceMs(config), rateBudget: budget, observer: combineObservers(metrics, progress), capabilities },
       logger,
     )
       .then(({ report }) => {
         lastReport = report;
         lastCrash = undefined;
         capabilities = report.exitCode === 0 && report.service ? withoutProvider(report.service) : undefined;
+        warnIfBudgetTooSmall(report);
       })
       .catch((error: unknown) => {
         lastCrash = (error as Error).message ?? String(error);
@@ -90,6 +98,15 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
     metrics.skippedTicks.inc();
     logger.warn({ why }, 'scheduled run skipped');
   };
+  // Said once, after the first run that read every page: only then is the size of a full read known.
+  const gapMs = shortestGapMs(schedule, timezone);
+  let budgetChecked = false;
+  const warnIfBudgetTooSmall = (report: RunReport) => {
+    if (budgetChecked || !report.remote) return;
+    budgetChecked = true;
+    const warning = budgetWarning(schedule, gapMs, report.remote.pages, config.target.requestsPerMinute);
+    if (warning) logger.warn({ schedule, pages: report.remote.pages }, warning);
+  };
 
   cron.setLogger({
     info: (m) => logger.debug({ cron: true }, m),
@@ -100,6 +117,8 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
   const task: ScheduledTask = cron.schedule(schedule, runOnce, { timezone, noOverlap: true, name: 'scim-sync' });
   task.on('execution:overlap', () => skipTick('the previous run is still going'));
   logger.info({ schedule, timezone, next: task.getNextRun()?.toISOString(), endpoint: health.url }, 'daemon started');
+  const tooOften = frequencyWarning(schedule, gapMs);
+  if (tooOften) logger.warn({ schedule }, tooOften);
   if (config.daemon.runOnStart) void task.execute();
 
   return {
@@ -116,6 +135,7 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
         const timedOut = await Promise.race([running.done.then(() => false), sleep(grace).then(() => true)]);
         if (timedOut) logger.error({ graceSeconds: config.daemon.shutdownGraceSeconds }, 'the run did not finish within the grace period');
       }
+      await budget.dispose();
       await health.close();
     },
   };

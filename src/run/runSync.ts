@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { constants } from 'node:os';
 import type { Logger } from 'pino';
 import type { Config } from '../config/loadConfig.js';
+import type { RateBudget } from '../gate/rateBudget.js';
 import type { Plan, RemoteUser, Roster } from '../domain/types.js';
 import { userNameKey } from '../plan/normalise.js';
 import { DryRunExecutor } from '../execute/dryRunExecutor.js';
@@ -38,6 +39,11 @@ export interface RunOptions {
   inFlightGraceMs?: number;
   /** Rolling window of the rate gate; 60 s except in tests. */
   rateWindowMs?: number;
+  /**
+   * The process's rate budget (the daemon's, shared by all its runs, 429 pauses included);
+   * without it the run has a budget of its own.
+   */
+  rateBudget?: RateBudget;
   /** `--only`: plan and apply for just these userNames. */
   only?: readonly string[];
   /** Metrics, progress: watch the run, never steer it. */
@@ -133,6 +139,7 @@ export async function runSync(config: Config, options: RunOptions, logger: Logge
   const { gate, client } = connectToService(config, {
     contentType: profileOf(config).contentType,
     rateWindowMs: options.rateWindowMs,
+    budget: options.rateBudget,
     onAttempt: (a) => {
       options.observer?.attempt?.(a);
       if (a.failure) logger.debug({ method: a.method, path: a.path, status: a.status, kind: a.failure.kind, willRetry: a.willRetry }, 'request failed');
