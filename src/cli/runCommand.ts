@@ -31,7 +31,10 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
   const logger = createLogger({ level: opts.quiet ? 'warn' : config.log.level });
   let lock: RunLock;
   try {
-    lock = acquireRunLock(config.state.dir);
+    lock = acquireRunLock(config.state.dir, {
+      staleAfterMs: config.state.lockStaleSeconds * 1000,
+      onProblem: (message) => logger.error({ stateDir: config.state.dir }, message),
+    });
   } catch (error) {
     if (!(error instanceof RunLockedError)) throw error;
     process.stderr.write(`scim-sync: ${error.message}\n`);

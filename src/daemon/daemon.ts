@@ -34,13 +34,18 @@ export interface DaemonOptions {
  * the run lock keeps a cron-started one-shot on the same state dir from overlapping too.
  *
  * The rate budget (rolling window, 429 pause) is created once here and shared by every run: the
- * service counts the process's requests, not one run's.
+ * service counts the process's requests, not one run's. /readyz turns 503 when the daemon can't
+ * do its job although nothing failed: daemon.maxSkippedTicks ticks in a row skipped because
+ * another process holds the run lock, or a run going for longer than daemon.maxRunMinutes.
  */
 export async function startDaemon(config: Config, logger: Logger, options: DaemonOptions = {}): Promise<Daemon> {
   const { schedule, timezone } = config.daemon; // checked when the config was loaded
 
   const metrics = new SyncMetrics();
   const budget = new RateBudget(rateBudgetOptions(config, options.rateWindowMs));
+  // Ticks skipped in a row because another process holds the lock, and what it said.
+  let lockedOut: { ticks: number; why: string } = { ticks: 0, why: '' };
+  let runningSince: number | undefined;
   const progress = new ProgressReporter(logger, config.daemon.progressIntervalSeconds * 1000);
   let lastReport: RunReport | undefined;
   // A run that threw (disk full, report dir unwritable) wrote no report: it must still show.
@@ -48,7 +53,18 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
   const health = await startHealthServer(
     config.http.host,
     config.http.port,
-    { ready: () => (lastCrash !== undefined ? { ready: false, reason: `last run crashed: ${lastCrash}` } : readiness(lastReport)) },
+    {
+      ready: () => {
+        const runMinutes = runningSince === undefined ? 0 : (Date.now() - runningSince) / 60_000;
+        if (runMinutes > config.daemon.maxRunMinutes) {
+          return { ready: false, reason: `a run has been going for ${Math.floor(runMinutes)} min, longer than daemon.maxRunMinutes (${config.daemon.maxRunMinutes}); it may be stuck: check the log and the service, and restart the daemon if it does not end` };
+        }
+        if (lockedOut.ticks >= config.daemon.maxSkippedTicks) {
+          return { ready: false, reason: `the last ${lockedOut.ticks} scheduled runs were skipped (daemon.maxSkippedTicks ${config.daemon.maxSkippedTicks}): ${lockedOut.why}` };
+        }
+        return lastCrash !== undefined ? { ready: false, reason: `last run crashed: ${lastCrash}` } : readiness(lastReport);
+      },
+    },
     metrics.registry,
   );
 
@@ -63,12 +79,18 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
     }
     let lock;
     try {
-      lock = acquireRunLock(config.state.dir);
+      lock = acquireRunLock(config.state.dir, {
+        staleAfterMs: config.state.lockStaleSeconds * 1000,
+        onProblem: (message) => logger.error({ stateDir: config.state.dir }, message),
+      });
     } catch (error) {
       if (!(error instanceof RunLockedError)) throw error;
+      lockedOut = { ticks: lockedOut.ticks + 1, why: error.message };
       skipTick(error.message);
       return;
     }
+    lockedOut = { ticks: 0, why: '' };
+    runningSince = Date.now();
     const abort = new AbortController();
     const done = runSync(
       config,
@@ -90,6 +112,7 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
       .finally(() => {
         lock.release();
         current = undefined;
+        runningSince = undefined;
       });
     current = { abort, done };
     await done;

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Daemon, startDaemon } from '../../src/daemon/daemon.js';
@@ -8,6 +8,21 @@ import { runCli } from '../cli/runCli.js';
 import { TEST_TOKEN, Workspace } from '../support/workspace.js';
 
 const EVERY_SECOND = '* * * * * *';
+
+/** Polls /readyz until it answers `status`; returns the reason it gave. */
+async function waitForReadiness(url: string, status: number, timeoutMs = 10_000): Promise<string | undefined> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await fetch(`${url}/readyz`);
+    const body = (await res.json()) as { reason?: string };
+    if (res.status === status) return body.reason;
+    if (Date.now() > until) throw new Error(`timed out waiting for /readyz ${status} (last: ${res.status} ${body.reason ?? ''})`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Another container's run holding the lock on a shared state volume: fresh heartbeat, a host identity not ours. */
+const OTHER_CONTAINER = 'host=3f2a9c1d7e4b boot=00000000-0000-4000-8000-000000000000 pidns=pid:[4026532999]';
 
 /** Polls until `probe` gives something other than undefined/false, and returns it. */
 async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
@@ -108,6 +123,30 @@ describe('scim-sync daemon', () => {
     expect(ready.status).toBe(503);
     expect(((await ready.json()) as { reason: string }).reason).toMatch(/^last run crashed: .*ENOTDIR/);
     expect(await (await fetch(`${daemon.health.url}/metrics`)).text()).toContain('scim_sync_runs_total{outcome="crashed"} 1');
+  });
+
+  it('/readyz turns 503 once daemon.maxSkippedTicks ticks in a row were skipped because another process holds the lock, and 200 after a run', async () => {
+    emulator = await startEmulator({ token: TEST_TOKEN });
+    ws.writeRoster(people(1));
+    mkdirSync(`${ws.dir}/state`);
+    const lockFile = `${ws.dir}/state/run.lock`;
+    writeFileSync(lockFile, `1\n${new Date().toISOString()}\n${OTHER_CONTAINER}\n`);
+    daemon = await startDaemon(ws.config(emulator.url, { daemon: { schedule: EVERY_SECOND, maxSkippedTicks: 2 }, http: { port: 0 } }), ws.logger);
+    const reason = await waitForReadiness(daemon.health.url, 503);
+    expect(reason).toMatch(/^the last \d+ scheduled runs were skipped \(daemon\.maxSkippedTicks 2\): another scim-sync run \(pid 1 on another host or container/);
+    expect(reason).toContain(lockFile);
+    expect(emulator.requestLog).toEqual([]);
+    unlinkSync(lockFile); // that run ended
+    await waitFor('a run once the lock is free', () => reports().length >= 1);
+    await waitForReadiness(daemon.health.url, 200);
+  });
+
+  it('/readyz turns 503 while a run goes on for longer than daemon.maxRunMinutes', async () => {
+    emulator = await startEmulator({ token: TEST_TOKEN, latencyMs: 1500 });
+    ws.writeRoster(people(1));
+    daemon = await startDaemon(ws.config(emulator.url, { daemon: { schedule: '0 0 1 1 *', runOnStart: true, maxRunMinutes: 0.005 }, http: { port: 0 } }), ws.logger);
+    const reason = await waitForReadiness(daemon.health.url, 503);
+    expect(reason).toMatch(/^a run has been going for 0 min, longer than daemon\.maxRunMinutes \(0\.005\); it may be stuck/);
   });
 
   it('a per-second schedule never sends more than target.requestsPerMinute in any rolling window: one budget for all runs, and a warning', async () => {
