@@ -10,6 +10,7 @@ import { runSync } from '../run/runSync.js';
 import { exitCodeOf } from '../domain/runOutcome.js';
 import { inFlightGraceMs } from '../run/shutdownGrace.js';
 import { loadConfigOrReport } from './loadConfigOrExit.js';
+import { onStopSignals } from './stopSignals.js';
 
 export interface RunCommandOptions {
   config: string;
@@ -32,19 +33,24 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
   const logger = createLogger({ level: opts.quiet ? 'warn' : config.log.level });
   let lock: RunLock;
   try {
-    lock = acquireRunLock(config.state.dir);
+    lock = acquireRunLock(config.state.dir, {
+      staleAfterMs: config.state.lockStaleSeconds * 1000,
+      onProblem: (message) => logger.error({ stateDir: config.state.dir }, message),
+    });
   } catch (error) {
     if (!(error instanceof RunLockedError)) throw error;
     process.stderr.write(`scim-sync: ${escapeControlChars(error.message)}\n`);
     return exitCodeOf({ kind: 'locked' });
   }
   const abort = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
+  const offSignals = onStopSignals((signal) => {
+    if (abort.signal.aborted) {
+      logger.warn({ signal }, 'signal received: already stopping; the report is written when in-flight requests end');
+      return;
+    }
     logger.warn({ signal }, 'signal received: finishing in-flight requests, starting nothing new');
     abort.abort(signal);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  });
   const metrics = opts.httpPort === undefined ? undefined : new SyncMetrics();
   const health = metrics && (await startHealthServer(config.http.host, opts.httpPort!, { ready: () => ({ ready: true }) }, metrics.registry));
   try {
@@ -71,7 +77,6 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
   } finally {
     await health?.close();
     lock.release();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    offSignals();
   }
 }

@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { budgetWarning, frequencyWarning, shortestGapMs } from '../daemon/scheduleWarnings.js';
 import { exitCodeOf } from '../domain/runOutcome.js';
 import { loadInputs } from '../run/phases/loadInputs.js';
 import { discover, pageSizeFor, profileFits } from '../run/phases/readService.js';
@@ -20,6 +21,9 @@ export async function validateCommand(opts: { config: string }): Promise<number>
   // Lines quote roster cells, file names and service replies: never raw control characters.
   const out = (line: string) => process.stdout.write(escapeControlChars(line) + '\n');
   out(`config: ${config.file} is valid (daemon.schedule "${config.daemon.schedule}" in ${config.daemon.timezone})`);
+  const gapMs = shortestGapMs(config.daemon.schedule, config.daemon.timezone);
+  const tooOften = frequencyWarning(config.daemon.schedule, gapMs);
+  if (tooOften) out(`  warning: ${tooOften}`);
 
   // The phases log for a run's operator; validate says the same things on stdout instead.
   const run = startRun(config, { dryRun: true, quiet: true }, pino({ level: 'silent' }));
@@ -54,6 +58,10 @@ export async function validateCommand(opts: { config: string }): Promise<number>
     out(`  users on the service: ${Number.isFinite(total) ? total : 'unknown (no totalResults)'}`);
     const honoured = received >= pageSize || (Number.isFinite(total) && received >= total);
     out(`  page size: asked for ${pageSize}, got ${received}${honoured ? ' (honoured)' : ` (the service caps pages at ${received}; reading all users takes more requests)`}`);
+    if (Number.isFinite(total) && received > 0) {
+      const slow = budgetWarning(config.daemon.schedule, gapMs, Math.ceil(total / received), config.target.requestsPerMinute);
+      if (slow) out(`  warning: ${slow}`);
+    }
     out('ok: a run can start (no write was sent)');
     return exitCodeOf({ kind: 'succeeded' });
   } catch (error) {

@@ -160,6 +160,10 @@ const daemon = z
     shutdownGraceSeconds: z.number().positive().max(3600).default(8),
     /** Seconds between progress lines while a run executes. */
     progressIntervalSeconds: z.number().positive().default(15),
+    /** Scheduled runs skipped in a row because another process holds the run lock before /readyz turns 503. */
+    maxSkippedTicks: z.number().int().positive().default(3),
+    /** A run going for longer than this turns /readyz 503 (it may be stuck); the run is not stopped. */
+    maxRunMinutes: z.number().positive().default(120),
   })
   .strict()
   .prefault({});
@@ -182,7 +186,17 @@ export const configSchema = z
     daemon,
     http,
     log,
-    state: z.object({ dir: nonEmpty.default('./.scim-sync') }).strict().prefault({}),
+    state: z
+      .object({
+        dir: nonEmpty.default('./.scim-sync'),
+        /**
+         * A run lock whose holder hasn't refreshed it (its heartbeat) for this long is stale and
+         * taken over, whatever pid it names; the holder refreshes it every tenth of this.
+         */
+        lockStaleSeconds: z.number().int().min(10).max(86_400).default(300),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

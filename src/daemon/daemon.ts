@@ -1,15 +1,18 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { Config } from '../config/loadConfig.js';
+import { RateBudget } from '../rateLimit/rateBudget.js';
 import { ProgressReporter } from '../observe/progressReporter.js';
 import { combineObservers } from '../observe/runObserver.js';
 import { SyncMetrics } from '../observe/syncMetrics.js';
 import type { RunReport } from '../report/runReport.js';
 import type { ServiceCapabilities } from '../scim/serviceProviderConfig.js';
+import { rateBudgetOptions } from '../run/connectToService.js';
 import { acquireRunLock, RunLockedError } from '../state/runLock.js';
 import { runSync } from '../run/runSync.js';
 import { inFlightGraceMs } from '../run/shutdownGrace.js';
 import { type HealthServer, startHealthServer } from './healthServer.js';
+import { budgetWarning, frequencyWarning, shortestGapMs } from './scheduleWarnings.js';
 
 export interface Daemon {
   health: HealthServer;
@@ -29,11 +32,20 @@ export interface DaemonOptions {
  * `scim-sync daemon`: runs the same one-shot reconciliation on a node-cron schedule. Never two
  * at once: node-cron's `noOverlap` skips a tick while a run is going (counted and logged), and
  * the run lock keeps a cron-started one-shot on the same state dir from overlapping too.
+ *
+ * The rate budget (rolling window, 429 pause) is created once here and shared by every run: the
+ * service counts the process's requests, not one run's. /readyz turns 503 when the daemon can't
+ * do its job although nothing failed: daemon.maxSkippedTicks ticks in a row skipped because
+ * another process holds the run lock, or a run going for longer than daemon.maxRunMinutes.
  */
 export async function startDaemon(config: Config, logger: Logger, options: DaemonOptions = {}): Promise<Daemon> {
   const { schedule, timezone } = config.daemon; // checked when the config was loaded
 
   const metrics = new SyncMetrics();
+  const budget = new RateBudget(rateBudgetOptions(config, options.rateWindowMs));
+  // Ticks skipped in a row because another process holds the lock, and what it said.
+  let lockedOut: { ticks: number; why: string } = { ticks: 0, why: '' };
+  let runningSince: number | undefined;
   const progress = new ProgressReporter(logger, config.daemon.progressIntervalSeconds * 1000);
   let lastReport: RunReport | undefined;
   // A run that threw (disk full, report dir unwritable) wrote no report: it must still show.
@@ -41,7 +53,18 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
   const health = await startHealthServer(
     config.http.host,
     config.http.port,
-    { ready: () => (lastCrash !== undefined ? { ready: false, reason: `last run crashed: ${lastCrash}` } : readiness(lastReport)) },
+    {
+      ready: () => {
+        const runMinutes = runningSince === undefined ? 0 : (Date.now() - runningSince) / 60_000;
+        if (runMinutes > config.daemon.maxRunMinutes) {
+          return { ready: false, reason: `a run has been going for ${Math.floor(runMinutes)} min, longer than daemon.maxRunMinutes (${config.daemon.maxRunMinutes}); it may be stuck: check the log and the service, and restart the daemon if it does not end` };
+        }
+        if (lockedOut.ticks >= config.daemon.maxSkippedTicks) {
+          return { ready: false, reason: `the last ${lockedOut.ticks} scheduled runs were skipped (daemon.maxSkippedTicks ${config.daemon.maxSkippedTicks}): ${lockedOut.why}` };
+        }
+        return lastCrash !== undefined ? { ready: false, reason: `last run crashed: ${lastCrash}` } : readiness(lastReport);
+      },
+    },
     metrics.registry,
   );
 
@@ -56,16 +79,22 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
     }
     let lock;
     try {
-      lock = acquireRunLock(config.state.dir);
+      lock = acquireRunLock(config.state.dir, {
+        staleAfterMs: config.state.lockStaleSeconds * 1000,
+        onProblem: (message) => logger.error({ stateDir: config.state.dir }, message),
+      });
     } catch (error) {
       if (!(error instanceof RunLockedError)) throw error;
+      lockedOut = { ticks: lockedOut.ticks + 1, why: error.message };
       skipTick(error.message);
       return;
     }
+    lockedOut = { ticks: 0, why: '' };
+    runningSince = Date.now();
     const abort = new AbortController();
     const done = runSync(
       config,
-      { dryRun: false, quiet: options.quiet, signal: abort.signal, inFlightGraceMs: inFlightGraceMs(config), rateWindowMs: options.rateWindowMs, observer: combineObservers(metrics, progress), capabilities },
+      { dryRun: false, quiet: options.quiet, signal: abort.signal, inFlightGraceMs: inFlightGraceMs(config), rateBudget: budget, observer: combineObservers(metrics, progress), capabilities },
       logger,
     )
       .then((result) => {
@@ -73,6 +102,7 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
         lastCrash = undefined;
         // Reused by the next run only after a run that went well: a failure may mean the service changed.
         capabilities = result.outcome.kind === 'succeeded' ? result.capabilities : undefined;
+        warnIfBudgetTooSmall(result.report);
       })
       .catch((error: unknown) => {
         lastCrash = (error as Error).message ?? String(error);
@@ -83,6 +113,7 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
       .finally(() => {
         lock.release();
         current = undefined;
+        runningSince = undefined;
       });
     current = { abort, done };
     await done;
@@ -90,6 +121,15 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
   const skipTick = (why: string) => {
     metrics.skippedTicks.inc();
     logger.warn({ why }, 'scheduled run skipped');
+  };
+  // Said once, after the first run that read every page: only then is the size of a full read known.
+  const gapMs = shortestGapMs(schedule, timezone);
+  let budgetChecked = false;
+  const warnIfBudgetTooSmall = (report: RunReport) => {
+    if (budgetChecked || !report.remote) return;
+    budgetChecked = true;
+    const warning = budgetWarning(schedule, gapMs, report.remote.pages, config.target.requestsPerMinute);
+    if (warning) logger.warn({ schedule, pages: report.remote.pages }, warning);
   };
 
   cron.setLogger({
@@ -101,6 +141,8 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
   const task: ScheduledTask = cron.schedule(schedule, runOnce, { timezone, noOverlap: true, name: 'scim-sync' });
   task.on('execution:overlap', () => skipTick('the previous run is still going'));
   logger.info({ schedule, timezone, next: task.getNextRun()?.toISOString(), endpoint: health.url }, 'daemon started');
+  const tooOften = frequencyWarning(schedule, gapMs);
+  if (tooOften) logger.warn({ schedule }, tooOften);
   if (config.daemon.runOnStart) void task.execute();
 
   return {
@@ -117,6 +159,7 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
         const timedOut = await Promise.race([running.done.then(() => false), sleep(grace).then(() => true)]);
         if (timedOut) logger.error({ graceSeconds: config.daemon.shutdownGraceSeconds }, 'the run did not finish within the grace period');
       }
+      await budget.dispose();
       await health.close();
     },
   };

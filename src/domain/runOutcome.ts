@@ -39,7 +39,7 @@ const EXIT_CODES: Record<Exclude<RunOutcomeKind, 'interrupted'>, number> = {
   crashed: 1,
 };
 
-/** 128 + the signal number, as shells report it: 130 for SIGINT, 143 for SIGTERM. */
+/** 128 + the signal number, as shells report it: 129 SIGHUP, 130 SIGINT, 131 SIGQUIT, 143 SIGTERM (also for other reasons). */
 const SIGNAL_NUMBERS: Readonly<Record<string, number>> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGTERM: 15 };
 
 export function exitCodeOf(outcome: RunOutcome): number {

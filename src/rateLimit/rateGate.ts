@@ -1,5 +1,6 @@
-import Bottleneck from 'bottleneck';
-import { SlidingWindowLog } from './slidingWindowLog.js';
+import { RateBudget, type RateGateOptions } from './rateBudget.js';
+
+export type { RateGateOptions } from './rateBudget.js';
 
 /**
  * The one gate every HTTP request passes: page reads, writes, lookups and retries alike.
@@ -18,32 +19,31 @@ import { SlidingWindowLog } from './slidingWindowLog.js';
  * returns a marker, and `run` waits out the pause and asks Bottleneck for a fresh slot. A slot
  * spent on a paused job sends nothing, so it can only make us slower, never over budget. We never
  * retry through Bottleneck's `failed` event (that path bypasses its own limits).
+ *
+ * The spacing, the rolling window and the 429 pause are the process's (RateBudget): a daemon
+ * shares one budget between all its runs. A RateGate is one run's door to it: closing it (run-fatal
+ * error, shutdown) refuses that run's requests, including those already queued, and leaves the
+ * budget to the next run. `new RateGate(options)` makes a gate with a budget of its own.
  */
-export interface RateGateOptions {
-  requestsPerMinute: number;
-  /** Requests in flight at once. */
-  concurrency: number;
-  /** Length of the rolling window; 60 s in production, shorter only in tests. */
-  windowMs?: number;
-}
 
 const PAUSED = Symbol('paused');
 
 export class RateGate {
-  private readonly limiter: Bottleneck;
-  private readonly sent: SlidingWindowLog;
-  private pausedUntil = 0;
+  private readonly budget: RateBudget;
+  private readonly ownsBudget: boolean;
   private pauseTimer: { done: Promise<void>; handle: NodeJS.Timeout } | undefined;
   private closedReason: Error | undefined;
   private wakeOnClose!: () => void;
   private readonly closed = new Promise<void>((resolve) => (this.wakeOnClose = resolve));
-  readonly minSpacingMs: number;
+  private readonly onClose = new Set<() => void>();
 
-  constructor(options: RateGateOptions) {
-    const windowMs = options.windowMs ?? 60_000;
-    this.minSpacingMs = Math.ceil(windowMs / options.requestsPerMinute);
-    this.limiter = new Bottleneck({ minTime: this.minSpacingMs, maxConcurrent: options.concurrency });
-    this.sent = new SlidingWindowLog(options.requestsPerMinute, windowMs);
+  constructor(from: RateGateOptions | RateBudget) {
+    this.ownsBudget = !(from instanceof RateBudget);
+    this.budget = from instanceof RateBudget ? from : new RateBudget(from);
+  }
+
+  get minSpacingMs(): number {
+    return this.budget.minSpacingMs;
   }
 
   /**
@@ -51,17 +51,40 @@ export class RateGate {
    * the send time the rolling window counted (performance.now()), the one exact record of it.
    */
   async run<T>(send: (sentAt: number) => Promise<T>): Promise<T> {
+    const { limiter, sent } = this.budget;
     for (;;) {
       this.throwIfClosed();
       await this.waitWhilePaused();
-      const result = await this.limiter.schedule(async (): Promise<T | typeof PAUSED> => {
-        for (let wait = this.sent.delayAt(performance.now()); wait > 0; wait = this.sent.delayAt(performance.now())) {
-          await new Promise((resolve) => setTimeout(resolve, wait));
+      let sending = false;
+      const job = limiter.schedule(async (): Promise<T | typeof PAUSED> => {
+        for (let wait = sent.delayAt(performance.now()); wait > 0 && !this.closedReason; wait = sent.delayAt(performance.now())) {
+          await this.sleepUnlessClosed(wait);
         }
-        if (this.closedReason || Date.now() < this.pausedUntil) return PAUSED;
+        if (this.closedReason || this.budget.pauseRemainingMs > 0) return PAUSED;
         const sentAt = performance.now();
-        this.sent.record(sentAt);
+        sent.record(sentAt);
+        sending = true;
         return send(sentAt);
+      });
+      // Once closed, a request still queued (in a shared budget, maybe behind a 429 pause or a
+      // full window) is given up at once; one already sent is waited for. (A listener per
+      // request, removed when it settles: a reaction on `closed` would keep every answer alive.)
+      const result = await new Promise<T | typeof PAUSED>((resolve, reject) => {
+        const giveUp = () => {
+          if (!sending) resolve(PAUSED);
+        };
+        this.onClose.add(giveUp);
+        if (this.closedReason) giveUp(); // closed while we were on our way here
+        job.then(
+          (value) => {
+            this.onClose.delete(giveUp);
+            resolve(value);
+          },
+          (error: unknown) => {
+            this.onClose.delete(giveUp);
+            reject(error as Error);
+          },
+        );
       });
       if (result !== PAUSED) return result as T;
     }
@@ -69,28 +92,30 @@ export class RateGate {
 
   /** Holds every request (queued or new) for `ms`, e.g. after a 429. Extends, never shortens. */
   pause(ms: number): void {
-    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+    this.budget.pause(ms);
   }
 
   get isPaused(): boolean {
-    return Date.now() < this.pausedUntil;
+    return this.budget.pauseRemainingMs > 0;
   }
 
   /** How much longer the current pause holds requests (0 when not paused). */
   get pauseRemainingMs(): number {
-    return Math.max(0, this.pausedUntil - Date.now());
+    return this.budget.pauseRemainingMs;
   }
 
-  /** Refuses all further requests (run-fatal error, shutdown). Requests in flight finish. */
+  /** Refuses all further requests of this run (run-fatal error, shutdown). Requests in flight finish. */
   close(reason: Error): void {
     this.closedReason ??= reason;
     this.wakeOnClose();
+    for (const giveUp of this.onClose) giveUp();
     if (this.pauseTimer) clearTimeout(this.pauseTimer.handle);
   }
 
-  /** Frees Bottleneck's timers so the process can exit. */
+  /** The run is over: frees Bottleneck's timers if the budget is this gate's own, else just closes. */
   async dispose(): Promise<void> {
-    await this.limiter.stop({ dropWaitingJobs: true }).catch(() => undefined);
+    if (this.ownsBudget) await this.budget.dispose();
+    else this.close(new Error('the run is over'));
   }
 
   private throwIfClosed(): void {
@@ -98,12 +123,18 @@ export class RateGate {
   }
 
   private async waitWhilePaused(): Promise<void> {
-    while (Date.now() < this.pausedUntil) {
+    while (this.budget.pauseRemainingMs > 0) {
       this.throwIfClosed();
-      this.pauseTimer ??= this.startPauseTimer(this.pausedUntil - Date.now());
+      this.pauseTimer ??= this.startPauseTimer(this.budget.pauseRemainingMs);
       await Promise.race([this.pauseTimer.done, this.closed]);
     }
     this.throwIfClosed();
+  }
+
+  private async sleepUnlessClosed(ms: number): Promise<void> {
+    let handle: NodeJS.Timeout | undefined;
+    await Promise.race([new Promise((resolve) => (handle = setTimeout(resolve, ms))), this.closed]);
+    clearTimeout(handle);
   }
 
   /** One shared timer for all waiters; cleared on close so a 60 s pause can't hold the process. */
@@ -118,4 +149,3 @@ export class RateGate {
     return { done, handle };
   }
 }
-

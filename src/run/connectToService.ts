@@ -1,14 +1,17 @@
 import type { Config } from '../config/loadConfig.js';
+import type { RateBudget } from '../rateLimit/rateBudget.js';
 import { RateGate } from '../rateLimit/rateGate.js';
 import { type AttemptEvent, ScimClient } from '../scim/scimClient.js';
 
-/** The gate and the client for one run, built from config in one place. */
-export function connectToService(config: Config, options: { rateWindowMs?: number; contentType?: string; onAttempt?: (a: AttemptEvent) => void } = {}): { gate: RateGate; client: ScimClient } {
-  const gate = new RateGate({
-    requestsPerMinute: config.target.requestsPerMinute,
-    concurrency: config.target.concurrency,
-    windowMs: options.rateWindowMs,
-  });
+/**
+ * The gate and the client for one run, built from config in one place. `budget`: the process's
+ * rate budget when it outlives the run (the daemon's); without it the run gets one of its own.
+ */
+export function connectToService(
+  config: Config,
+  options: { rateWindowMs?: number; budget?: RateBudget; contentType?: string; onAttempt?: (a: AttemptEvent) => void } = {},
+): { gate: RateGate; client: ScimClient } {
+  const gate = new RateGate(options.budget ?? rateBudgetOptions(config, options.rateWindowMs));
   const client = new ScimClient({
     baseUrl: config.target.baseUrl,
     token: config.token.reveal(),
@@ -21,4 +24,9 @@ export function connectToService(config: Config, options: { rateWindowMs?: numbe
     contentType: options.contentType,
   });
   return { gate, client };
+}
+
+/** The budget target.requestsPerMinute and target.concurrency describe. */
+export function rateBudgetOptions(config: Config, rateWindowMs?: number): { requestsPerMinute: number; concurrency: number; windowMs?: number } {
+  return { requestsPerMinute: config.target.requestsPerMinute, concurrency: config.target.concurrency, windowMs: rateWindowMs };
 }

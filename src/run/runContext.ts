@@ -5,6 +5,7 @@ import type { OperationOutcome } from '../domain/outcome.js';
 import type { Roster } from '../domain/roster.js';
 import type { RunOutcome } from '../domain/runOutcome.js';
 import type { RunObserver } from '../observe/runObserver.js';
+import type { RateBudget } from '../rateLimit/rateBudget.js';
 import type { ServiceCapabilities } from '../scim/serviceProviderConfig.js';
 import { readRunState, type RunState, writeRunState } from '../state/runState.js';
 
@@ -23,6 +24,11 @@ export interface RunOptions {
   inFlightGraceMs?: number;
   /** Rolling window of the rate gate; 60 s except in tests. */
   rateWindowMs?: number;
+  /**
+   * The process's rate budget (the daemon's, shared by all its runs, 429 pauses included);
+   * without it the run has a budget of its own.
+   */
+  rateBudget?: RateBudget;
   /** `--only`: plan and apply for just these userNames. */
   only?: readonly string[];
   /** Metrics, progress: watch the run, never steer it. */

@@ -22,6 +22,7 @@ export class ServiceConnection {
     ({ gate: this.gate, client: this.client } = connectToService(config, {
       contentType: profileOf(config).contentType,
       rateWindowMs: options.rateWindowMs,
+      budget: options.rateBudget,
       onAttempt: (a) => {
         options.observer?.attempt?.(a);
         if (a.failure) logger.debug({ method: a.method, path: a.path, status: a.status, kind: a.failure.kind, willRetry: a.willRetry }, 'request failed');

@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
+import { thisHost } from '../../src/state/hostIdentity.js';
 import { TEST_TOKEN, Workspace } from '../support/workspace.js';
 import { type CliResult, runCli } from './runCli.js';
 
@@ -176,10 +177,40 @@ describe('scim-sync CLI', () => {
     ws.writeRoster(people(1));
     ws.config('http://127.0.0.1:9/scim/v2');
     mkdirSync(join(ws.dir, 'state'));
-    writeFileSync(join(ws.dir, 'state', 'run.lock'), `${process.pid}\n`);
+    writeFileSync(join(ws.dir, 'state', 'run.lock'), `${process.pid}\n${new Date().toISOString()}\n${thisHost()}\n`);
     const r = remember(await runCli(['run', '--config', ws.configPath], env));
     expect(r.code).toBe(4);
     expect(r.stderr).toContain(`another scim-sync run (pid ${process.pid}) is still going`);
+  });
+
+  it('a fresh lock from another container on the same state volume (where its pid is alive) exits 4 and sends nothing', async () => {
+    emulator = await startEmulator({ token: TEST_TOKEN });
+    ws.writeRoster(people(3));
+    ws.config(emulator.url);
+    mkdirSync(join(ws.dir, 'state'));
+    // Its pid (a dead or unrelated one here, or even ours) says nothing about the process over there.
+    const otherContainer = 'host=3f2a9c1d7e4b boot=00000000-0000-4000-8000-000000000000 pidns=pid:[4026532999]';
+    writeFileSync(join(ws.dir, 'state', 'run.lock'), `999999\n${new Date().toISOString()}\n${otherContainer}\n`);
+    const r = remember(await runCli(['run', '--config', ws.configPath], env));
+    expect(r.code, r.stdout + r.stderr).toBe(4);
+    expect(r.stderr).toContain(`another scim-sync run (pid 999999 on another host or container (${otherContainer})) holds lock file`);
+    expect(r.stderr).toContain('state.lockStaleSeconds');
+    expect(emulator.requestLog).toEqual([]);
+  });
+
+  it('a lock naming an unrelated live pid (pid 1 after a reboot) whose heartbeat is older than state.lockStaleSeconds is taken over', async () => {
+    emulator = await startEmulator({ token: TEST_TOKEN });
+    ws.writeRoster(people(1));
+    ws.config(emulator.url, { state: { lockStaleSeconds: 60 } });
+    mkdirSync(join(ws.dir, 'state'));
+    const lockFile = join(ws.dir, 'state', 'run.lock');
+    writeFileSync(lockFile, `1\n2020-01-01T00:00:00.000Z\n${thisHost()}\n`);
+    const twoMinutesAgo = (Date.now() - 120_000) / 1000;
+    utimesSync(lockFile, twoMinutesAgo, twoMinutesAgo);
+    const r = remember(await runCli(['run', '--config', ws.configPath], env), ws);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(emulator.store.size).toBe(1);
+    expect(existsSync(lockFile)).toBe(false);
   });
 
   it('a stale lock left by a dead process is taken over', async () => {
@@ -188,7 +219,7 @@ describe('scim-sync CLI', () => {
     ws.config(emulator.url);
     const dead = await runCli(['--version']).then(() => 999_999); // no such pid on Linux (pid_max is lower)
     mkdirSync(join(ws.dir, 'state'));
-    writeFileSync(join(ws.dir, 'state', 'run.lock'), `${dead}\n`);
+    writeFileSync(join(ws.dir, 'state', 'run.lock'), `${dead}\n${new Date().toISOString()}\n${thisHost()}\n`);
     const r = remember(await runCli(['run', '--config', ws.configPath], env), ws);
     expect(r.code).toBe(0);
   });

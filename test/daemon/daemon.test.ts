@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Daemon, startDaemon } from '../../src/daemon/daemon.js';
@@ -8,6 +8,21 @@ import { runCli } from '../cli/runCli.js';
 import { TEST_TOKEN, Workspace } from '../support/workspace.js';
 
 const EVERY_SECOND = '* * * * * *';
+
+/** Polls /readyz until it answers `status`; returns the reason it gave. */
+async function waitForReadiness(url: string, status: number, timeoutMs = 10_000): Promise<string | undefined> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await fetch(`${url}/readyz`);
+    const body = (await res.json()) as { reason?: string };
+    if (res.status === status) return body.reason;
+    if (Date.now() > until) throw new Error(`timed out waiting for /readyz ${status} (last: ${res.status} ${body.reason ?? ''})`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Another container's run holding the lock on a shared state volume: fresh heartbeat, a host identity not ours. */
+const OTHER_CONTAINER = 'host=3f2a9c1d7e4b boot=00000000-0000-4000-8000-000000000000 pidns=pid:[4026532999]';
 
 /** Polls until `probe` gives something other than undefined/false, and returns it. */
 async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
@@ -110,6 +125,51 @@ describe('scim-sync daemon', () => {
     expect(await (await fetch(`${daemon.health.url}/metrics`)).text()).toContain('scim_sync_runs_total{outcome="crashed"} 1');
   });
 
+  it('/readyz turns 503 once daemon.maxSkippedTicks ticks in a row were skipped because another process holds the lock, and 200 after a run', async () => {
+    emulator = await startEmulator({ token: TEST_TOKEN });
+    ws.writeRoster(people(1));
+    mkdirSync(`${ws.dir}/state`);
+    const lockFile = `${ws.dir}/state/run.lock`;
+    writeFileSync(lockFile, `1\n${new Date().toISOString()}\n${OTHER_CONTAINER}\n`);
+    daemon = await startDaemon(ws.config(emulator.url, { daemon: { schedule: EVERY_SECOND, maxSkippedTicks: 2 }, http: { port: 0 } }), ws.logger);
+    const reason = await waitForReadiness(daemon.health.url, 503);
+    expect(reason).toMatch(/^the last \d+ scheduled runs were skipped \(daemon\.maxSkippedTicks 2\): another scim-sync run \(pid 1 on another host or container/);
+    expect(reason).toContain(lockFile);
+    expect(emulator.requestLog).toEqual([]);
+    unlinkSync(lockFile); // that run ended
+    await waitFor('a run once the lock is free', () => reports().length >= 1);
+    await waitForReadiness(daemon.health.url, 200);
+  });
+
+  it('/readyz turns 503 while a run goes on for longer than daemon.maxRunMinutes', async () => {
+    emulator = await startEmulator({ token: TEST_TOKEN, latencyMs: 1500 });
+    ws.writeRoster(people(1));
+    daemon = await startDaemon(ws.config(emulator.url, { daemon: { schedule: '0 0 1 1 *', runOnStart: true, maxRunMinutes: 0.005 }, http: { port: 0 } }), ws.logger);
+    const reason = await waitForReadiness(daemon.health.url, 503);
+    expect(reason).toMatch(/^a run has been going for 0 min, longer than daemon\.maxRunMinutes \(0\.005\); it may be stuck/);
+  });
+
+  it('a per-second schedule never sends more than target.requestsPerMinute in any rolling window: one budget for all runs, and a warning', async () => {
+    // 3 requests per 10 s window (rateWindowMs shortens the 60 s window so the test stays short).
+    const WINDOW_MS = 10_000;
+    const BUDGET = 3;
+    const users = people(2).map((p) => ({ userName: p.email, givenName: p.first_name, familyName: p.last_name, externalId: p.employee_id }));
+    emulator = await startEmulator({ token: TEST_TOKEN, users }); // already in sync: each run reads, sends nothing
+    ws.writeRoster(people(2));
+    const config = ws.config(emulator.url, { daemon: { schedule: EVERY_SECOND }, http: { port: 0 }, target: { requestsPerMinute: BUDGET } });
+    daemon = await startDaemon(config, ws.logger, { rateWindowMs: WINDOW_MS });
+    await new Promise((r) => setTimeout(r, 12_000));
+    const times = emulator.requestLog.map((r) => r.at);
+    // Arrival times, measured at the service: allow half a second of delivery jitter on a loaded machine.
+    const busiest = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + WINDOW_MS - 500).length));
+    expect(busiest, JSON.stringify(times.map((t) => t - times[0]!))).toBeLessThanOrEqual(BUDGET);
+    expect(reports().length).toBeGreaterThanOrEqual(2); // several runs did happen, and shared the budget
+    expect(ws.logLines.some((l) => l.includes('daemon.schedule \\"* * * * * *\\" starts a run every 1 s: more often than once a minute'))).toBe(true);
+    // After its first full read the daemon knows what one costs: 1 page at 3 a minute is 20 s (the warning
+    // reckons in real minutes), longer than the 1 s between ticks.
+    expect(ws.logLines.some((l) => l.includes('reading every user takes about 1 request, 20 s at target.requestsPerMinute 3, longer than the 1 s between runs'))).toBe(true);
+  }, 30_000);
+
   it('an invalid schedule or time zone is refused when the config is loaded, before the daemon starts, with the key named', () => {
     ws.writeRoster(people(1));
     expect(() => ws.config('http://127.0.0.1:9/scim/v2', { daemon: { schedule: '61 * * * *' } })).toThrow(/daemon\.schedule: got "61 \* \* \* \*", expected a cron expression/);
@@ -172,6 +232,17 @@ describe('scim-sync validate and --only', () => {
     expect(r.stdout).toContain('page size: asked for 5, got 5 (honoured)'); // the largest page the service advertises, not target.pageSize
     expect(emulator.requestLog.map((e) => `${e.method} ${e.path}`)).toEqual(['GET /scim/v2/ServiceProviderConfig', 'GET /scim/v2/Users']);
     expect(r.stdout + r.stderr).not.toContain(TEST_TOKEN);
+  });
+
+  it('validate warns about a schedule more frequent than a run can take, and shorter than a full read at the budget', async () => {
+    const users = Array.from({ length: 100 }, (_, i) => ({ userName: `u${i}@example.com`, givenName: 'U', familyName: `${i}` }));
+    emulator = await startEmulator({ token: TEST_TOKEN, users, maxPageSize: 5 });
+    ws.writeRoster([{ employee_id: 'E1', email: 'a@example.com', first_name: 'A', last_name: 'B' }]);
+    ws.config(emulator.url, { daemon: { schedule: '*/30 * * * * *' }, target: { requestsPerMinute: 30 } });
+    const r = await runCli(['validate', '--config', ws.configPath], { SCIM_TOKEN: TEST_TOKEN });
+    expect(r.code, r.stderr).toBe(0); // warnings, not errors: a demo may want every 30 s
+    expect(r.stdout).toContain('  warning: daemon.schedule "*/30 * * * * *" starts a run every 30 s: more often than once a minute');
+    expect(r.stdout).toContain('  warning: reading every user takes about 20 requests, 40 s at target.requestsPerMinute 30, longer than the 30 s between runs of daemon.schedule "*/30 * * * * *"');
   });
 
   it('validate with a wrong token exits 1 with the service’s answer', async () => {

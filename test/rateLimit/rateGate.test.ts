@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { RateBudget } from '../../src/rateLimit/rateBudget.js';
 import { RateGate } from '../../src/rateLimit/rateGate.js';
 
 /** The most starts found in any window of `windowMs` (half-open), for the rolling-window guarantee. */
@@ -57,5 +58,46 @@ describe('RateGate', () => {
     await expect(waiting).rejects.toThrow('stop now');
     await expect(gate.run(async () => sent++)).rejects.toThrow('stop now');
     expect(sent).toBe(0);
+  });
+
+  describe('runs sharing the process’s budget (the daemon)', () => {
+    let budget: RateBudget | undefined;
+    afterEach(async () => budget?.dispose());
+
+    it('one run after another never starts more than the budget in any rolling window', async () => {
+      budget = new RateBudget({ requestsPerMinute: 4, concurrency: 2, windowMs: 400 });
+      const starts: number[] = [];
+      for (let run = 0; run < 3; run++) {
+        const runGate = new RateGate(budget); // each run its own gate, as runSync makes it
+        await Promise.all(Array.from({ length: 4 }, () => runGate.run(async (sentAt) => void starts.push(sentAt))));
+        await runGate.dispose(); // the run is over; the budget is not
+      }
+      expect(starts).toHaveLength(12);
+      expect(maxInAnyWindow(starts.sort((a, b) => a - b), 400)).toBeLessThanOrEqual(4);
+    });
+
+    it('a 429 pause seen by one run holds the next run too', async () => {
+      budget = new RateBudget({ requestsPerMinute: 6000, concurrency: 2, windowMs: 60_000 });
+      const first = new RateGate(budget);
+      first.pause(300);
+      await first.dispose();
+      const t0 = performance.now();
+      const waited = await new RateGate(budget).run(async () => performance.now() - t0);
+      expect(waited).toBeGreaterThanOrEqual(250);
+    });
+
+    it('closing one run’s gate gives up its queued requests at once and leaves the budget to the next run', async () => {
+      budget = new RateBudget({ requestsPerMinute: 1, concurrency: 1, windowMs: 60_000 });
+      const stopping = new RateGate(budget);
+      let sent = 0;
+      await stopping.run(async () => sent++); // the one request this window allows
+      const queued = stopping.run(async () => sent++); // waits ~60 s for the window
+      stopping.close(new Error('interrupted by SIGTERM'));
+      await expect(queued).rejects.toThrow('interrupted by SIGTERM');
+      expect(sent).toBe(1);
+      const next = new RateGate(budget);
+      expect(next.minSpacingMs).toBe(60_000);
+      next.close(new Error('test over'));
+    });
   });
 });

@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { acquireRunLock, RunLockedError, UNREADABLE_STALE_AFTER_MS } from '../../src/state/runLock.js';
+import { thisHost } from '../../src/state/hostIdentity.js';
+import { acquireRunLock, DEFAULT_LOCK_STALE_MS, RunLockedError, UNREADABLE_STALE_AFTER_MS } from '../../src/state/runLock.js';
 import { runProcess } from '../support/runProcess.js';
 
 /** The concurrency scenarios run real processes, so they use the compiled module (built by test/globalSetup.ts). */
@@ -54,6 +55,18 @@ interface ContenderResult {
 
 const run = (cmd: string, args: string[]) => runProcess(cmd, args);
 
+/** A lock file's content as scim-sync writes it: pid, time, host identity (this host unless told). */
+const lockText = (pid: number, host: string = thisHost()) => `${pid}\n2020-01-01T00:00:00.000Z\n${host}\n`;
+
+/** Another host (or container) in the host-identity format: a different hostname, boot and pid namespace. */
+const OTHER_HOST = 'host=other-container boot=00000000-0000-4000-8000-000000000000 pidns=pid:[4026532999]';
+
+/** Sets a file's mtime (the lock's heartbeat) `ms` into the past. */
+const age = (file: string, ms: number) => {
+  const then = (Date.now() - ms) / 1000;
+  utimesSync(file, then, then);
+};
+
 /** A pid that existed a moment ago and whose process has exited. */
 async function deadPid(): Promise<number> {
   const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
@@ -75,11 +88,16 @@ describe('acquireRunLock', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('takes the lock with our pid and a time, releases it, and leaves no temp files behind', () => {
+  it('takes the lock with our pid, a time and this host’s identity, releases it, and leaves no temp files behind', () => {
     const lock = acquireRunLock(dir);
-    const [pid, time] = readFileSync(lockFile, 'utf8').split('\n');
+    const [pid, time, host] = readFileSync(lockFile, 'utf8').split('\n');
     expect(Number(pid)).toBe(process.pid);
     expect(Number.isNaN(Date.parse(time!))).toBe(false);
+    expect(host).toBe(thisHost());
+    expect(host).toMatch(/^host=\S+/);
+    // Where Linux gives them: the boot id (new after a reboot) and the pid namespace (one per container).
+    if (existsSync('/proc/sys/kernel/random/boot_id')) expect(host).toContain(`boot=${readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()}`);
+    if (existsSync('/proc/self/ns/pid')) expect(host).toMatch(/ pidns=pid:\[\d+\]/);
     expect(readdirSync(dir)).toEqual(['run.lock']);
     lock.release();
     expect(readdirSync(dir)).toEqual([]);
@@ -110,23 +128,25 @@ describe('acquireRunLock', () => {
 
   it('a lock held by a live process is refused with RunLockedError naming that pid, and left in place', async () => {
     const holder = await liveProcess();
-    writeFileSync(lockFile, `${holder.pid}\n2020-01-01T00:00:00.000Z\n`);
+    writeFileSync(lockFile, lockText(holder.pid!));
     const locked = refusal();
     expect(locked.holderPid).toBe(holder.pid);
     expect(locked.lockFile).toBe(lockFile);
-    expect(locked.message).toBe(`another scim-sync run (pid ${holder.pid}) is still going; lock file ${lockFile}. Not starting a second one.`);
-    expect(readFileSync(lockFile, 'utf8')).toBe(`${holder.pid}\n2020-01-01T00:00:00.000Z\n`);
+    expect(locked.message).toBe(
+      `another scim-sync run (pid ${holder.pid}) is still going; lock file ${lockFile}, last heartbeat 0 s ago. Not starting a second one. It is taken over when that process ends or its heartbeat is older than 300 s, state.lockStaleSeconds.`,
+    );
+    expect(readFileSync(lockFile, 'utf8')).toBe(lockText(holder.pid!));
     expect(readdirSync(dir)).toEqual(['run.lock']);
   });
 
   it('a lock held by the parent process is refused too', () => {
-    writeFileSync(lockFile, `${process.ppid}\n`);
+    writeFileSync(lockFile, lockText(process.ppid));
     expect(() => acquireRunLock(dir)).toThrow(expect.objectContaining({ name: 'RunLockedError', holderPid: process.ppid }));
   });
 
-  it('a stale lock whose pid is dead is taken over', async () => {
+  it('a stale lock from this host whose pid is dead is taken over', async () => {
     const dead = await deadPid();
-    writeFileSync(lockFile, `${dead}\n2020-01-01T00:00:00.000Z\n`);
+    writeFileSync(lockFile, lockText(dead));
     const lock = acquireRunLock(dir);
     expect(Number(readFileSync(lockFile, 'utf8').split('\n')[0])).toBe(process.pid);
     expect(readdirSync(dir)).toEqual(['run.lock']);
@@ -157,8 +177,8 @@ describe('acquireRunLock', () => {
   });
 
   it('a takeover lock left by a process that died mid-takeover is cleared, and the stale lock taken over', async () => {
-    writeFileSync(lockFile, `${await deadPid()}\n2020-01-01T00:00:00.000Z\n`);
-    writeFileSync(`${lockFile}.takeover`, `${await deadPid()}\n2020-01-01T00:00:00.000Z\n`);
+    writeFileSync(lockFile, lockText(await deadPid()));
+    writeFileSync(`${lockFile}.takeover`, lockText(await deadPid()));
     const lock = acquireRunLock(dir);
     expect(Number(readFileSync(lockFile, 'utf8').split('\n')[0])).toBe(process.pid);
     expect(readdirSync(dir)).toEqual(['run.lock']);
@@ -169,10 +189,10 @@ describe('acquireRunLock', () => {
   it('a stale lock that a live process is busy taking over is left to it: RunLockedError once waiting runs out', async () => {
     const holder = await liveProcess();
     const dead = await deadPid();
-    writeFileSync(lockFile, `${dead}\n`);
-    writeFileSync(`${lockFile}.takeover`, `${holder.pid}\n`);
+    writeFileSync(lockFile, lockText(dead));
+    writeFileSync(`${lockFile}.takeover`, lockText(holder.pid!));
     expect(() => acquireRunLock(dir)).toThrow(expect.objectContaining({ name: 'RunLockedError', holderPid: holder.pid }));
-    expect(readFileSync(lockFile, 'utf8')).toBe(`${dead}\n`);
+    expect(readFileSync(lockFile, 'utf8')).toBe(lockText(dead));
     expect(readdirSync(dir).sort()).toEqual(['run.lock', 'run.lock.takeover']);
   });
 
@@ -183,6 +203,85 @@ describe('acquireRunLock', () => {
     renameSync(join(dir, 'other'), lockFile);
     lock.release();
     expect(readFileSync(lockFile, 'utf8')).toBe(`${process.pid}\nsomeone else's file\n`);
+  });
+
+  describe('two containers sharing a state volume (separate pid namespaces: the same pid names different processes)', () => {
+    it('a fresh lock naming our own pid, written in another container, is refused: there it is a live run', () => {
+      writeFileSync(lockFile, lockText(process.pid, OTHER_HOST));
+      const locked = refusal();
+      expect(locked.holderPid).toBe(process.pid);
+      expect(locked.holderHost).toBe(OTHER_HOST);
+      expect(locked.message).toContain(`another scim-sync run (pid ${process.pid} on another host or container (${OTHER_HOST})) holds lock file ${lockFile}`);
+      expect(locked.message).toContain("can't be checked from here");
+      expect(locked.message).toContain('older than 300 s, state.lockStaleSeconds');
+      expect(readFileSync(lockFile, 'utf8')).toBe(lockText(process.pid, OTHER_HOST));
+    });
+
+    it('a fresh lock from another host naming a pid that does not exist here is refused', async () => {
+      const dead = await deadPid();
+      writeFileSync(lockFile, lockText(dead, OTHER_HOST));
+      expect(refusal().holderPid).toBe(dead);
+      expect(readFileSync(lockFile, 'utf8')).toBe(lockText(dead, OTHER_HOST));
+    });
+
+    it('a lock written without a host identity (an older scim-sync) is judged by its heartbeat, not by its pid', async () => {
+      const dead = await deadPid();
+      writeFileSync(lockFile, `${dead}\n2020-01-01T00:00:00.000Z\n`);
+      expect(refusal().message).toContain('a host it does not name');
+      age(lockFile, DEFAULT_LOCK_STALE_MS + 1_000);
+      acquireRunLock(dir).release();
+    });
+
+    it('a lock from another host whose heartbeat is older than state.lockStaleSeconds is taken over', () => {
+      writeFileSync(lockFile, lockText(process.pid, OTHER_HOST));
+      age(lockFile, 20_000);
+      expect(refusal().holderHost).toBe(OTHER_HOST); // 20 s: fresh under the default 300 s
+      const lock = acquireRunLock(dir, { staleAfterMs: 10_000 });
+      expect(readFileSync(lockFile, 'utf8').split('\n')[2]).toBe(thisHost());
+      lock.release();
+      expect(readdirSync(dir)).toEqual([]);
+    });
+
+    it('the holder refreshes its heartbeat while it holds the lock, so a run on another host keeps waiting', async () => {
+      const lock = acquireRunLock(dir, { staleAfterMs: 30_000, heartbeatMs: 50 });
+      try {
+        age(lockFile, 60_000); // as if the holder had been quiet for a minute
+        const until = Date.now() + 10_000;
+        while (Date.now() - statSync(lockFile).mtimeMs > 30_000) {
+          if (Date.now() > until) throw new Error('the heartbeat was never refreshed');
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        expect(() => acquireRunLock(dir, { host: OTHER_HOST, staleAfterMs: 30_000 })).toThrow(RunLockedError);
+      } finally {
+        lock.release();
+      }
+      expect(readdirSync(dir)).toEqual([]);
+    });
+
+    it('a holder whose lock was taken over by another process is told so by its heartbeat', async () => {
+      const problems: string[] = [];
+      const lock = acquireRunLock(dir, { heartbeatMs: 20, onProblem: (m) => problems.push(m) });
+      try {
+        unlinkSync(lockFile);
+        writeFileSync(lockFile, lockText(process.pid, OTHER_HOST)); // another container's lock now
+        const until = Date.now() + 10_000;
+        while (problems.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+        expect(problems[0]).toContain(`the run lock ${lockFile} was replaced by another process's`);
+      } finally {
+        lock.release();
+      }
+      expect(readFileSync(lockFile, 'utf8')).toBe(lockText(process.pid, OTHER_HOST)); // not ours to remove
+    });
+  });
+
+  it('a lock from this host naming an unrelated live pid (pid 1 after a reboot) is stale once its heartbeat is older than the timeout', async () => {
+    const unrelated = await liveProcess();
+    writeFileSync(lockFile, lockText(unrelated.pid!));
+    age(lockFile, DEFAULT_LOCK_STALE_MS + 60_000);
+    const lock = acquireRunLock(dir);
+    expect(Number(readFileSync(lockFile, 'utf8').split('\n')[0])).toBe(process.pid);
+    lock.release();
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   describe('with 12 processes racing for it', () => {
@@ -227,7 +326,7 @@ describe('acquireRunLock', () => {
     }, 30_000);
 
     it('never lets two of them take over the same stale lock', async () => {
-      writeFileSync(lockFile, `${await deadPid()}\n2020-01-01T00:00:00.000Z\n`);
+      writeFileSync(lockFile, lockText(await deadPid()));
       expectOneHolderAtATime(await race());
     }, 30_000);
   });

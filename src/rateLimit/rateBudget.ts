@@ -1,0 +1,46 @@
+import Bottleneck from 'bottleneck';
+import { SlidingWindowLog } from './slidingWindowLog.js';
+
+export interface RateGateOptions {
+  requestsPerMinute: number;
+  /** Requests in flight at once. */
+  concurrency: number;
+  /** Length of the rolling window; 60 s in production, shorter only in tests. */
+  windowMs?: number;
+}
+
+/**
+ * The part of the rate gate that belongs to the process, not to one run: the spacing (Bottleneck),
+ * the log of send times for the rolling window, and a 429's pause. The service counts our requests
+ * whichever run sent them, so a daemon keeps one budget for its whole life and hands it to every
+ * run (see RateGate): a schedule of every second then can't send a new run's full budget each
+ * second. A one-shot `run` has a budget of its own, like a fresh process.
+ */
+export class RateBudget {
+  readonly limiter: Bottleneck;
+  readonly sent: SlidingWindowLog;
+  readonly minSpacingMs: number;
+  private pausedUntil = 0;
+
+  constructor(readonly options: RateGateOptions) {
+    const windowMs = options.windowMs ?? 60_000;
+    this.minSpacingMs = Math.ceil(windowMs / options.requestsPerMinute);
+    this.limiter = new Bottleneck({ minTime: this.minSpacingMs, maxConcurrent: options.concurrency });
+    this.sent = new SlidingWindowLog(options.requestsPerMinute, windowMs);
+  }
+
+  /** Holds every request (of every run) for `ms`, e.g. after a 429. Extends, never shortens. */
+  pause(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+  }
+
+  /** How much longer the current pause holds requests (0 when not paused). */
+  get pauseRemainingMs(): number {
+    return Math.max(0, this.pausedUntil - Date.now());
+  }
+
+  /** Frees Bottleneck's timers so the process can exit; for the budget's owner, at its end. */
+  async dispose(): Promise<void> {
+    await this.limiter.stop({ dropWaitingJobs: true }).catch(() => undefined);
+  }
+}
