@@ -84,7 +84,13 @@ export async function benchBudget(scale = 1, log: (line: string) => void = () =>
   let emulator: RunningEmulator | undefined;
   let ticker: NodeJS.Timeout | undefined;
   try {
-    emulator = await startEmulator({ token: BENCH_TOKEN, users: seed, maxPageSize: 100, latencyMs, rateLimit: { max: SERVICE_LIMIT, windowMs, retryAfter: 'seconds' } });
+    emulator = await startEmulator({
+      token: BENCH_TOKEN,
+      users: seed,
+      maxPageSize: 100,
+      latencyMs,
+      rateLimit: { max: SERVICE_LIMIT, windowMs, retryAfter: 'seconds' },
+    });
     ws.writeRoster(roster);
     const concurrency = 4;
     // Retry settings at their defaults, as in production (none is expected to be needed).
@@ -188,7 +194,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     process.stderr.write('--scale must be in (0, 1], e.g. 0.1 for a 6 s window\n');
     process.exit(2);
   }
-  process.stderr.write(`budget: 600 writes at ${RPM}/${fmt(60 * scale, 0)} s against a ${SERVICE_LIMIT}/${fmt(60 * scale, 0)} s limit, latency ${Math.round(150 * scale)} ms (about ${fmt(3.5 * scale, 1)} min)\n`);
+  process.stderr.write(
+    `budget: 600 writes at ${RPM}/${fmt(60 * scale, 0)} s against a ${SERVICE_LIMIT}/${fmt(60 * scale, 0)} s limit, latency ${Math.round(150 * scale)} ms (about ${fmt(3.5 * scale, 1)} min)\n`,
+  );
   const { result, figures } = await benchBudget(scale, (l) => process.stderr.write(l + '\n'));
   printTable(figures);
   mkdirSync(RESULTS_DIR, { recursive: true });

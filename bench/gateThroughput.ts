@@ -65,7 +65,9 @@ export async function controls(requests: number): Promise<{ label: string; perSe
   };
   for (const minTime of [0, 1]) {
     const limiter = new Bottleneck({ minTime, maxConcurrent: 4 });
-    await measure(`Bottleneck alone (minTime ${minTime}, maxConcurrent 4)`, () => Promise.all(Array.from({ length: requests }, (_, i) => limiter.schedule(() => Promise.resolve(i)))));
+    await measure(`Bottleneck alone (minTime ${minTime}, maxConcurrent 4)`, () =>
+      Promise.all(Array.from({ length: requests }, (_, i) => limiter.schedule(() => Promise.resolve(i)))),
+    );
     await limiter.stop();
   }
   // Diagnostic: Bottleneck's LocalDatastore awaits yieldLoop() — a setTimeout(0), i.e. ≥ 1 ms —
@@ -76,7 +78,9 @@ export async function controls(requests: number): Promise<{ label: string; perSe
   try {
     for (const minTime of [0, 1]) {
       const limiter = new Bottleneck({ minTime, maxConcurrent: 4 });
-      await measure(`diagnostic: Bottleneck, yieldLoop patched to Promise.resolve (minTime ${minTime})`, () => Promise.all(Array.from({ length: requests }, (_, i) => limiter.schedule(() => Promise.resolve(i)))));
+      await measure(`diagnostic: Bottleneck, yieldLoop patched to Promise.resolve (minTime ${minTime})`, () =>
+        Promise.all(Array.from({ length: requests }, (_, i) => limiter.schedule(() => Promise.resolve(i)))),
+      );
       await limiter.stop();
     }
   } finally {
@@ -151,7 +155,9 @@ export async function livePath(seedFile: string, n: number, concurrency: number,
   }
 }
 
-export async function benchGateThroughput(log: (line: string) => void = () => undefined): Promise<{ results: { gateAlone: GateAloneResult[]; controls: Awaited<ReturnType<typeof controls>>; livePath: LivePathResult[] }; figures: Figure[] }> {
+export async function benchGateThroughput(
+  log: (line: string) => void = () => undefined,
+): Promise<{ results: { gateAlone: GateAloneResult[]; controls: Awaited<ReturnType<typeof controls>>; livePath: LivePathResult[] }; figures: Figure[] }> {
   const figures: Figure[] = [];
   const alone: GateAloneResult[] = [];
   for (const [rpm, conc] of [
@@ -183,13 +189,20 @@ export async function benchGateThroughput(log: (line: string) => void = () => un
     margin: `the gate, not the budget, limits any requestsPerMinute above ~${fmt(Math.floor((ceiling * 60) / 1000) * 1000, 0)}; ${fmt((ceiling * 60) / 180, 0)}× Postman's 180/min`,
   });
   for (const c of control) {
-    figures.push({ target: '3 gate throughput', metric: `control: ${c.label}`, value: `${fmt(c.perSecond, 0)} req/s, ${fmt(c.cpuMicrosPerRequest, 1)} µs CPU/req` });
+    figures.push({
+      target: '3 gate throughput',
+      metric: `control: ${c.label}`,
+      value: `${fmt(c.perSecond, 0)} req/s, ${fmt(c.cpuMicrosPerRequest, 1)} µs CPU/req`,
+    });
   }
 
   const n = 10_000;
   const seedWs = new BenchWorkspace('gate-seed');
   const seedFile = join(seedWs.dir, 'seed.json');
-  writeSeed(seedFile, mapIter(range(0, n), (i) => seedOf(person(i))));
+  writeSeed(
+    seedFile,
+    mapIter(range(0, n), (i) => seedOf(person(i))),
+  );
   const live: LivePathResult[] = [];
   try {
     for (const conc of [4, 16]) {

@@ -9,8 +9,74 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { SeedUser } from '../src/emulator/server.js';
 
-const GIVEN = ['Ada', 'Alan', 'Grace', 'Edsger', 'Barbara', 'Donald', 'Margaret', 'Ken', 'Radia', 'Niklaus', 'Frances', 'John', 'Hedy', 'Dennis', 'Sophie', 'Tim', 'Karen', 'Linus', 'Shafi', 'Leslie', 'Fran', 'Bjarne', 'Anita', 'Guido', 'Joan', 'James', 'Mary', 'Robin', 'Adele', 'Butler', 'Jean', 'Ivan'];
-const FAMILY = ['Lovelace', 'Turing', 'Hopper', 'Dijkstra', 'Liskov', 'Knuth', 'Hamilton', 'Thompson', 'Perlman', 'Wirth', 'Allen', 'McCarthy', 'Lamarr', 'Ritchie', 'Wilson', 'Berners-Lee', 'Sparck-Jones', 'Torvalds', 'Goldwasser', 'Lamport', 'Bilas', 'Stroustrup', 'Borg', 'van Rossum', 'Clarke', 'Gosling', 'Keller', 'Milner', 'Goldberg', 'Lampson', 'Sammet', 'Sutherland'];
+const GIVEN = [
+  'Ada',
+  'Alan',
+  'Grace',
+  'Edsger',
+  'Barbara',
+  'Donald',
+  'Margaret',
+  'Ken',
+  'Radia',
+  'Niklaus',
+  'Frances',
+  'John',
+  'Hedy',
+  'Dennis',
+  'Sophie',
+  'Tim',
+  'Karen',
+  'Linus',
+  'Shafi',
+  'Leslie',
+  'Fran',
+  'Bjarne',
+  'Anita',
+  'Guido',
+  'Joan',
+  'James',
+  'Mary',
+  'Robin',
+  'Adele',
+  'Butler',
+  'Jean',
+  'Ivan',
+];
+const FAMILY = [
+  'Lovelace',
+  'Turing',
+  'Hopper',
+  'Dijkstra',
+  'Liskov',
+  'Knuth',
+  'Hamilton',
+  'Thompson',
+  'Perlman',
+  'Wirth',
+  'Allen',
+  'McCarthy',
+  'Lamarr',
+  'Ritchie',
+  'Wilson',
+  'Berners-Lee',
+  'Sparck-Jones',
+  'Torvalds',
+  'Goldwasser',
+  'Lamport',
+  'Bilas',
+  'Stroustrup',
+  'Borg',
+  'van Rossum',
+  'Clarke',
+  'Gosling',
+  'Keller',
+  'Milner',
+  'Goldberg',
+  'Lampson',
+  'Sammet',
+  'Sutherland',
+];
 
 /** Person #i (0-based) as HR knows them. */
 export interface Person {
@@ -113,6 +179,12 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     process.exit(2);
   }
   const people = mapIter(range(0, count), person);
-  const bytes = kind === 'roster' ? writeRoster(file, people) : writeSeed(file, mapIter(people, (p) => seedOf(p)));
+  const bytes =
+    kind === 'roster'
+      ? writeRoster(file, people)
+      : writeSeed(
+          file,
+          mapIter(people, (p) => seedOf(p)),
+        );
   process.stdout.write(`${file}: ${count} ${kind === 'roster' ? 'rows' : 'users'}, ${(bytes / 1e6).toFixed(1)} MB\n`);
 }

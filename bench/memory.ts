@@ -37,7 +37,10 @@ export async function measureSize(size: number, pageSize: number, log: (line: st
     log(`  memory ${fmt(size)}: generating roster and seed`);
     ws.writeRoster(mapIter(range(0, size), (i) => (i % 100 === 0 ? renamed(person(i)) : person(i))));
     const seedFile = join(ws.dir, 'seed.json');
-    writeSeed(seedFile, mapIter(range(0, size), (i) => seedOf(person(i))));
+    writeSeed(
+      seedFile,
+      mapIter(range(0, size), (i) => seedOf(person(i))),
+    );
     const t0 = performance.now();
     const emulator = await startEmulatorProcess({ token: BENCH_TOKEN, seedFile, maxPageSize: pageSize, rateLimit: 'off', latencyMs: 0 });
     const emulatorStartMs = performance.now() - t0;
@@ -104,13 +107,19 @@ export function memoryFigures(results: readonly MemoryResult[]): Figure[] {
       });
     }
     if (r.phases.planWarmMedian) {
-      figures.push({ target: t, metric: '  plan() again, warm (median of 5)', value: `${fmt(r.phases.planWarmMedian.wallMs, 0)} ms wall, ${fmt(r.phases.planWarmMedian.cpuMs, 0)} ms CPU` });
+      figures.push({
+        target: t,
+        metric: '  plan() again, warm (median of 5)',
+        value: `${fmt(r.phases.planWarmMedian.wallMs, 0)} ms wall, ${fmt(r.phases.planWarmMedian.cpuMs, 0)} ms CPU`,
+      });
     }
     figures.push({
       target: t,
       metric: `  phases child: pages read, plan, peak RSS`,
       value:
-        `${fmt(r.phases.remotePages ?? 0)} pages, ${Object.entries(r.phases.operations ?? {}).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}; ` +
+        `${fmt(r.phases.remotePages ?? 0)} pages, ${Object.entries(r.phases.operations ?? {})
+          .map(([k, v]) => `${k} ${fmt(v)}`)
+          .join(', ')}; ` +
         `RSS at start ${fmt(r.phases.startRssMB, 0)} MB, peak ${fmt(r.phases.maxRssBeforeWarmMB ?? peak(r.phases), 0)} MB` +
         (r.phases.retainedHeapMB === undefined ? '' : `, heap held after GC ${fmt(r.phases.retainedHeapMB, 0)} MB`) +
         (r.phases.emulatorCpuSeconds === undefined ? '' : `; emulator CPU ${fmt(r.phases.emulatorCpuSeconds, 1)} s`),
@@ -147,7 +156,10 @@ export function defaultPageSize(size: number): number {
   return size >= 1_000_000 ? 10_000 : 1_000;
 }
 
-export async function benchMemory(cases: readonly { size: number; pageSize?: number }[], log: (line: string) => void = () => undefined): Promise<{ results: MemoryResult[]; figures: Figure[] }> {
+export async function benchMemory(
+  cases: readonly { size: number; pageSize?: number }[],
+  log: (line: string) => void = () => undefined,
+): Promise<{ results: MemoryResult[]; figures: Figure[] }> {
   const results: MemoryResult[] = [];
   for (const c of cases) results.push(await measureSize(c.size, c.pageSize ?? defaultPageSize(c.size), log));
   return { results, figures: memoryFigures(results) };

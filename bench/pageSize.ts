@@ -34,9 +34,30 @@ export interface PageSizeCase {
 // full last page the pager always asks once more (a service's totalResults may lag behind its pages).
 export const CASES: PageSizeCase[] = [
   { name: 'service 1,000, config 1,000', serviceMaxPageSize: 1000, configPageSize: 1000, via: 'runSync', expectedPageReads: 11, issueTarget: true },
-  { name: 'service caps 100 (advertised), config 1,000', serviceMaxPageSize: 100, configPageSize: 1000, via: 'runSync', expectedPageReads: 101, issueTarget: true },
-  { name: 'service caps 100 silently, pager asks 1,000', serviceMaxPageSize: 100, configPageSize: 1000, via: 'pager', expectedPageReads: 101, issueTarget: true },
-  { name: 'service 1,000, config pageSize unset', serviceMaxPageSize: 1000, configPageSize: undefined, via: 'runSync', expectedPageReads: 11, issueTarget: false },
+  {
+    name: 'service caps 100 (advertised), config 1,000',
+    serviceMaxPageSize: 100,
+    configPageSize: 1000,
+    via: 'runSync',
+    expectedPageReads: 101,
+    issueTarget: true,
+  },
+  {
+    name: 'service caps 100 silently, pager asks 1,000',
+    serviceMaxPageSize: 100,
+    configPageSize: 1000,
+    via: 'pager',
+    expectedPageReads: 101,
+    issueTarget: true,
+  },
+  {
+    name: 'service 1,000, config pageSize unset',
+    serviceMaxPageSize: 1000,
+    configPageSize: undefined,
+    via: 'runSync',
+    expectedPageReads: 11,
+    issueTarget: false,
+  },
   { name: 'service 1,000, config 100 (admin cap)', serviceMaxPageSize: 1000, configPageSize: 100, via: 'runSync', expectedPageReads: 101, issueTarget: false },
 ];
 
@@ -55,7 +76,13 @@ async function runCase(c: PageSizeCase): Promise<PageSizeResult> {
   const ws = new BenchWorkspace('page');
   let emulator: RunningEmulator | undefined;
   try {
-    emulator = await startEmulator({ token: BENCH_TOKEN, users: people.map((p) => seedOf(p)), maxPageSize: c.serviceMaxPageSize, rateLimit: false, latencyMs: 0 });
+    emulator = await startEmulator({
+      token: BENCH_TOKEN,
+      users: people.map((p) => seedOf(p)),
+      maxPageSize: c.serviceMaxPageSize,
+      rateLimit: false,
+      latencyMs: 0,
+    });
     ws.writeRoster(people);
     const config = ws.config(emulator.url, { requestsPerMinute: 20_000, pageSize: c.configPageSize });
     const t0 = performance.now();

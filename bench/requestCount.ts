@@ -25,7 +25,11 @@ export interface Scenario {
 const N = 10_000;
 const P = 100;
 
-function build(name: string, composition: string, spec: { renamed?: (i: number) => boolean; inactive?: (i: number) => boolean; absent?: (i: number) => boolean; newPeople?: number }): Scenario {
+function build(
+  name: string,
+  composition: string,
+  spec: { renamed?: (i: number) => boolean; inactive?: (i: number) => boolean; absent?: (i: number) => boolean; newPeople?: number },
+): Scenario {
   const seed: SeedUser[] = [];
   const roster: Person[] = [];
   const expected = { creates: [] as string[], puts: [] as string[], patches: [] as string[] };
@@ -111,7 +115,11 @@ async function runScenario(s: Scenario): Promise<RequestCountResult> {
 
     // Which users were written to, per method, compared with the users that needed it.
     const writtenBy = (method: string) =>
-      log.filter((e) => e.method === method).map((e) => (method === 'POST' ? String((e.body as { userName?: string }).userName) : idToUserName.get(decodeURIComponent(e.path.split('/').pop()!)) ?? '?'));
+      log
+        .filter((e) => e.method === method)
+        .map((e) =>
+          method === 'POST' ? String((e.body as { userName?: string }).userName) : (idToUserName.get(decodeURIComponent(e.path.split('/').pop()!)) ?? '?'),
+        );
     const posts = writtenBy('POST');
     const puts = writtenBy('PUT');
     const patches = writtenBy('PATCH');
@@ -120,7 +128,11 @@ async function runScenario(s: Scenario): Promise<RequestCountResult> {
       return a.length === b.length && set.size === a.length && b.every((x) => set.has(x));
     };
     const exact = sameSet(posts, s.expected.creates) && sameSet(puts, s.expected.puts) && sameSet(patches, s.expected.patches);
-    const duplicateWrites = posts.length + puts.length + patches.length - new Set([...posts.map((p) => `POST ${p}`), ...puts.map((p) => `PUT ${p}`), ...patches.map((p) => `PATCH ${p}`)]).size;
+    const duplicateWrites =
+      posts.length +
+      puts.length +
+      patches.length -
+      new Set([...posts.map((p) => `POST ${p}`), ...puts.map((p) => `PUT ${p}`), ...patches.map((p) => `PATCH ${p}`)]).size;
     const C = s.expected.creates.length + s.expected.puts.length + s.expected.patches.length;
 
     // A second run right after must cost only the page reads.
@@ -159,7 +171,13 @@ export async function benchRequestCount(log: (line: string) => void = () => unde
     results.push(r);
     const o = r.observed;
     const formulaMet =
-      o.pageReads === r.expectedRequests.pageReads && o.writes === r.expectedRequests.writes && o.getById === 0 && o.filterLookups === 0 && o.getsAfterFirstWrite === 0 && r.writesHitExactlyTheChangedUsers && r.duplicateWrites === 0;
+      o.pageReads === r.expectedRequests.pageReads &&
+      o.writes === r.expectedRequests.writes &&
+      o.getById === 0 &&
+      o.filterLookups === 0 &&
+      o.getsAfterFirstWrite === 0 &&
+      r.writesHitExactlyTheChangedUsers &&
+      r.duplicateWrites === 0;
     figures.push({
       target: '1 request count',
       metric: `N=10,000 P=100 ${r.scenario}: page reads + writes`,

@@ -69,8 +69,21 @@ mkdirSync(RESULTS_DIR, { recursive: true });
 const file = join(RESULTS_DIR, 'latest.json');
 writeFileSync(
   file,
-  JSON.stringify({ machine, quick: values.quick, durationsMs: timings, figures, results, lastRealTimeBudget: lastRealTimeBudget && { date: lastRealTimeBudget.machine.date, result: lastRealTimeBudget.result } }, null, 2) + '\n',
+  JSON.stringify(
+    {
+      machine,
+      quick: values.quick,
+      durationsMs: timings,
+      figures,
+      results,
+      lastRealTimeBudget: lastRealTimeBudget && { date: lastRealTimeBudget.machine.date, result: lastRealTimeBudget.result },
+    },
+    null,
+    2,
+  ) + '\n',
 );
 const missed = figures.filter((f) => f.met === false);
-process.stdout.write(`\nwritten ${file}; ${figures.filter((f) => f.met === true).length} goals met, ${missed.length} missed${missed.length ? `: ${missed.map((f) => f.metric.trim()).join('; ')}` : ''}\n`);
+process.stdout.write(
+  `\nwritten ${file}; ${figures.filter((f) => f.met === true).length} goals met, ${missed.length} missed${missed.length ? `: ${missed.map((f) => f.metric.trim()).join('; ')}` : ''}\n`,
+);
 process.exit(0);

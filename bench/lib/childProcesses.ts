@@ -99,7 +99,9 @@ export async function runNodeChild<T>(script: string, args: string[], nodeFlags:
   try {
     result = JSON.parse(lastLine) as T;
   } catch {
-    throw new Error(`child ${script} ${args.join(' ')} exited ${exitCode} without a JSON result.\nstdout: ${stdout.slice(-2000)}\nstderr: ${stderr.slice(-4000)}`);
+    throw new Error(
+      `child ${script} ${args.join(' ')} exited ${exitCode} without a JSON result.\nstdout: ${stdout.slice(-2000)}\nstderr: ${stderr.slice(-4000)}`,
+    );
   }
   const match = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
   return { result, timePeakRssMB: match ? Number(match[1]) / 1024 : undefined, wallMs, exitCode, stderr };

@@ -26,7 +26,11 @@ export function printTable(figures: readonly Figure[], out: (line: string) => vo
   ]);
   const head = ['target', 'metric', 'value', 'goal', 'result', 'margin'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join(' | ')
+      .trimEnd();
   out(line(head));
   out(widths.map((w) => '-'.repeat(w)).join('-|-'));
   for (const r of rows) out(line(r));

@@ -61,7 +61,10 @@ export function averageRate(times: readonly number[], windowMs: number): number 
 export function gapStats(times: readonly number[]): { min: number; median: number; p99: number; max: number } | undefined {
   const t = [...times].sort((a, b) => a - b);
   if (t.length < 2) return undefined;
-  const gaps = t.slice(1).map((x, i) => x - t[i]!).sort((a, b) => a - b);
+  const gaps = t
+    .slice(1)
+    .map((x, i) => x - t[i]!)
+    .sort((a, b) => a - b);
   const q = (p: number) => gaps[Math.min(gaps.length - 1, Math.floor(p * gaps.length))]!;
   return { min: gaps[0]!, median: q(0.5), p99: q(0.99), max: gaps[gaps.length - 1]! };
 }

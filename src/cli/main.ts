@@ -27,9 +27,11 @@ program
   .option('--only <userName>', 'plan and apply only for this user (repeatable)', (value: string, all: string[] = []) => [...all, value])
   .option('-q, --quiet', 'only warnings and errors; print the summary only if something went wrong', false)
   .option('--http-port <port>', 'serve /healthz, /readyz and /metrics on http.host while the run goes on', parseCount)
-  .action(async (opts: { config: string; dryRun: boolean; report?: string; allowDeactivations?: number; only?: string[]; quiet: boolean; httpPort?: number }) => {
-    process.exitCode = await runCommand(opts);
-  });
+  .action(
+    async (opts: { config: string; dryRun: boolean; report?: string; allowDeactivations?: number; only?: string[]; quiet: boolean; httpPort?: number }) => {
+      process.exitCode = await runCommand(opts);
+    },
+  );
 
 program
   .command('daemon')

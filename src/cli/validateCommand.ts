@@ -49,7 +49,9 @@ export async function validateCommand(opts: { config: string }): Promise<number>
     if (capabilities.assumed) out('  no usable /ServiceProviderConfig: a run assumes PATCH and filters are supported');
     const unfit = profileFits(run, service);
     if (unfit) return refuse(unfit, `  the ${config.target.provider} profile needs PATCH, but the service says patch.supported is false`);
-    out(`  patch supported: ${capabilities.patch}; filter supported: ${capabilities.filter.supported}${capabilities.filter.maxResults ? ` (maxResults ${capabilities.filter.maxResults})` : ''}; bulk: ${capabilities.bulk}; etag: ${capabilities.etag}`);
+    out(
+      `  patch supported: ${capabilities.patch}; filter supported: ${capabilities.filter.supported}${capabilities.filter.maxResults ? ` (maxResults ${capabilities.filter.maxResults})` : ''}; bulk: ${capabilities.bulk}; etag: ${capabilities.etag}`,
+    );
     const pageSize = pageSizeFor(config, capabilities);
     const { body } = await connection.client.get(`/Users?startIndex=1&count=${pageSize}`);
     const page = (body ?? {}) as { totalResults?: unknown; Resources?: unknown[] };
@@ -57,7 +59,9 @@ export async function validateCommand(opts: { config: string }): Promise<number>
     const total = Number(page.totalResults);
     out(`  users on the service: ${Number.isFinite(total) ? total : 'unknown (no totalResults)'}`);
     const honoured = received >= pageSize || (Number.isFinite(total) && received >= total);
-    out(`  page size: asked for ${pageSize}, got ${received}${honoured ? ' (honoured)' : ` (the service caps pages at ${received}; reading all users takes more requests)`}`);
+    out(
+      `  page size: asked for ${pageSize}, got ${received}${honoured ? ' (honoured)' : ` (the service caps pages at ${received}; reading all users takes more requests)`}`,
+    );
     if (Number.isFinite(total) && received > 0) {
       const slow = budgetWarning(config.daemon.schedule, gapMs, Math.ceil(total / received), config.target.requestsPerMinute);
       if (slow) out(`  warning: ${slow}`);

@@ -47,7 +47,9 @@ export function withoutOverriddenKeys(raw: unknown, env: NodeJS.ProcessEnv): unk
   const out = structuredClone(raw as Record<string, unknown>);
   for (const { path, replaces } of activeOverrides(env)) {
     for (const keyPath of replaces ? [path, [...path.slice(0, -1), replaces]] : [path]) {
-      const parent = keyPath.slice(0, -1).reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), out);
+      const parent = keyPath
+        .slice(0, -1)
+        .reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), out);
       if (parent && typeof parent === 'object' && !Array.isArray(parent)) delete (parent as Record<string, unknown>)[keyPath.at(-1)!];
     }
   }

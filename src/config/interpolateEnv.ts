@@ -24,9 +24,7 @@ export function interpolateEnv(value: unknown, env: NodeJS.ProcessEnv, keyPath: 
   }
   if (Array.isArray(value)) return value.map((item, i) => interpolateEnv(item, env, [...keyPath, i]));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, interpolateEnv(item, env, [...keyPath, key])]),
-    );
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, interpolateEnv(item, env, [...keyPath, key])]));
   }
   return value;
 }

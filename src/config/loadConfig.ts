@@ -35,7 +35,12 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   const locate: Locate = (keyPath, problem) => configErrorAt(path, doc, lines, env, keyPath, problem);
 
   if (env.SCIM_TOKEN && env.SCIM_TOKEN_FILE) {
-    throw new ConfigError(path, undefined, undefined, 'SCIM_TOKEN and SCIM_TOKEN_FILE are both set in the environment; set only one (each replaces target.token and target.tokenFile)');
+    throw new ConfigError(
+      path,
+      undefined,
+      undefined,
+      'SCIM_TOKEN and SCIM_TOKEN_FILE are both set in the environment; set only one (each replaces target.token and target.tokenFile)',
+    );
   }
   let raw: unknown;
   try {
@@ -105,7 +110,7 @@ function refuseCredentialsInUrl(settings: FileConfig, locate: Locate): void {
   throw locate(
     ['target', 'baseUrl'],
     'holds a user name or password before "@" (https://user:password@host/…), which would be shown wherever the URL is; ' +
-      'remove it (the URL is not repeated here for that reason): the service\'s token goes in target.token (e.g. ${SCIM_TOKEN}) or target.tokenFile',
+      "remove it (the URL is not repeated here for that reason): the service's token goes in target.token (e.g. ${SCIM_TOKEN}) or target.tokenFile",
   );
 }
 
@@ -139,15 +144,15 @@ function toConfigError(file: string, issue: z.core.$ZodIssue, raw: unknown, loca
     const key = issue.keys[0]!;
     const full = [...keyPath, key];
     const hint = suggestKey(key, allowedKeysAt(keyPath));
-    return locate(
-      full,
-      `unknown key${hint ? ` (did you mean "${[...keyPath, hint].join('.')}"?)` : ''}; allowed here: ${allowedKeysAt(keyPath).join(', ')}`,
-    );
+    return locate(full, `unknown key${hint ? ` (did you mean "${[...keyPath, hint].join('.')}"?)` : ''}; allowed here: ${allowedKeysAt(keyPath).join(', ')}`);
   }
   const value = valueAt(raw, keyPath);
   const got = value === undefined ? 'nothing' : shown(keyPath, value);
   if (issue.code === 'invalid_union' && value !== undefined && keyPath[0] === 'source' && keyPath[1] === 'columns') {
-    return locate(keyPath, `got ${got}, expected a CSV header name or a recipe such as { column: x, transform: [lowercase] } or { template: "{first}.{last}@example.com" }`);
+    return locate(
+      keyPath,
+      `got ${got}, expected a CSV header name or a recipe such as { column: x, transform: [lowercase] } or { template: "{first}.{last}@example.com" }`,
+    );
   }
   // A union's first alternative says best what a missing value should have been.
   const explained = issue.code === 'invalid_union' ? (issue.errors[0]?.[0] ?? issue) : issue;

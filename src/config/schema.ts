@@ -94,7 +94,11 @@ const target = z
      */
     responseTimeoutSeconds: z.number().positive().max(3600).default(120),
     /** Largest answer read (bytes); past it the request fails, run-fatal, instead of eating memory. */
-    maxResponseBytes: z.number().int().positive().default(64 * 1024 * 1024),
+    maxResponseBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(64 * 1024 * 1024),
     retry: z
       .object({
         maxAttempts: z.number().int().min(1).max(20).default(5),
@@ -116,9 +120,7 @@ const sync = z
     deactivateMissing: z.boolean().default(true),
     protect: z.array(nonEmpty).default([]),
     /** A count ("25") or a share of managed users ("10%"). */
-    maxDeactivations: z
-      .union([z.number().int().min(0), z.string().regex(/^\d+(\.\d+)?%$/, 'a count or a percentage like "10%"')])
-      .default('10%'),
+    maxDeactivations: z.union([z.number().int().min(0), z.string().regex(/^\d+(\.\d+)?%$/, 'a count or a percentage like "10%"')]).default('10%'),
     /** Consecutive failures of one kind that stop the run (circuit breaker). */
     maxConsecutiveFailures: z.number().int().positive().default(10),
     /**

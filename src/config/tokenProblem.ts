@@ -10,7 +10,14 @@ export function tokenProblem(token: string): string | undefined {
   for (let i = 0; i < token.length; i++) {
     const code = token.charCodeAt(i);
     if (code >= 0x21 && code <= 0x7e) continue;
-    const what = code === 0x0a || code === 0x0d ? 'a line break' : code === 0x20 || code === 0x09 ? 'a space or tab' : code < 0x20 || code === 0x7f ? 'a control character' : 'a non-ASCII character';
+    const what =
+      code === 0x0a || code === 0x0d
+        ? 'a line break'
+        : code === 0x20 || code === 0x09
+          ? 'a space or tab'
+          : code < 0x20 || code === 0x7f
+            ? 'a control character'
+            : 'a non-ASCII character';
     return `the token has ${what} at character ${i + 1}, which an HTTP header can't carry; a token is letters, digits and visible punctuation only (check how the secret was written or pasted)`;
   }
   return undefined;

@@ -57,10 +57,16 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
       ready: () => {
         const runMinutes = runningSince === undefined ? 0 : (Date.now() - runningSince) / 60_000;
         if (runMinutes > config.daemon.maxRunMinutes) {
-          return { ready: false, reason: `a run has been going for ${Math.floor(runMinutes)} min, longer than daemon.maxRunMinutes (${config.daemon.maxRunMinutes}); it may be stuck: check the log and the service, and restart the daemon if it does not end` };
+          return {
+            ready: false,
+            reason: `a run has been going for ${Math.floor(runMinutes)} min, longer than daemon.maxRunMinutes (${config.daemon.maxRunMinutes}); it may be stuck: check the log and the service, and restart the daemon if it does not end`,
+          };
         }
         if (lockedOut.ticks >= config.daemon.maxSkippedTicks) {
-          return { ready: false, reason: `the last ${lockedOut.ticks} scheduled runs were skipped (daemon.maxSkippedTicks ${config.daemon.maxSkippedTicks}): ${lockedOut.why}` };
+          return {
+            ready: false,
+            reason: `the last ${lockedOut.ticks} scheduled runs were skipped (daemon.maxSkippedTicks ${config.daemon.maxSkippedTicks}): ${lockedOut.why}`,
+          };
         }
         return lastCrash !== undefined ? { ready: false, reason: `last run crashed: ${lastCrash}` } : readiness(lastReport);
       },
@@ -94,7 +100,15 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
     const abort = new AbortController();
     const done = runSync(
       config,
-      { dryRun: false, quiet: options.quiet, signal: abort.signal, inFlightGraceMs: inFlightGraceMs(config), rateBudget: budget, observer: combineObservers(metrics, progress), capabilities },
+      {
+        dryRun: false,
+        quiet: options.quiet,
+        signal: abort.signal,
+        inFlightGraceMs: inFlightGraceMs(config),
+        rateBudget: budget,
+        observer: combineObservers(metrics, progress),
+        capabilities,
+      },
       logger,
     )
       .then((result) => {
@@ -169,11 +183,11 @@ function readiness(last: RunReport | undefined): { ready: boolean; reason?: stri
   if (!last) return { ready: true };
   if (last.outcome === 'unusable-input') return { ready: false, reason: `last run: ${last.error ?? last.refused?.reason ?? 'unusable input'}` };
   if (last.error) return { ready: false, reason: `last run: ${last.error}` };
-  if (last.stoppedBecause?.kind === 'run-fatal') return { ready: false, reason: `last run stopped: ${last.stoppedBecause.detail ?? last.stoppedBecause.reason}` };
+  if (last.stoppedBecause?.kind === 'run-fatal')
+    return { ready: false, reason: `last run stopped: ${last.stoppedBecause.detail ?? last.stoppedBecause.reason}` };
   return { ready: true };
 }
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
-

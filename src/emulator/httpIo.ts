@@ -16,11 +16,7 @@ export const SCIM_CONTENT_TYPE = 'application/scim+json';
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export type RequestBody =
-  | { kind: 'empty' }
-  | { kind: 'json'; value: unknown }
-  | { kind: 'invalidJson'; raw: string }
-  | { kind: 'unsupportedType'; raw: string }
-  | { kind: 'tooLarge' };
+  { kind: 'empty' } | { kind: 'json'; value: unknown } | { kind: 'invalidJson'; raw: string } | { kind: 'unsupportedType'; raw: string } | { kind: 'tooLarge' };
 
 /**
  * JSON media types we parse: application/json and application/scim+json (RFC 7644 §3.1),

@@ -11,10 +11,7 @@ import type { Reply } from './httpIo.js';
 import { USER_SCHEMA } from './userResource.js';
 import type { UserStore } from './userStore.js';
 
-export type ListFault =
-  | { type: 'misreportTotal'; totalResults: number }
-  | { type: 'shiftPage'; by: number }
-  | { type: 'inventUsers' };
+export type ListFault = { type: 'misreportTotal'; totalResults: number } | { type: 'shiftPage'; by: number } | { type: 'inventUsers' };
 
 /** The answer to a list request under `fault`; `route` answers a (possibly rewritten) URL normally. */
 export function bentList(fault: ListFault, url: URL, route: (url: URL) => Reply, maxPageSize: number): Reply {

@@ -217,7 +217,11 @@ function applyOperation(work: Json, op: PatchOpName, path: string, value: unknow
       if (value === undefined) delete work.emails;
       else {
         const doomed = toEmails(value).map((e) => String(e.value).toLowerCase());
-        setOrDelete(work, 'emails', (Array.isArray(work.emails) ? (work.emails as Json[]) : []).filter((e) => !doomed.includes(String(e.value).toLowerCase())));
+        setOrDelete(
+          work,
+          'emails',
+          (Array.isArray(work.emails) ? (work.emails as Json[]) : []).filter((e) => !doomed.includes(String(e.value).toLowerCase())),
+        );
       }
       return;
     }
@@ -233,7 +237,10 @@ function applyOperation(work: Json, op: PatchOpName, path: string, value: unknow
     if (op === 'remove') {
       // Without a value: out of every role. With one: out of the roles listed.
       const doomed = value === undefined ? current : toRoleNames(value);
-      setRoles(work, current.filter((r) => !doomed.some((d) => d.toLowerCase() === r.toLowerCase())));
+      setRoles(
+        work,
+        current.filter((r) => !doomed.some((d) => d.toLowerCase() === r.toLowerCase())),
+      );
       return;
     }
     const listed = toRoleNames(value);
@@ -263,7 +270,11 @@ function applyOperation(work: Json, op: PatchOpName, path: string, value: unknow
 function setRoles(work: Json, names: readonly string[]): void {
   const unique: string[] = [];
   for (const name of names) if (!unique.some((u) => u.toLowerCase() === name.toLowerCase())) unique.push(name);
-  setOrDelete(work, 'roles', unique.map((display) => ({ display })));
+  setOrDelete(
+    work,
+    'roles',
+    unique.map((display) => ({ display })),
+  );
 }
 
 /** A no-path operation's value object, as (path, value) pairs: `name` expands to its parts. */

@@ -12,16 +12,7 @@
  * Attribute names are matched case-insensitively (RFC 7643 §2.1); new attributes take the
  * RFC spelling when we know it (`username` → `userName`), else the spelling sent.
  */
-import {
-  CORE_USER_URN,
-  FilterError,
-  type FilterNode,
-  equalities,
-  findKey,
-  matchesFilter,
-  parseFilter,
-  splitUrn,
-} from './scimFilter.js';
+import { CORE_USER_URN, FilterError, type FilterNode, equalities, findKey, matchesFilter, parseFilter, splitUrn } from './scimFilter.js';
 
 export type PatchOpName = 'add' | 'replace' | 'remove';
 export type PatchErrorType = 'invalidPath' | 'invalidFilter' | 'noTarget' | 'invalidValue' | 'mutability';
@@ -53,11 +44,49 @@ const ATTR_NAME = /^[A-Za-z$][\w$\-]*$/;
 /** Known RFC 7643 spellings, so `username` creates `userName`. */
 const CANONICAL = new Map(
   [
-    'userName', 'name', 'displayName', 'nickName', 'profileUrl', 'title', 'userType', 'preferredLanguage', 'locale',
-    'timezone', 'active', 'password', 'emails', 'phoneNumbers', 'ims', 'photos', 'addresses', 'groups', 'entitlements',
-    'roles', 'x509Certificates', 'externalId', 'givenName', 'familyName', 'middleName', 'honorificPrefix',
-    'honorificSuffix', 'formatted', 'value', 'display', 'type', 'primary', 'employeeNumber', 'costCenter',
-    'organization', 'division', 'department', 'manager', 'streetAddress', 'locality', 'region', 'postalCode', 'country',
+    'userName',
+    'name',
+    'displayName',
+    'nickName',
+    'profileUrl',
+    'title',
+    'userType',
+    'preferredLanguage',
+    'locale',
+    'timezone',
+    'active',
+    'password',
+    'emails',
+    'phoneNumbers',
+    'ims',
+    'photos',
+    'addresses',
+    'groups',
+    'entitlements',
+    'roles',
+    'x509Certificates',
+    'externalId',
+    'givenName',
+    'familyName',
+    'middleName',
+    'honorificPrefix',
+    'honorificSuffix',
+    'formatted',
+    'value',
+    'display',
+    'type',
+    'primary',
+    'employeeNumber',
+    'costCenter',
+    'organization',
+    'division',
+    'department',
+    'manager',
+    'streetAddress',
+    'locality',
+    'region',
+    'postalCode',
+    'country',
   ].map((name) => [name.toLowerCase(), name]),
 );
 
@@ -306,15 +335,7 @@ function applySubAttribute(holder: Json, key: string, subAttribute: string, op: 
   holder[key] = target;
 }
 
-function applyFiltered(
-  holder: Json,
-  key: string,
-  filter: FilterNode,
-  subAttribute: string | undefined,
-  op: PatchOpName,
-  value: unknown,
-  path: string,
-): void {
+function applyFiltered(holder: Json, key: string, filter: FilterNode, subAttribute: string | undefined, op: PatchOpName, value: unknown, path: string): void {
   const current = holder[key];
   if (current !== undefined && !Array.isArray(current)) {
     throw new PatchError('invalidPath', `"${key}" is not multi-valued, so "${path}" can't select values of it.`);

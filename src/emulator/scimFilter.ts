@@ -35,10 +35,7 @@ export const CORE_USER_URN = 'urn:ietf:params:scim:schemas:core:2.0:User';
 /** RFC 7643 §3.1/§4.1: only these User attributes are caseExact (ids and references). */
 const CASE_EXACT = new Set(['id', 'externalid']);
 
-type Token =
-  | { type: 'word'; text: string }
-  | { type: 'string'; value: string }
-  | { type: 'punct'; text: '(' | ')' | '[' | ']' };
+type Token = { type: 'word'; text: string } | { type: 'string'; value: string } | { type: 'punct'; text: '(' | ')' | '[' | ']' };
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
@@ -232,13 +229,20 @@ function compare(actual: unknown, op: CompareOp, expected: FilterValue, caseExac
   }
   if (typeof expected === 'number' && typeof actual === 'number') {
     switch (op) {
-      case 'eq': return actual === expected;
-      case 'ne': return actual !== expected;
-      case 'gt': return actual > expected;
-      case 'ge': return actual >= expected;
-      case 'lt': return actual < expected;
-      case 'le': return actual <= expected;
-      default: return false;
+      case 'eq':
+        return actual === expected;
+      case 'ne':
+        return actual !== expected;
+      case 'gt':
+        return actual > expected;
+      case 'ge':
+        return actual >= expected;
+      case 'lt':
+        return actual < expected;
+      case 'le':
+        return actual <= expected;
+      default:
+        return false;
     }
   }
   if (typeof actual !== 'string' && typeof actual !== 'number') return false;
@@ -246,16 +250,25 @@ function compare(actual: unknown, op: CompareOp, expected: FilterValue, caseExac
   const a = fold(String(actual));
   const e = fold(String(expected));
   switch (op) {
-    case 'eq': return a === e;
-    case 'ne': return a !== e;
-    case 'co': return a.includes(e);
-    case 'sw': return a.startsWith(e);
-    case 'ew': return a.endsWith(e);
+    case 'eq':
+      return a === e;
+    case 'ne':
+      return a !== e;
+    case 'co':
+      return a.includes(e);
+    case 'sw':
+      return a.startsWith(e);
+    case 'ew':
+      return a.endsWith(e);
     // ISO 8601 timestamps (meta.created …) order correctly as strings.
-    case 'gt': return a > e;
-    case 'ge': return a >= e;
-    case 'lt': return a < e;
-    case 'le': return a <= e;
+    case 'gt':
+      return a > e;
+    case 'ge':
+      return a >= e;
+    case 'lt':
+      return a < e;
+    case 'le':
+      return a <= e;
   }
 }
 

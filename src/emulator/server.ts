@@ -151,8 +151,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     numericStatusInErrors: quirks.numericStatusInErrors ?? false,
     patchSupported,
   };
-  const users: UsersHandlers =
-    dialect === 'nintex' ? nintexHandlers(ctx) : dialect === 'generic' ? genericHandlers(ctx) : postmanHandlers(ctx);
+  const users: UsersHandlers = dialect === 'nintex' ? nintexHandlers(ctx) : dialect === 'generic' ? genericHandlers(ctx) : postmanHandlers(ctx);
   const fail = (spec: ErrorSpec, headers?: Record<string, string>): Reply => ({
     ...errorReply(ctx, spec),
     ...(headers && { headers }),
@@ -203,8 +202,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   function rateLimited(retryAfterMs: number): Reply {
     const seconds = String(Math.ceil(retryAfterMs / 1000));
     const mode = rateLimit?.retryAfter ?? 'seconds';
-    const headers: Record<string, string> =
-      mode === 'seconds' ? { 'Retry-After': seconds } : mode === 'postman' ? { 'X-RateLimit-RetryAfter': seconds } : {};
+    const headers: Record<string, string> = mode === 'seconds' ? { 'Retry-After': seconds } : mode === 'postman' ? { 'X-RateLimit-RetryAfter': seconds } : {};
     return fail(errors.rateLimited, headers);
   }
 

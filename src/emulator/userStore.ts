@@ -50,7 +50,10 @@ export interface UserStoreOptions {
 }
 
 export class DuplicateUserError extends Error {
-  constructor(readonly field: 'userName' | 'id', readonly value: string) {
+  constructor(
+    readonly field: 'userName' | 'id',
+    readonly value: string,
+  ) {
     super(`A user with ${field} "${value}" already exists`);
     this.name = 'DuplicateUserError';
   }
@@ -98,11 +101,13 @@ function flatten(record: UserRecord): StoredUser {
   const locale = stringField(a.locale);
   if (locale !== undefined) user.locale = locale;
   if (Array.isArray(a.emails)) {
-    const emails = a.emails.filter(isRecord).flatMap((e): SeedEmail[] =>
-      typeof e.value === 'string'
-        ? [{ value: e.value, ...(typeof e.type === 'string' && { type: e.type }), ...(typeof e.primary === 'boolean' && { primary: e.primary }) }]
-        : [],
-    );
+    const emails = a.emails
+      .filter(isRecord)
+      .flatMap((e): SeedEmail[] =>
+        typeof e.value === 'string'
+          ? [{ value: e.value, ...(typeof e.type === 'string' && { type: e.type }), ...(typeof e.primary === 'boolean' && { primary: e.primary }) }]
+          : [],
+      );
     if (emails.length > 0) user.emails = emails;
   }
   const roles = roleNames(a.roles);

@@ -22,8 +22,7 @@ export function listUsers(ctx: UsersContext, params: URLSearchParams): Reply {
   // same way keeps "look up before create" consistent with the 409 check: a client that finds
   // nothing can't then be told the user already exists.
   // Ids first, users only for the page: walking 100,000 users must not copy them all per page.
-  const matching =
-    userName === undefined ? ctx.store.ids() : [ctx.store.findByUserName(userName)?.id].filter((id): id is string => id !== undefined);
+  const matching = userName === undefined ? ctx.store.ids() : [ctx.store.findByUserName(userName)?.id].filter((id): id is string => id !== undefined);
   const page = pageOf(matching, startIndex, count, ctx.repeatFirstPageBeyondEnd).flatMap((id) => ctx.store.get(id) ?? []);
   // With the repeat quirk we still echo the requested startIndex: the buggy services we mimic
   // do, so the client can't use the echoed value to notice it got page 1 again.

@@ -136,7 +136,10 @@ export class LiveExecutor implements Executor {
     this.options.logger.error({ ...why }, 'run stopped: no further requests will be sent');
   }
 
-  private async apply(op: Operation, planned: OperationOutcome): Promise<OperationOutcome | Omit<FoundAccount, 'index' | 'user'> & { outcome: OperationOutcome }> {
+  private async apply(
+    op: Operation,
+    planned: OperationOutcome,
+  ): Promise<OperationOutcome | (Omit<FoundAccount, 'index' | 'user'> & { outcome: OperationOutcome })> {
     if (op.kind === 'create' && this.noSlots) {
       return { ...planned, outcome: 'skipped', httpStatus: this.noSlots.httpStatus, failureKind: 'no-slots', detail: this.noSlots.detail };
     }
@@ -268,7 +271,10 @@ export class LiveExecutor implements Executor {
    */
   private async findConflicting(user: RosterUser, conflict: ConflictError): Promise<RemoteUser> {
     if (!this.options.canFilter) {
-      throw withDetail(conflict, `${conflict.detail ?? 'userName already taken'} — the service supports no filter to look the account up by; the next run's full read will match it`);
+      throw withDetail(
+        conflict,
+        `${conflict.detail ?? 'userName already taken'} — the service supports no filter to look the account up by; the next run's full read will match it`,
+      );
     }
     // A halt that refuses the lookup leaves the 409 as the answer: the POST was sent and created nothing.
     const existing = await this.lookUp(user.userName).catch((error: unknown) => {

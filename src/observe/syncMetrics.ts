@@ -8,14 +8,42 @@ import type { RunObserver } from './runObserver.js';
  */
 export class SyncMetrics implements RunObserver {
   readonly registry = new Registry();
-  readonly runs = new Counter({ name: 'scim_sync_runs_total', help: 'Runs by outcome (ok, failed, refused, unusable_input, interrupted, crashed).', labelNames: ['outcome'], registers: [this.registry] });
-  readonly skippedTicks = new Counter({ name: 'scim_sync_skipped_ticks_total', help: 'Scheduled runs skipped because the previous run was still going.', registers: [this.registry] });
-  readonly operations = new Counter({ name: 'scim_sync_operations_total', help: 'Operations by type and outcome.', labelNames: ['op', 'outcome'], registers: [this.registry] });
-  readonly requests = new Counter({ name: 'scim_sync_requests_total', help: 'HTTP requests by method and status ("network" when there was no answer).', labelNames: ['method', 'status'], registers: [this.registry] });
+  readonly runs = new Counter({
+    name: 'scim_sync_runs_total',
+    help: 'Runs by outcome (ok, failed, refused, unusable_input, interrupted, crashed).',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+  readonly skippedTicks = new Counter({
+    name: 'scim_sync_skipped_ticks_total',
+    help: 'Scheduled runs skipped because the previous run was still going.',
+    registers: [this.registry],
+  });
+  readonly operations = new Counter({
+    name: 'scim_sync_operations_total',
+    help: 'Operations by type and outcome.',
+    labelNames: ['op', 'outcome'],
+    registers: [this.registry],
+  });
+  readonly requests = new Counter({
+    name: 'scim_sync_requests_total',
+    help: 'HTTP requests by method and status ("network" when there was no answer).',
+    labelNames: ['method', 'status'],
+    registers: [this.registry],
+  });
   readonly throttled = new Counter({ name: 'scim_sync_throttled_total', help: '429 answers received.', registers: [this.registry] });
   readonly retries = new Counter({ name: 'scim_sync_retries_total', help: 'Requests retried after a transient failure.', registers: [this.registry] });
-  readonly runDuration = new Histogram({ name: 'scim_sync_run_duration_seconds', help: 'Duration of runs.', buckets: [1, 5, 15, 60, 300, 900, 3600, 14400], registers: [this.registry] });
-  readonly lastSuccess = new Gauge({ name: 'scim_sync_last_success_timestamp_seconds', help: 'Unix time of the last run that ended with exit code 0.', registers: [this.registry] });
+  readonly runDuration = new Histogram({
+    name: 'scim_sync_run_duration_seconds',
+    help: 'Duration of runs.',
+    buckets: [1, 5, 15, 60, 300, 900, 3600, 14400],
+    registers: [this.registry],
+  });
+  readonly lastSuccess = new Gauge({
+    name: 'scim_sync_last_success_timestamp_seconds',
+    help: 'Unix time of the last run that ended with exit code 0.',
+    registers: [this.registry],
+  });
   readonly rosterUsers = new Gauge({ name: 'scim_sync_roster_users', help: 'Accepted roster rows in the last run.', registers: [this.registry] });
   readonly rosterRejected = new Gauge({ name: 'scim_sync_roster_rejected_rows', help: 'Rejected roster rows in the last run.', registers: [this.registry] });
   readonly remoteUsers = new Gauge({ name: 'scim_sync_remote_users', help: 'Users read from the service in the last run.', registers: [this.registry] });

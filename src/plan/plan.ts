@@ -203,7 +203,12 @@ function accountsRenamedAway(users: readonly RosterUser[], index: RemoteIndex, p
   for (const user of users) {
     if (!user.active) continue;
     const match = findMatch(user, index, none);
-    if (match.kind === 'one' && match.remote && match.remote.externalId === user.externalId && userNameKey(match.remote.userName) !== userNameKey(user.userName)) {
+    if (
+      match.kind === 'one' &&
+      match.remote &&
+      match.remote.externalId === user.externalId &&
+      userNameKey(match.remote.userName) !== userNameKey(user.userName)
+    ) {
       renamed.add(match.remote.id);
     }
   }
@@ -219,8 +224,7 @@ function shieldFromRejectedRows(rejected: readonly RejectedRow[]): Shield {
   const externalIds = new Set(rejected.flatMap((r) => (r.externalId ? [r.externalId] : [])));
   const userNames = new Set(rejected.flatMap((r) => (r.userName ? [userNameKey(r.userName)] : [])));
   return {
-    covers: (remote) =>
-      (remote.externalId !== undefined && externalIds.has(remote.externalId)) || userNames.has(userNameKey(remote.userName)),
+    covers: (remote) => (remote.externalId !== undefined && externalIds.has(remote.externalId)) || userNames.has(userNameKey(remote.userName)),
   };
 }
 

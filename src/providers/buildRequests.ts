@@ -37,9 +37,7 @@ export function buildRequests(op: Operation, ctx: RequestContext): ScimRequest[]
     case 'create':
       return [{ method: 'POST', path: '/Users', body: createBody(op.user, ctx) }];
     case 'deactivate':
-      return ctx.profile.deactivateWith === 'delete'
-        ? [{ method: 'DELETE', path: userPath(op.remote) }]
-        : [setActive(op.remote, false, ctx)];
+      return ctx.profile.deactivateWith === 'delete' ? [{ method: 'DELETE', path: userPath(op.remote) }] : [setActive(op.remote, false, ctx)];
     case 'reactivate':
       return [setActive(op.remote, true, ctx), ...changeRequests(op.user, op.remote, op.changes, ctx)];
     case 'update':

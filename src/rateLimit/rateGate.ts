@@ -141,10 +141,13 @@ export class RateGate {
   private startPauseTimer(ms: number): { done: Promise<void>; handle: NodeJS.Timeout } {
     let handle!: NodeJS.Timeout;
     const done = new Promise<void>((resolve) => {
-      handle = setTimeout(() => {
-        this.pauseTimer = undefined;
-        resolve();
-      }, Math.max(0, ms));
+      handle = setTimeout(
+        () => {
+          this.pauseTimer = undefined;
+          resolve();
+        },
+        Math.max(0, ms),
+      );
     });
     return { done, handle };
   }

@@ -17,7 +17,11 @@ export function formatPlanTable(report: Pick<RunReport, 'operations' | 'remote' 
   const rows = operations.map((o) => [o.op, o.userName, o.changes ?? '', o.outcome + (o.detail ? ` (${o.httpStatus ?? ''} ${o.detail})` : '')].map(tableCell));
   const header = ['OPERATION', 'USER', 'CHANGE', 'OUTCOME'];
   const widths = header.map((h, i) => Math.min(60, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)].join('\n') + '\n';
 }
 
@@ -34,17 +38,20 @@ const MAX_TABLE_CELL_CHARS = 500;
 
 export function formatSummary(report: RunReport, reportPath?: string): string {
   const s = report.summary;
-  const pair = (name: string, p: { planned: number; succeeded: number }) =>
-    report.dryRun ? `${name} ${p.planned}` : `${name} ${p.succeeded}/${p.planned}`;
+  const pair = (name: string, p: { planned: number; succeeded: number }) => (report.dryRun ? `${name} ${p.planned}` : `${name} ${p.succeeded}/${p.planned}`);
   const lines = [
     `${report.dryRun ? 'DRY RUN — nothing was sent. ' : ''}${report.result}`,
     `  ${[pair('create', s.create), pair('update', s.update), pair('deactivate', s.deactivate), pair('reactivate', s.reactivate)].join(', ')}; ` +
       `unchanged ${s.unchanged}, failed ${s.failed}, skipped ${s.skipped}, not attempted ${s.notAttempted}`,
   ];
   if (report.roster) lines.push(`  roster: ${report.roster.accepted} of ${report.roster.rows} rows accepted, ${report.roster.rejected.length} rejected`);
-  if (report.remote) lines.push(`  service: ${count(report.remote.users, 'user')} read in ${count(report.remote.pages, 'page')}; ${count(report.requests.total, 'request')}, ${report.requests.retries} retries, ${report.requests.throttled} throttled`);
+  if (report.remote)
+    lines.push(
+      `  service: ${count(report.remote.users, 'user')} read in ${count(report.remote.pages, 'page')}; ${count(report.requests.total, 'request')}, ${report.requests.retries} retries, ${report.requests.throttled} throttled`,
+    );
   if (report.refused) lines.push(`  refused: ${report.refused.reason}`, `  next: ${report.refused.howToProceed}`);
-  if (report.stoppedBecause) lines.push(`  stopped: ${report.stoppedBecause.reason}${report.stoppedBecause.detail ? ` — ${report.stoppedBecause.detail}` : ''}`);
+  if (report.stoppedBecause)
+    lines.push(`  stopped: ${report.stoppedBecause.reason}${report.stoppedBecause.detail ? ` — ${report.stoppedBecause.detail}` : ''}`);
   if (report.error) lines.push(`  error: ${report.error}`);
   if (reportPath) lines.push(`  report: ${reportPath}`);
   // The result, refusal and error quote roster values and service replies: no raw control characters.

@@ -33,13 +33,7 @@ export class RosterFileError extends ScimSyncError {
    * file and go there; without a line it reads as a sentence: `roster.csv is empty ...`.
    * The base name keeps messages short; the full path stays available in `file`.
    */
-  static at(
-    file: string,
-    line: number | undefined,
-    column: number | undefined,
-    detail: string,
-    header?: string,
-  ): RosterFileError {
+  static at(file: string, line: number | undefined, column: number | undefined, detail: string, header?: string): RosterFileError {
     const name = basename(file);
     if (line === undefined) return new RosterFileError(file, line, column, `${name} ${detail}`);
     const where = column === undefined ? '' : `, column ${column}${header ? ` (${showInput(header)})` : ''}`;

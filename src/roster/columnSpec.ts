@@ -52,7 +52,10 @@ export function compileColumn(spec: ValueSpec): CompiledColumn {
       const raw = cellAt(column);
       if (raw === '') return undefined;
       if (spec.split !== undefined) {
-        const parts = raw.split(spec.split).map((p) => apply(p.trim())).filter((p) => p !== '');
+        const parts = raw
+          .split(spec.split)
+          .map((p) => apply(p.trim()))
+          .filter((p) => p !== '');
         return parts.length > 0 ? parts : undefined;
       }
       return emptyToUndefined(mapValue(apply(raw)));

@@ -12,7 +12,6 @@
  */
 export function escapeCsvCell(value: string, delimiter = ','): string {
   const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  const needsQuotes =
-    text.includes(delimiter) || text.includes('"') || text.includes('\n') || text.includes('\r');
+  const needsQuotes = text.includes(delimiter) || text.includes('"') || text.includes('\n') || text.includes('\r');
   return needsQuotes ? `"${text.replaceAll('"', '""')}"` : text;
 }

@@ -64,7 +64,7 @@ function groupsWithSameKey(rows: readonly IdentifiedRow[], keyOf: KeyOf): number
   const sorted = packed.subarray(0, count).sort();
 
   const groups: number[][] = [];
-  for (let start = 0; start < count; ) {
+  for (let start = 0; start < count;) {
     const hash = Math.floor(sorted[start]! / INDEX_LIMIT);
     let end = start + 1;
     while (end < count && Math.floor(sorted[end]! / INDEX_LIMIT) === hash) end++;

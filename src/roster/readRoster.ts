@@ -36,9 +36,7 @@ const READ_CHUNK_BYTES = 256 * 1024;
 export async function readRoster(source: RosterSource): Promise<Roster> {
   const file = source.path;
   const delimiter = source.delimiter ?? ',';
-  const activeValues = source.status
-    ? new Set(source.status.active.map(statusKey))
-    : undefined;
+  const activeValues = source.status ? new Set(source.status.active.map(statusKey)) : undefined;
 
   const lines = new LineTracker();
   const names = new Interner();
@@ -82,14 +80,9 @@ export async function readRoster(source: RosterSource): Promise<Roster> {
   );
 
   try {
-    await pipeline(
-      createReadStream(file, { highWaterMark: READ_CHUNK_BYTES }),
-      new Utf8Guard(file),
-      parser,
-      async (records: AsyncIterable<unknown>) => {
-        for await (const _ of records); // lets the stream end: RecordTap hands records over itself
-      },
-    );
+    await pipeline(createReadStream(file, { highWaterMark: READ_CHUNK_BYTES }), new Utf8Guard(file), parser, async (records: AsyncIterable<unknown>) => {
+      for await (const _ of records); // lets the stream end: RecordTap hands records over itself
+    });
   } catch (error) {
     throw await toRosterFileError(error, source, lines, header);
   }

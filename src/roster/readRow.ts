@@ -29,12 +29,7 @@ export function readRow(
   if (record.length !== columns.width) {
     // Fields are probably shifted (an unquoted delimiter inside a name, a cut-off line), so no
     // value is trusted for the user, but the identifiers still shield whoever they name.
-    return rejected(
-      line,
-      `has ${plural(record.length, 'field')}, header has ${columns.width}`,
-      externalId,
-      userName,
-    );
+    return rejected(line, `has ${plural(record.length, 'field')}, header has ${columns.width}`, externalId, userName);
   }
 
   const givenName = columns.givenName(record);
@@ -113,7 +108,6 @@ export function isBlankRecord(record: readonly string[]): boolean {
   for (const value of record) if (value !== '' && value.trim() !== '') return false;
   return true;
 }
-
 
 function rejected(line: number, reason: string, externalId: string, userName: string): RejectedRow {
   const row: RejectedRow = { line, reason };

@@ -34,12 +34,7 @@ const IDENTITY = new Set(['externalId', 'userName', 'givenName', 'familyName', '
  * Header names are compared exactly (after trimming), as configured; when a missing name exists
  * with another case, the message says so instead of silently guessing.
  */
-export function resolveHeader(
-  cells: readonly string[],
-  source: RosterSource,
-  file: string,
-  line: number,
-): ColumnIndexes {
+export function resolveHeader(cells: readonly string[], source: RosterSource, file: string, line: number): ColumnIndexes {
   const names = cells.map((cell) => cell.trim());
 
   const firstIndex = new Map<string, number>();
@@ -47,13 +42,7 @@ export function resolveHeader(
     if (name === '') continue; // unnamed (e.g. trailing-comma) columns are unused, not ambiguous
     const earlier = firstIndex.get(name);
     if (earlier !== undefined) {
-      throw RosterFileError.at(
-        file,
-        line,
-        index + 1,
-        `duplicate header ${quoteInput(name)} (also column ${earlier + 1}); rename or remove one of them`,
-        name,
-      );
+      throw RosterFileError.at(file, line, index + 1, `duplicate header ${quoteInput(name)} (also column ${earlier + 1}); rename or remove one of them`, name);
     }
     firstIndex.set(name, index);
   }
@@ -71,16 +60,13 @@ export function resolveHeader(
       const caseNote = otherCase ? `, found ${quoteInput(otherCase)}: header names are case-sensitive` : '';
       return `${quoteInput(header)} (for ${attribute}${caseNote})`;
     });
-    let detail =
-      `missing required header${missing.length > 1 ? 's' : ''} ${described.join(', ')}; ` +
-      `headers found: ${quoteList(names)}`;
+    let detail = `missing required header${missing.length > 1 ? 's' : ''} ${described.join(', ')}; ` + `headers found: ${quoteList(names)}`;
     const hint = names.length === 1 ? delimiterHint(names[0] ?? '', source.delimiter ?? ',') : undefined;
     if (hint) detail += ` — ${hint}`;
     throw RosterFileError.at(file, line, undefined, detail);
   }
 
-  const at = (header: string | undefined): number | undefined =>
-    header === undefined ? undefined : firstIndex.get(header);
+  const at = (header: string | undefined): number | undefined => (header === undefined ? undefined : firstIndex.get(header));
   /** A plain header reads its cell directly (the fast path for millions of rows); a recipe runs. */
   const reader = (spec: RosterSource['columns'][string] | undefined): CellReader | undefined => {
     if (spec === undefined) return undefined;

@@ -12,12 +12,7 @@ import type { RosterSource } from './RosterSource.js';
  * `header` is the header record if it was read; without it a CSV error happened on the header
  * line itself, which with quoted cells is the typical symptom of a ';'-separated export.
  */
-export async function toRosterFileError(
-  error: unknown,
-  source: RosterSource,
-  lines: LineTracker,
-  header: readonly string[] | undefined,
-): Promise<unknown> {
+export async function toRosterFileError(error: unknown, source: RosterSource, lines: LineTracker, header: readonly string[] | undefined): Promise<unknown> {
   const file = source.path;
   if (error instanceof RosterFileError) return error;
 
@@ -25,9 +20,7 @@ export async function toRosterFileError(
   if (csvError !== undefined) {
     if (header !== undefined) return csvError;
     const hint = delimiterHint((await readFirstLine(file)) ?? '', source.delimiter ?? ',');
-    return hint === undefined
-      ? csvError
-      : new RosterFileError(file, csvError.line, csvError.column, `${csvError.message} — ${hint}`);
+    return hint === undefined ? csvError : new RosterFileError(file, csvError.line, csvError.column, `${csvError.message} — ${hint}`);
   }
 
   const code = (error as NodeJS.ErrnoException | undefined)?.code;

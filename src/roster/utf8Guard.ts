@@ -61,12 +61,7 @@ export class Utf8Guard extends Transform {
     const offset = truncated ? 0 : Math.max(0, firstInvalidUtf8Offset(bytes));
     const line = this.newlinesBefore + countNewlines(bytes, offset) + 1;
     const byte = (bytes[offset] ?? 0).toString(16).toUpperCase().padStart(2, '0');
-    return RosterFileError.at(
-      this.file,
-      line,
-      undefined,
-      `not valid UTF-8 (byte 0x${byte}) — re-export the file as UTF-8`,
-    );
+    return RosterFileError.at(this.file, line, undefined, `not valid UTF-8 (byte 0x${byte}) — re-export the file as UTF-8`);
   }
 }
 

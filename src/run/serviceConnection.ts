@@ -43,7 +43,10 @@ export class ServiceConnection {
     this.executor?.stop(reason); // first: the live executor closes the gate with its own halt cause
     this.gate.close(new Error(reason)); // still reading pages, or a dry run: refuse further requests
     if (options.inFlightGraceMs !== undefined && this.graceTimer === undefined) {
-      this.graceTimer = setTimeout(() => this.client.cancel(`${reason}: requests still in flight after the grace period were abandoned`), options.inFlightGraceMs);
+      this.graceTimer = setTimeout(
+        () => this.client.cancel(`${reason}: requests still in flight after the grace period were abandoned`),
+        options.inFlightGraceMs,
+      );
     }
   }
 

@@ -1,13 +1,4 @@
-import {
-  ConflictError,
-  type FailureFacts,
-  GoneError,
-  NoSlotsError,
-  RejectedError,
-  RunFatalError,
-  type ScimRequestError,
-  TransientError,
-} from './errors.js';
+import { ConflictError, type FailureFacts, GoneError, NoSlotsError, RejectedError, RunFatalError, type ScimRequestError, TransientError } from './errors.js';
 import { RESPONSE_TOO_LARGE } from './responseLimits.js';
 
 /**

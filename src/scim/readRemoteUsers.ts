@@ -18,8 +18,7 @@ export class IncompleteReadError extends ScimSyncError {}
  * The list changed while it was being read (users added or removed between pages, or an
  * unstable order): this pass can't be trusted, but a fresh one from page 1 may be.
  */
-export class ListMovedError extends IncompleteReadError {
-}
+export class ListMovedError extends IncompleteReadError {}
 
 export interface ReadOptions {
   /** Absolute cap on the pages of one pass (`target.maxPages`). */
@@ -56,7 +55,12 @@ interface ListResponse {
  * announced and what was read: planning on part of the list would deactivate people we simply
  * did not see, and create duplicates of people we missed.
  */
-export async function readRemoteUsers(client: ScimClient, pageSize: number, mapped: readonly string[] = [], options: ReadOptions = {}): Promise<RemoteDirectory> {
+export async function readRemoteUsers(
+  client: ScimClient,
+  pageSize: number,
+  mapped: readonly string[] = [],
+  options: ReadOptions = {},
+): Promise<RemoteDirectory> {
   const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
   const maxRereads = options.maxRereads ?? DEFAULT_MAX_REREADS;
   const counter = { pages: 0 };
@@ -81,7 +85,13 @@ export async function readRemoteUsers(client: ScimClient, pageSize: number, mapp
   }
 }
 
-async function readOnePass(client: ScimClient, pageSize: number, mapped: readonly string[], maxPages: number, counter: { pages: number }): Promise<RemoteUser[]> {
+async function readOnePass(
+  client: ScimClient,
+  pageSize: number,
+  mapped: readonly string[],
+  maxPages: number,
+  counter: { pages: number },
+): Promise<RemoteUser[]> {
   const byId = new Map<string, RemoteUser>();
   /** Where each id was first read, to say so when it turns up again. */
   const firstSeenAt = new Map<string, number>();
@@ -109,14 +119,18 @@ async function readOnePass(client: ScimClient, pageSize: number, mapped: readonl
     // RFC 7644 §3.4.2: an empty result may leave out `Resources`, but then totalResults says 0.
     // Anything else without a list (an HTML error page with 200, a truncated body) is not a page.
     if (!Array.isArray(list?.Resources) && !(total === 0 && typeof list === 'object' && list !== null)) {
-      throw new IncompleteReadError(`${where} answered with something that is not a SCIM ListResponse (no Resources list, page ${page}); the user list can't be read completely`);
+      throw new IncompleteReadError(
+        `${where} answered with something that is not a SCIM ListResponse (no Resources list, page ${page}); the user list can't be read completely`,
+      );
     }
     const resources: unknown[] = Array.isArray(list?.Resources) ? list.Resources : [];
     if (page === 1) {
       announced = total;
       if (announced !== undefined && resources.length > 0) ceiling = Math.min(maxPages, pagingCeiling(announced, resources.length));
     } else if (total !== announced) {
-      throw new ListMovedError(`${where} (page ${page}) says totalResults ${total ?? '(none)'}, page 1 said ${announced ?? '(none)'}: users were added or removed while the list was read`);
+      throw new ListMovedError(
+        `${where} (page ${page}) says totalResults ${total ?? '(none)'}, page 1 said ${announced ?? '(none)'}: users were added or removed while the list was read`,
+      );
     }
 
     const users = resources.map((resource, index) => {

@@ -4,10 +4,7 @@
  * undefined when none is usable; the caller then waits the configured default (60 s, from
  * Postman's "Wait for a minute and then try again").
  */
-export function retryAfterMs(
-  headers: Record<string, string | string[] | undefined>,
-  now: number = Date.now(),
-): number | undefined {
+export function retryAfterMs(headers: Record<string, string | string[] | undefined>, now: number = Date.now()): number | undefined {
   for (const name of ['retry-after', 'retryafter', 'x-ratelimit-retryafter']) {
     const raw = headers[name];
     const value = Array.isArray(raw) ? raw[0] : raw;

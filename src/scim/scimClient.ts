@@ -2,7 +2,15 @@ import { Agent, request } from 'undici';
 import type { RateGate } from '../rateLimit/rateGate.js';
 import { classifyHttpFailure, classifyNetworkFailure, isInvalidRequestCode } from './classifyFailure.js';
 import { ScimRequestError, TransientError } from './errors.js';
-import { BodyTooLarge, readBodyCapped, RESPONSE_TIMEOUT, RESPONSE_TOO_LARGE, type ResponseLimits, responseTimeoutDetail, responseTooLargeDetail } from './responseLimits.js';
+import {
+  BodyTooLarge,
+  readBodyCapped,
+  RESPONSE_TIMEOUT,
+  RESPONSE_TOO_LARGE,
+  type ResponseLimits,
+  responseTimeoutDetail,
+  responseTooLargeDetail,
+} from './responseLimits.js';
 import { retryAfterMs } from './retryAfter.js';
 import { RequestStats } from './requestStats.js';
 
@@ -163,7 +171,13 @@ export class ScimClient {
     } catch (error) {
       if (error instanceof ScimRequestError) throw error;
       if (error instanceof BodyTooLarge) {
-        throw classifyNetworkFailure({ method, path, httpStatus: status, networkCode: RESPONSE_TOO_LARGE, detail: responseTooLargeDetail(limits, error.declaredBytes) });
+        throw classifyNetworkFailure({
+          method,
+          path,
+          httpStatus: status,
+          networkCode: RESPONSE_TOO_LARGE,
+          detail: responseTooLargeDetail(limits, error.declaredBytes),
+        });
       }
       if (deadline.signal.aborted) {
         throw classifyNetworkFailure({ method, path, httpStatus: status, networkCode: RESPONSE_TIMEOUT, detail: responseTimeoutDetail(limits), cause: error });

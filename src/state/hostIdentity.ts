@@ -13,7 +13,11 @@ import { hostname } from 'node:os';
  * Parts that don't exist on this system (macOS, Windows) are left out.
  */
 export function thisHost(): string {
-  cached ??= [`host=${hostname()}`, part('boot', () => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()), part('pidns', () => readlinkSync('/proc/self/ns/pid'))]
+  cached ??= [
+    `host=${hostname()}`,
+    part('boot', () => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()),
+    part('pidns', () => readlinkSync('/proc/self/ns/pid')),
+  ]
     .filter((p) => p !== undefined)
     .join(' ');
   return cached;

@@ -252,15 +252,22 @@ function lockHandle(file: string, ours: Ours, options: RunLockOptions): RunLock 
 function refreshHeartbeat(file: string, ours: Ours): { lost: boolean; message: string } | undefined {
   try {
     if (!isOurs(file, ours)) {
-      return { lost: true, message: `the run lock ${file} was replaced by another process's (it judged ours stale): another scim-sync run may be going at the same time; check state.lockStaleSeconds and whether this process was stalled` };
+      return {
+        lost: true,
+        message: `the run lock ${file} was replaced by another process's (it judged ours stale): another scim-sync run may be going at the same time; check state.lockStaleSeconds and whether this process was stalled`,
+      };
     }
     const time = new Date();
     utimesSync(file, time, time);
     return undefined;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { lost: true, message: `the run lock ${file} was removed by someone else: another scim-sync run may start while this one is going` };
-    return { lost: false, message: `could not refresh the run lock's heartbeat (${file}: ${code ?? (error as Error).message}); if this lasts longer than state.lockStaleSeconds another run may take the lock over` };
+    if (code === 'ENOENT')
+      return { lost: true, message: `the run lock ${file} was removed by someone else: another scim-sync run may start while this one is going` };
+    return {
+      lost: false,
+      message: `could not refresh the run lock's heartbeat (${file}: ${code ?? (error as Error).message}); if this lasts longer than state.lockStaleSeconds another run may take the lock over`,
+    };
   }
 }
 

@@ -119,7 +119,9 @@ describe('scim-sync CLI', () => {
     expect(dry.stdout).toMatch(/deactivate\s+gone0@example.com/);
     expect(dry.stdout).not.toContain('Nothing to do');
     expect(dry.stdout).not.toContain('or with --dry-run');
-    expect(dry.stdout).toContain('next: check the planned deactivations listed in the report; if they are right, run without --dry-run, with --allow-deactivations 5');
+    expect(dry.stdout).toContain(
+      'next: check the planned deactivations listed in the report; if they are right, run without --dry-run, with --allow-deactivations 5',
+    );
     const dryReport = JSON.parse(readFileSync(join(ws.dir, 'dry.json'), 'utf8')) as { refused: { howToProceed: string } };
     expect(dryReport.refused.howToProceed).toContain('run without --dry-run, with --allow-deactivations 5');
     const live = remember(await runCli(['run', '--config', ws.configPath, '--report', join(ws.dir, 'live.json')], env));
@@ -141,7 +143,10 @@ describe('scim-sync CLI', () => {
   it('validate and daemon (every command) check daemon.schedule and daemon.timezone, naming the file, line (or variable) and key', async () => {
     ws.writeRoster(people(1));
     ws.writeConfig('http://127.0.0.1:9/scim/v2', { daemon: { schedule: '61 * * * *' } });
-    const line = readFileSync(ws.configPath, 'utf8').split('\n').findIndex((l) => l.trim().startsWith('schedule:')) + 1;
+    const line =
+      readFileSync(ws.configPath, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.trim().startsWith('schedule:')) + 1;
     for (const command of ['validate', 'daemon']) {
       const r = remember(await runCli([command, '--config', ws.configPath], env));
       expect(r.code, command).toBe(2);
@@ -149,7 +154,10 @@ describe('scim-sync CLI', () => {
       expect(r.stdout, command).not.toContain('is valid');
     }
     ws.writeConfig('http://127.0.0.1:9/scim/v2', { daemon: { timezone: 'Mars/Olympus_Mons' } });
-    const tzLine = readFileSync(ws.configPath, 'utf8').split('\n').findIndex((l) => l.trim().startsWith('timezone:')) + 1;
+    const tzLine =
+      readFileSync(ws.configPath, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.trim().startsWith('timezone:')) + 1;
     const tz = remember(await runCli(['validate', '--config', ws.configPath], env));
     expect(tz.code).toBe(2);
     expect(tz.stderr).toContain(`config error: ${ws.configPath} line ${tzLine}: daemon.timezone: got "Mars/Olympus_Mons", expected an IANA time zone`);

@@ -39,7 +39,10 @@ describe('shipped example rosters', () => {
     for (const file of ['scim-sync.example.yaml', 'nintex.example.yaml', 'generic.example.yaml']) {
       const config = loadConfig(`${dir}${file}`, env);
       const roster = await readRoster({ ...config.source, userNameIsEmail: profileOf(config).userNameIsEmail });
-      expect(roster.rejected.map((r) => r.line), file).toEqual(file === 'scim-sync.example.yaml' ? [9] : []);
+      expect(
+        roster.rejected.map((r) => r.line),
+        file,
+      ).toEqual(file === 'scim-sync.example.yaml' ? [9] : []);
       expect(roster.users.length, file).toBeGreaterThan(0);
     }
   });
@@ -51,7 +54,11 @@ describe('shipped example rosters', () => {
     for (const file of ['scim-sync.example.yaml', 'nintex.example.yaml', 'generic.example.yaml', 'demo.yaml']) {
       const config = loadConfig(`${dir}${file}`, env);
       const roster = await readRoster({ ...config.source, userNameIsEmail: profileOf(config).userNameIsEmail });
-      const refusal = checkRoster(roster, { maxDeactivations: config.sync.maxDeactivations, maxRejectedShare: config.source.maxRejectedShare, protect: config.sync.protect });
+      const refusal = checkRoster(roster, {
+        maxDeactivations: config.sync.maxDeactivations,
+        maxRejectedShare: config.source.maxRejectedShare,
+        protect: config.sync.protect,
+      });
       expect(refusal, file).toBeUndefined();
     }
   });

@@ -77,7 +77,11 @@ describe('loadConfig', () => {
 
   it('plain http to a host that is not loopback is refused unless allowInsecureHttp is set', () => {
     const insecure = VALID.replace('https://api.getpostman.com', 'http://scim.internal.example');
-    expect(errorOf(insecure)).toMatch(new RegExp(`^${file} line 9: target.baseUrl: got "http://scim.internal.example/scim/v2": plain http to a non-loopback host would send the token unencrypted`));
+    expect(errorOf(insecure)).toMatch(
+      new RegExp(
+        `^${file} line 9: target.baseUrl: got "http://scim.internal.example/scim/v2": plain http to a non-loopback host would send the token unencrypted`,
+      ),
+    );
     expect(load(insecure.replace('target:\n', 'target:\n  allowInsecureHttp: true\n')).target.baseUrl).toBe('http://scim.internal.example/scim/v2');
     expect(load(VALID.replace('https://api.getpostman.com', 'http://127.0.0.1:8080')).target.baseUrl).toBe('http://127.0.0.1:8080/scim/v2');
   });
@@ -92,7 +96,11 @@ describe('loadConfig', () => {
   });
 
   it('a user name or password in target.baseUrl is refused, naming the line and where the token goes, without ever printing the password', () => {
-    for (const url of ['https://alice:Pa55-secret@api.example.com/scim/v2', 'http://alice:Pa55-secret@scim.internal.example/scim/v2', 'https://Pa55-secret@api.example.com/scim/v2']) {
+    for (const url of [
+      'https://alice:Pa55-secret@api.example.com/scim/v2',
+      'http://alice:Pa55-secret@scim.internal.example/scim/v2',
+      'https://Pa55-secret@api.example.com/scim/v2',
+    ]) {
       const message = errorOf(VALID.replace('https://api.getpostman.com/scim/v2', url));
       expect(message, url).toMatch(new RegExp(`^${file} line 9: target.baseUrl: holds a user name or password before "@"`));
       expect(message, url).toContain('target.token (e.g. ${SCIM_TOKEN}) or target.tokenFile');
@@ -110,7 +118,9 @@ describe('loadConfig', () => {
   it('a token with a line break, space or control character inside is a config error naming the key, never the token', () => {
     const secretish = 'abc123-first\nsecond-part';
     const fromEnv = errorOf(VALID, { SCIM_TOKEN: secretish });
-    expect(fromEnv).toBe(`${file}: target.token (from SCIM_TOKEN): the token has a line break at character 13, which an HTTP header can't carry; a token is letters, digits and visible punctuation only (check how the secret was written or pasted)`);
+    expect(fromEnv).toBe(
+      `${file}: target.token (from SCIM_TOKEN): the token has a line break at character 13, which an HTTP header can't carry; a token is letters, digits and visible punctuation only (check how the secret was written or pasted)`,
+    );
     writeFileSync(join(dir, 'token'), 'abc123-first\r\nsecond-part\n');
     const fromFile = errorOf(VALID.replace('token: ${SCIM_TOKEN}', 'tokenFile: ./token'), {});
     expect(fromFile).toMatch(new RegExp(`^${file} line 10: target.tokenFile: ${join(dir, 'token')}: the token has a line break at character 13`));
@@ -118,14 +128,20 @@ describe('loadConfig', () => {
     expect(errorOf(VALID, { SCIM_TOKEN: 'Bearer abc123' })).toMatch(/starts with "Bearer ": give the token alone/);
     for (const message of [fromEnv, fromFile]) expect(message).not.toMatch(/abc123|second-part/);
     // A token that isn't a string at all isn't shown either.
-    expect(errorOf(VALID.replace('token: ${SCIM_TOKEN}', 'token: 123456789'), {})).toBe(`${file} line 10: target.token: got a number (not shown), expected a string`);
+    expect(errorOf(VALID.replace('token: ${SCIM_TOKEN}', 'token: 123456789'), {})).toBe(
+      `${file} line 10: target.token: got a number (not shown), expected a string`,
+    );
   });
 
   it('the token can come from a file, and a config may not name both token and tokenFile', () => {
     writeFileSync(join(dir, 'token'), 'from-file\n');
     expect(load(VALID.replace('token: ${SCIM_TOKEN}', 'tokenFile: ./token'), {}).token.reveal()).toBe('from-file');
-    expect(errorOf(VALID.replace('token: ${SCIM_TOKEN}', 'token: x\n  tokenFile: ./token'), {})).toMatch(/target.token: .*expected exactly one of target.token or target.tokenFile/);
-    expect(errorOf(VALID.replace('token: ${SCIM_TOKEN}', 'tokenFile: ./nope'), {})).toMatch(new RegExp(`line 10: target.tokenFile: can't read ${dir}/nope: ENOENT`));
+    expect(errorOf(VALID.replace('token: ${SCIM_TOKEN}', 'token: x\n  tokenFile: ./token'), {})).toMatch(
+      /target.token: .*expected exactly one of target.token or target.tokenFile/,
+    );
+    expect(errorOf(VALID.replace('token: ${SCIM_TOKEN}', 'tokenFile: ./nope'), {})).toMatch(
+      new RegExp(`line 10: target.tokenFile: can't read ${dir}/nope: ENOENT`),
+    );
   });
 
   it('environment variables override the file: SCIM_BASE_URL, SCIM_TOKEN (replacing tokenFile), SCIM_SYNC_SCHEDULE, SCIM_SYNC_HTTP_PORT', () => {
@@ -168,8 +184,12 @@ describe('loadConfig', () => {
   });
 
   it('a bad value from an environment variable names the variable, not a line of the file', () => {
-    expect(errorOf(VALID, { SCIM_TOKEN: 't', SCIM_SYNC_HTTP_PORT: 'lots' })).toBe(`${file}: http.port (from SCIM_SYNC_HTTP_PORT): got "lots", expected a number`);
-    expect(errorOf(VALID, { SCIM_TOKEN_FILE: join(dir, 'nope') })).toBe(`${file}: target.tokenFile (from SCIM_TOKEN_FILE): can't read ${join(dir, 'nope')}: ENOENT`);
+    expect(errorOf(VALID, { SCIM_TOKEN: 't', SCIM_SYNC_HTTP_PORT: 'lots' })).toBe(
+      `${file}: http.port (from SCIM_SYNC_HTTP_PORT): got "lots", expected a number`,
+    );
+    expect(errorOf(VALID, { SCIM_TOKEN_FILE: join(dir, 'nope') })).toBe(
+      `${file}: target.tokenFile (from SCIM_TOKEN_FILE): can't read ${join(dir, 'nope')}: ENOENT`,
+    );
   });
 
   it('maxDeactivations accepts a count or a percentage, nothing else', () => {

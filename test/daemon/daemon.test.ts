@@ -116,7 +116,11 @@ describe('scim-sync daemon', () => {
     emulator = await startEmulator({ token: TEST_TOKEN });
     ws.writeRoster(people(1));
     writeFileSync(join(ws.dir, 'not-a-folder'), '');
-    const config = ws.config(emulator.url, { daemon: { schedule: '0 0 1 1 *', runOnStart: true }, http: { port: 0 }, report: { dir: './not-a-folder/reports' } });
+    const config = ws.config(emulator.url, {
+      daemon: { schedule: '0 0 1 1 *', runOnStart: true },
+      http: { port: 0 },
+      report: { dir: './not-a-folder/reports' },
+    });
     daemon = await startDaemon(config, ws.logger);
     await waitFor('the crashed run', () => ws.logLines.some((line) => line.includes('run crashed')));
     const ready = await fetch(`${daemon.health.url}/readyz`);
@@ -133,7 +137,9 @@ describe('scim-sync daemon', () => {
     writeFileSync(lockFile, `1\n${new Date().toISOString()}\n${OTHER_CONTAINER}\n`);
     daemon = await startDaemon(ws.config(emulator.url, { daemon: { schedule: EVERY_SECOND, maxSkippedTicks: 2 }, http: { port: 0 } }), ws.logger);
     const reason = await waitForReadiness(daemon.health.url, 503);
-    expect(reason).toMatch(/^the last \d+ scheduled runs were skipped \(daemon\.maxSkippedTicks 2\): another scim-sync run \(pid 1 on another host or container/);
+    expect(reason).toMatch(
+      /^the last \d+ scheduled runs were skipped \(daemon\.maxSkippedTicks 2\): another scim-sync run \(pid 1 on another host or container/,
+    );
     expect(reason).toContain(lockFile);
     expect(emulator.requestLog).toEqual([]);
     unlinkSync(lockFile); // that run ended
@@ -144,7 +150,10 @@ describe('scim-sync daemon', () => {
   it('/readyz turns 503 while a run goes on for longer than daemon.maxRunMinutes', async () => {
     emulator = await startEmulator({ token: TEST_TOKEN, latencyMs: 1500 });
     ws.writeRoster(people(1));
-    daemon = await startDaemon(ws.config(emulator.url, { daemon: { schedule: '0 0 1 1 *', runOnStart: true, maxRunMinutes: 0.005 }, http: { port: 0 } }), ws.logger);
+    daemon = await startDaemon(
+      ws.config(emulator.url, { daemon: { schedule: '0 0 1 1 *', runOnStart: true, maxRunMinutes: 0.005 }, http: { port: 0 } }),
+      ws.logger,
+    );
     const reason = await waitForReadiness(daemon.health.url, 503);
     expect(reason).toMatch(/^a run has been going for 0 min, longer than daemon\.maxRunMinutes \(0\.005\); it may be stuck/);
   });
@@ -167,13 +176,19 @@ describe('scim-sync daemon', () => {
     expect(ws.logLines.some((l) => l.includes('daemon.schedule \\"* * * * * *\\" starts a run every 1 s: more often than once a minute'))).toBe(true);
     // After its first full read the daemon knows what one costs: 1 page at 3 a minute is 20 s (the warning
     // reckons in real minutes), longer than the 1 s between ticks.
-    expect(ws.logLines.some((l) => l.includes('reading every user takes about 1 request, 20 s at target.requestsPerMinute 3, longer than the 1 s between runs'))).toBe(true);
+    expect(
+      ws.logLines.some((l) => l.includes('reading every user takes about 1 request, 20 s at target.requestsPerMinute 3, longer than the 1 s between runs')),
+    ).toBe(true);
   }, 30_000);
 
   it('an invalid schedule or time zone is refused when the config is loaded, before the daemon starts, with the key named', () => {
     ws.writeRoster(people(1));
-    expect(() => ws.config('http://127.0.0.1:9/scim/v2', { daemon: { schedule: '61 * * * *' } })).toThrow(/daemon\.schedule: got "61 \* \* \* \*", expected a cron expression/);
-    expect(() => ws.config('http://127.0.0.1:9/scim/v2', { daemon: { timezone: 'Mars/Olympus' } })).toThrow('daemon.timezone: got "Mars/Olympus", expected an IANA time zone');
+    expect(() => ws.config('http://127.0.0.1:9/scim/v2', { daemon: { schedule: '61 * * * *' } })).toThrow(
+      /daemon\.schedule: got "61 \* \* \* \*", expected a cron expression/,
+    );
+    expect(() => ws.config('http://127.0.0.1:9/scim/v2', { daemon: { timezone: 'Mars/Olympus' } })).toThrow(
+      'daemon.timezone: got "Mars/Olympus", expected an IANA time zone',
+    );
   });
 
   it('keeps only the newest report.keep report files', async () => {
@@ -242,7 +257,9 @@ describe('scim-sync validate and --only', () => {
     const r = await runCli(['validate', '--config', ws.configPath], { SCIM_TOKEN: TEST_TOKEN });
     expect(r.code, r.stderr).toBe(0); // warnings, not errors: a demo may want every 30 s
     expect(r.stdout).toContain('  warning: daemon.schedule "*/30 * * * * *" starts a run every 30 s: more often than once a minute');
-    expect(r.stdout).toContain('  warning: reading every user takes about 20 requests, 40 s at target.requestsPerMinute 30, longer than the 30 s between runs of daemon.schedule "*/30 * * * * *"');
+    expect(r.stdout).toContain(
+      '  warning: reading every user takes about 20 requests, 40 s at target.requestsPerMinute 30, longer than the 30 s between runs of daemon.schedule "*/30 * * * * *"',
+    );
   });
 
   it('validate with a wrong token exits 1 with the service’s answer', async () => {
@@ -267,7 +284,12 @@ describe('scim-sync validate and --only', () => {
     expect(emulator.writeCount()).toBe(0);
     const r = await runCli(['run', '--config', ws.configPath, '--only', 'C@example.com'], { SCIM_TOKEN: TEST_TOKEN });
     expect(r.code, r.stderr).toBe(0);
-    expect(emulator.store.list().map((u) => `${u.userName}:${u.active}`).sort()).toEqual(['c@example.com:true', 'old@example.com:true']);
+    expect(
+      emulator.store
+        .list()
+        .map((u) => `${u.userName}:${u.active}`)
+        .sort(),
+    ).toEqual(['c@example.com:true', 'old@example.com:true']);
     expect(existsSync(join(ws.dir, 'reports'))).toBe(true);
     const report = (ws.reports() as RunReport[]).find((rep) => rep.exitCode === 0);
     expect(report!.operations.map((o) => o.userName)).toEqual(['c@example.com']);

@@ -5,7 +5,10 @@ describe('attribute paths', () => {
   const resource = {
     userName: 'Ada@Example.com',
     name: { givenName: 'Ada' },
-    emails: [{ value: 'home@example.com', type: 'home' }, { value: 'ada@example.com', type: 'Work' }],
+    emails: [
+      { value: 'home@example.com', type: 'home' },
+      { value: 'ada@example.com', type: 'Work' },
+    ],
     roles: [{ display: 'Author' }, { value: 'Accountant' }],
     [ENTERPRISE_URN]: { department: 'Engines', manager: { value: 'm-1' } },
   };
@@ -35,7 +38,12 @@ describe('attribute paths', () => {
   });
 
   it('a new work email replaces one stored with type "Work" and keeps its primary flag, so nothing is left to flap', () => {
-    const current: Record<string, unknown> = { emails: [{ type: 'Work', value: 'old@example.com', primary: true }, { type: 'home', value: 'me@home.example' }] };
+    const current: Record<string, unknown> = {
+      emails: [
+        { type: 'Work', value: 'old@example.com', primary: true },
+        { type: 'home', value: 'me@home.example' },
+      ],
+    };
     writePath(current, 'emails[type eq "work"].value', 'new@example.com');
     expect(current.emails).toEqual([
       { type: 'home', value: 'me@home.example' },

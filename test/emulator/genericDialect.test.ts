@@ -113,7 +113,7 @@ describe('generic: create, read, replace, delete', () => {
     expect(emulator.store.findByUserName('ada.king@example.com')?.id).toBe('u1');
   });
 
-  it('a generic PUT onto another user\'s userName answers 409; to an unknown id 404', async () => {
+  it("a generic PUT onto another user's userName answers 409; to an unknown id 404", async () => {
     const emulator = await generic({ users: [seededAda, { id: 'u2', userName: 'bob@example.com' }] });
     expect((await call(emulator, 'PUT', '/Users/u2', { schemas: [USER_SCHEMA], userName: 'Ada@example.com' })).status).toBe(409);
     expect((await call(emulator, 'PUT', '/Users/nope', { schemas: [USER_SCHEMA], userName: 'x@example.com' })).status).toBe(404);
@@ -138,9 +138,7 @@ describe('generic: create, read, replace, delete', () => {
     });
     const page = await call(emulator, 'GET', '/Users?startIndex=3&count=10');
     expect(page.body).toMatchObject({ totalResults: 3, startIndex: 3, itemsPerPage: 1, Resources: [{ userName: 'cy@example.com' }] });
-    expect((await call(emulator, 'GET', filterQuery('userName eq "BOB@example.com"'))).body.Resources).toEqual([
-      expect.objectContaining({ externalId: 'E2' }),
-    ]);
+    expect((await call(emulator, 'GET', filterQuery('userName eq "BOB@example.com"'))).body.Resources).toEqual([expect.objectContaining({ externalId: 'E2' })]);
     expect((await call(emulator, 'GET', filterQuery('externalId eq "E3"'))).body.totalResults).toBe(1);
     expect((await call(emulator, 'GET', filterQuery('emails[type eq "work" and value eq "ada@work.example"]'))).body.totalResults).toBe(1);
     const bad = await call(emulator, 'GET', filterQuery('userName eq "x" and'));
@@ -152,7 +150,12 @@ describe('generic: create, read, replace, delete', () => {
 describe('generic: PATCH', () => {
   it('a generic PATCH replace on emails[type eq "work"].value changes only the work email', async () => {
     const emulator = await generic({ users: [seededAda] });
-    const { status, body } = await call(emulator, 'PATCH', '/Users/u1', patchOps({ op: 'replace', path: 'emails[type eq "work"].value', value: 'ada@new.example' }));
+    const { status, body } = await call(
+      emulator,
+      'PATCH',
+      '/Users/u1',
+      patchOps({ op: 'replace', path: 'emails[type eq "work"].value', value: 'ada@new.example' }),
+    );
     expect(status).toBe(200);
     expect(body.emails).toEqual([
       { value: 'ada@new.example', type: 'work', primary: true },
@@ -168,12 +171,17 @@ describe('generic: PATCH', () => {
 
   it('a generic PATCH sets simple, sub-attribute and enterprise extension attributes, and the schemas follow', async () => {
     const emulator = await generic({ users: [{ id: 'u1', userName: 'bob@example.com', givenName: 'Bob', familyName: 'Brown' }] });
-    const { body } = await call(emulator, 'PATCH', '/Users/u1', patchOps(
-      { op: 'replace', path: 'title', value: 'Manager' },
-      { op: 'replace', path: 'name.givenName', value: 'Robert' },
-      { op: 'add', path: `${ENTERPRISE}:department`, value: 'Sales' },
-      { op: 'replace', path: `${ENTERPRISE}:manager`, value: { value: 'm9' } },
-    ));
+    const { body } = await call(
+      emulator,
+      'PATCH',
+      '/Users/u1',
+      patchOps(
+        { op: 'replace', path: 'title', value: 'Manager' },
+        { op: 'replace', path: 'name.givenName', value: 'Robert' },
+        { op: 'add', path: `${ENTERPRISE}:department`, value: 'Sales' },
+        { op: 'replace', path: `${ENTERPRISE}:manager`, value: { value: 'm9' } },
+      ),
+    );
     expect(body).toMatchObject({
       schemas: [USER_SCHEMA, ENTERPRISE],
       title: 'Manager',
@@ -181,10 +189,12 @@ describe('generic: PATCH', () => {
       [ENTERPRISE]: { department: 'Sales', manager: { value: 'm9' } },
     });
     expect(emulator.store.get('u1')).toMatchObject({ givenName: 'Robert', title: 'Manager' });
-    const removed = await call(emulator, 'PATCH', '/Users/u1', patchOps(
-      { op: 'remove', path: `${ENTERPRISE}:department` },
-      { op: 'remove', path: `${ENTERPRISE}:manager.value` },
-    ));
+    const removed = await call(
+      emulator,
+      'PATCH',
+      '/Users/u1',
+      patchOps({ op: 'remove', path: `${ENTERPRISE}:department` }, { op: 'remove', path: `${ENTERPRISE}:manager.value` }),
+    );
     expect(removed.body.schemas).toEqual([USER_SCHEMA]);
     expect(removed.body).not.toHaveProperty(ENTERPRISE);
   });
@@ -249,7 +259,10 @@ describe('every dialect: the shared pipeline', () => {
     expect(failed.status).toBe(500);
     expect(failed.body).toMatchObject({ schemas: [ERROR_SCHEMA], status: 500 });
     expect((await call(emulator, 'POST', '/Users', fullUser())).status).toBe(201);
-    expect(emulator.requestLog.map((e) => [e.method, e.status, e.fault])).toEqual([['POST', 500, 'status'], ['POST', 201, undefined]]);
+    expect(emulator.requestLog.map((e) => [e.method, e.status, e.fault])).toEqual([
+      ['POST', 500, 'status'],
+      ['POST', 201, undefined],
+    ]);
     expect(emulator.writeCount()).toBe(2);
   });
 

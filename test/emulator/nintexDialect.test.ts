@@ -144,7 +144,13 @@ describe('Nintex: PUT', () => {
   it('a Nintex PUT leaves out attributes unchanged and ignores preferredLanguage and password', async () => {
     const emulator = await nintex({ users: [{ ...seededJoe, attributes: { ...seededJoe.attributes, preferredLanguage: 'en_US' } }] });
     const { body } = await call(emulator, 'PUT', '/Users/u1', { active: 'False', preferredLanguage: 'fr_FR', password: 'x' });
-    expect(body).toMatchObject({ userName: 'joe.bloggs', name: { givenName: 'Joe' }, active: false, preferredLanguage: 'en_US', timezone: 'America/Los_Angeles' });
+    expect(body).toMatchObject({
+      userName: 'joe.bloggs',
+      name: { givenName: 'Joe' },
+      active: false,
+      preferredLanguage: 'en_US',
+      timezone: 'America/Los_Angeles',
+    });
   });
 
   it('a Nintex PUT to an unknown id answers 404 "User Not Found"; one taking another user\'s userName answers 400', async () => {
@@ -160,15 +166,11 @@ describe('Nintex: PUT', () => {
 });
 
 describe('Nintex: PATCH', () => {
-  it('a Nintex PATCH with the doc\'s minimal model (lower-case operations) replaces the family name', async () => {
+  it("a Nintex PATCH with the doc's minimal model (lower-case operations) replaces the family name", async () => {
     const emulator = await nintex({ users: [seededJoe] });
-    const { status, body } = await call(
-      emulator,
-      'PATCH',
-      '/Users/u1',
-      patchOps({ op: 'replace', path: 'name.familyName', value: 'BloggsPatched' }),
-      { 'Content-Type': 'application/json-patch+json' },
-    );
+    const { status, body } = await call(emulator, 'PATCH', '/Users/u1', patchOps({ op: 'replace', path: 'name.familyName', value: 'BloggsPatched' }), {
+      'Content-Type': 'application/json-patch+json',
+    });
     expect(status).toBe(200);
     expect(body.name).toEqual({ givenName: 'Joe', familyName: 'BloggsPatched' });
   });
@@ -221,10 +223,12 @@ describe('Nintex: PATCH', () => {
 
   it('a Nintex PATCH with an unknown path answers 400 invalidPath and applies none of its operations', async () => {
     const emulator = await nintex({ users: [seededJoe] });
-    const { status, body } = await call(emulator, 'PATCH', '/Users/u1', patchOps(
-      { op: 'replace', path: 'active', value: false },
-      { op: 'replace', path: 'title', value: 'Boss' },
-    ));
+    const { status, body } = await call(
+      emulator,
+      'PATCH',
+      '/Users/u1',
+      patchOps({ op: 'replace', path: 'active', value: false }, { op: 'replace', path: 'title', value: 'Boss' }),
+    );
     expect(status).toBe(400);
     expect(body).toMatchObject({ schemas: [ERROR_SCHEMA], scimType: 'invalidPath', status: '400' });
     expect(emulator.store.get('u1')?.active).toBe(true);

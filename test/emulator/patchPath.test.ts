@@ -101,7 +101,10 @@ describe('PATCH operations', () => {
 
   it('a replace whose value filter matches nothing adds the element (not RFC noTarget)', () => {
     const result = patched({ userName: 'a', emails: [{ value: 'h@x', type: 'home' }] }, 'replace', 'emails[type eq "work"].value', 'w@x');
-    expect(result.emails).toEqual([{ value: 'h@x', type: 'home' }, { type: 'work', value: 'w@x' }]);
+    expect(result.emails).toEqual([
+      { value: 'h@x', type: 'home' },
+      { type: 'work', value: 'w@x' },
+    ]);
     const none = patched({ userName: 'a' }, 'replace', 'emails[type eq "work"]', { value: 'w@x', primary: true });
     expect(none.emails).toEqual([{ type: 'work', value: 'w@x', primary: true }]);
     expect(patchError({ userName: 'a' }, 'replace', 'emails[value co "x"].value', 'w@x').scimType).toBe('noTarget');
@@ -109,7 +112,10 @@ describe('PATCH operations', () => {
 
   it('a replace on emails[type eq "work"] replaces the element and keeps its type', () => {
     const result = patched(ada(), 'replace', 'emails[type eq "work"]', { value: 'w@x' });
-    expect(result.emails).toEqual([{ type: 'work', value: 'w@x' }, { value: 'ada@home.example', type: 'home' }]);
+    expect(result.emails).toEqual([
+      { type: 'work', value: 'w@x' },
+      { value: 'ada@home.example', type: 'home' },
+    ]);
   });
 
   it('a remove with a value filter drops the matching elements only', () => {

@@ -14,8 +14,7 @@ const patchActive = (active: boolean) => ({
   Operations: [{ op: 'replace', value: { active } }],
 });
 
-const seedUsers = (n: number) =>
-  Array.from({ length: n }, (_, i) => ({ userName: `user${i + 1}@example.com`, givenName: `U${i + 1}`, familyName: 'Seed' }));
+const seedUsers = (n: number) => Array.from({ length: n }, (_, i) => ({ userName: `user${i + 1}@example.com`, givenName: `U${i + 1}`, familyName: 'Seed' }));
 
 describe('creating users', () => {
   it('a create answers 201 with the user shaped exactly like Postman’s example', async () => {
@@ -223,8 +222,14 @@ describe('updating users', () => {
   });
 
   it('a PATCH replace of userName renames the member (same id)', async () => {
-    const emulator = await start({ users: [{ id: 'u1', userName: 'a@x.io', givenName: 'A', familyName: 'B' }, { id: 'u2', userName: 'taken@x.io' }] });
-    const rename = (userName: string) => call(emulator, 'PATCH', '/Users/u1', { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'userName', value: userName }] });
+    const emulator = await start({
+      users: [
+        { id: 'u1', userName: 'a@x.io', givenName: 'A', familyName: 'B' },
+        { id: 'u2', userName: 'taken@x.io' },
+      ],
+    });
+    const rename = (userName: string) =>
+      call(emulator, 'PATCH', '/Users/u1', { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'userName', value: userName }] });
     expect((await rename('new@x.io')).status).toBe(200);
     expect(emulator.store.get('u1')).toMatchObject({ userName: 'new@x.io', givenName: 'A' });
     expect((await rename('TAKEN@x.io')).status).toBe(409);
@@ -234,7 +239,10 @@ describe('updating users', () => {
     const emulator = await start({ users: [{ id: 'u1', userName: 'a@x.io', givenName: 'A', familyName: 'B' }] });
     const { status, body } = await call(emulator, 'PATCH', '/Users/u1', {
       schemas: [PATCH_SCHEMA],
-      Operations: [{ op: 'replace', path: 'active', value: false }, { op: 'replace', path: 'name.givenName', value: 'Z' }],
+      Operations: [
+        { op: 'replace', path: 'active', value: false },
+        { op: 'replace', path: 'name.givenName', value: 'Z' },
+      ],
     });
     expect(status).toBe(400);
     expect(body.scimType).toBe('invalidSyntax');
@@ -356,7 +364,10 @@ describe('rate limiting', () => {
     expect(status).toBe(429);
     expect(emulator.store.size).toBe(0);
     expect(emulator.writeCount()).toBe(1);
-    expect(emulator.requestLog.map((e) => [e.method, e.status])).toEqual([['GET', 200], ['POST', 429]]);
+    expect(emulator.requestLog.map((e) => [e.method, e.status])).toEqual([
+      ['GET', 200],
+      ['POST', 429],
+    ]);
     expect(emulator.requestLog[1]?.body).toMatchObject({ userName: 'a@x.io' });
   });
 });

@@ -31,13 +31,7 @@ export interface Answer {
   body: any; // tests assert on arbitrary JSON shapes
 }
 
-export async function call(
-  emulator: RunningEmulator,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<Answer> {
+export async function call(emulator: RunningEmulator, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
   const response = await fetch(`${emulator.url}${path}`, {
     method,
     headers: {

@@ -9,7 +9,12 @@ import { PROFILES } from '../../src/providers/targetProfile.js';
 import { gatedClient } from '../support/gatedClient.js';
 
 const TOKEN = 'executor-test-token';
-const POLICY: PlanPolicy = { deactivateMissing: true, protect: [], compare: ['name.givenName', 'name.familyName'], updatable: new Set(['userName', 'name.givenName', 'name.familyName']) };
+const POLICY: PlanPolicy = {
+  deactivateMissing: true,
+  protect: [],
+  compare: ['name.givenName', 'name.familyName'],
+  updatable: new Set(['userName', 'name.givenName', 'name.familyName']),
+};
 
 describe('LiveExecutor', () => {
   let emulator: RunningEmulator;
@@ -41,7 +46,9 @@ describe('LiveExecutor', () => {
     const create: Operation = { kind: 'create', user: ada };
     const { outcomes, conflicts } = await executor.execute([create]);
     expect(outcomes[0]).toMatchObject({ op: 'create', outcome: 'failed', httpStatus: 409, failureKind: 'conflict' });
-    expect(conflicts).toEqual([{ index: 0, user: ada, accounts: [expect.objectContaining({ id: emulator.store.list()[0]!.id, active: false })], via: 'conflict' }]);
+    expect(conflicts).toEqual([
+      { index: 0, user: ada, accounts: [expect.objectContaining({ id: emulator.store.list()[0]!.id, active: false })], via: 'conflict' },
+    ]);
     expect(emulator.requestLog.map((r) => `${r.method} ${r.status}`)).toEqual(['POST 409', 'GET 200']);
   });
 
@@ -59,11 +66,16 @@ describe('LiveExecutor', () => {
   });
 
   it('on a service that filters on externalId, a create first looks the externalId up: an account the read missed is renamed, not given a twin', async () => {
-    const executor = await setUp({ users: [{ id: 'id-1', userName: 'ada.old@example.com', givenName: 'Ada', familyName: 'Lovelace', externalId: 'E1' }] }, 'generic');
+    const executor = await setUp(
+      { users: [{ id: 'id-1', userName: 'ada.old@example.com', givenName: 'Ada', familyName: 'Lovelace', externalId: 'E1' }] },
+      'generic',
+    );
     const { outcomes, conflicts } = await executor.execute([{ kind: 'create', user: ada }]);
     expect(conflicts).toEqual([{ index: 0, user: ada, accounts: [expect.objectContaining({ id: 'id-1', externalId: 'E1' })], via: 'externalId' }]);
     const decision = planAdoption(ada, conflicts![0]!.accounts, POLICY);
-    const adopted = await executor.adopt([{ outcome: outcomes[0]!, existing: conflicts![0]!.accounts[0]!, operations: decision.adopt ? decision.operations : [] }]);
+    const adopted = await executor.adopt([
+      { outcome: outcomes[0]!, existing: conflicts![0]!.accounts[0]!, operations: decision.adopt ? decision.operations : [] },
+    ]);
     expect(adopted.outcomes[0]).toMatchObject({ op: 'create', outcome: 'succeeded', adopted: true, id: 'id-1' });
     expect(emulator.store.list()).toEqual([expect.objectContaining({ id: 'id-1', userName: 'ada@example.com', externalId: 'E1' })]);
     expect(emulator.requestLog.map((r) => `${r.method} ${r.query.filter ?? ''} ${r.status}`)).toEqual(['GET externalId eq "E1" 200', 'PATCH  200']);

@@ -42,7 +42,10 @@ describe('interop: runSync against scimmy (an independent SCIM 2.0 server)', () 
   const state = (s: ScimmyServer) =>
     s
       .users()
-      .map((u) => `${u.userName}|${u.externalId ?? '-'}|${u.name?.givenName} ${u.name?.familyName}|${u.active === false ? 'inactive' : u.active === true ? 'active' : 'active?'}`)
+      .map(
+        (u) =>
+          `${u.userName}|${u.externalId ?? '-'}|${u.name?.givenName} ${u.name?.familyName}|${u.active === false ? 'inactive' : u.active === true ? 'active' : 'active?'}`,
+      )
       .sort();
   const writes = (s: ScimmyServer) => s.requests.filter((r) => WRITES.has(r.method));
   /** Why a run failed, with what scimmy answered, so an interop break reads as a finding. */
@@ -61,11 +64,7 @@ describe('interop: runSync against scimmy (an independent SCIM 2.0 server)', () 
 
     expect(failures(s)).toEqual([]);
     expect(exitCode).toBe(0);
-    expect(state(s)).toEqual([
-      'ada@example.com|E1|Ada Lovelace|active',
-      'alan@example.com|E2|Alan Turing|active',
-      'grace@example.com|E3|Grace Hopper|active',
-    ]);
+    expect(state(s)).toEqual(['ada@example.com|E1|Ada Lovelace|active', 'alan@example.com|E2|Alan Turing|active', 'grace@example.com|E3|Grace Hopper|active']);
     expect(report.service).toMatchObject({ provider: 'generic', patch: true, filter: { supported: true } });
     expect(report.summary.create).toEqual({ planned: 3, succeeded: 3 });
     // The ids the report gives are the ones scimmy assigned.
@@ -189,12 +188,21 @@ describe('interop: runSync against scimmy (an independent SCIM 2.0 server)', () 
     const userNames = s.users().map((u) => u.userName);
     expect(userNames).toHaveLength(27);
     expect(new Set(userNames).size).toBe(27);
-    expect(writes(s).map((w) => `${w.method} ${w.path}`).filter((w) => w.startsWith('POST'))).toEqual(['POST /Users', 'POST /Users']);
-    expect(report.summary).toMatchObject({ create: { planned: 2, succeeded: 2 }, update: { planned: 1, succeeded: 1 }, unchanged: 24, deactivate: { planned: 0, succeeded: 0 } });
+    expect(
+      writes(s)
+        .map((w) => `${w.method} ${w.path}`)
+        .filter((w) => w.startsWith('POST')),
+    ).toEqual(['POST /Users', 'POST /Users']);
+    expect(report.summary).toMatchObject({
+      create: { planned: 2, succeeded: 2 },
+      update: { planned: 1, succeeded: 1 },
+      unchanged: 24,
+      deactivate: { planned: 0, succeeded: 0 },
+    });
     expect(s.users().find((u) => u.userName === 'u24@example.com')?.name).toEqual({ givenName: 'User', familyName: 'Renamed' });
   });
 
-  it('an account someone creates between our read and our create is adopted after scimmy\'s 409, not duplicated', async () => {
+  it("an account someone creates between our read and our create is adopted after scimmy's 409, not duplicated", async () => {
     const s = await start();
     let staged = false;
     s.onRequest = ({ method, path }) => {
@@ -218,7 +226,7 @@ describe('interop: runSync against scimmy (an independent SCIM 2.0 server)', () 
     expect(report.operations).toEqual([expect.objectContaining({ op: 'create', outcome: 'succeeded', adopted: true, id: s.users()[0]!.id })]);
   });
 
-  it('the Postman profile\'s PatchOp without a path ({op: replace, value: {active}}) deactivates and reactivates on scimmy', async () => {
+  it("the Postman profile's PatchOp without a path ({op: replace, value: {active}}) deactivates and reactivates on scimmy", async () => {
     const s = await start([
       { userName: 'carol@example.com', givenName: 'Carol', familyName: 'Chen', externalId: 'E3', active: false },
       { userName: 'dave@example.com', givenName: 'Dave', familyName: 'Diaz', externalId: 'E4' },
@@ -272,7 +280,11 @@ describe('interop: runSync against scimmy (an independent SCIM 2.0 server)', () 
     roster('Analyst', 'Engines');
     expect((await runSync(config, { dryRun: false }, ws.logger)).exitCode).toBe(0);
     expect(failures(s)).toEqual([]);
-    expect(s.users()[0]).toMatchObject({ title: 'Analyst', emails: [expect.objectContaining({ value: 'ada@example.com', type: 'work' })], [URN]: { department: 'Engines' } });
+    expect(s.users()[0]).toMatchObject({
+      title: 'Analyst',
+      emails: [expect.objectContaining({ value: 'ada@example.com', type: 'work' })],
+      [URN]: { department: 'Engines' },
+    });
 
     roster('Director', 'Looms', 'ada.king@example.com');
     const changed = await runSync(config, { dryRun: false }, ws.logger);

@@ -24,9 +24,7 @@ describe('plan', () => {
 
   it('a leaver missing from the roster is deactivated', () => {
     const result = plan(roster([]), [remoteUser({ id: 'r1', userName: 'bob@example.com', externalId: 'E9' })], policy);
-    expect(result.operations).toEqual([
-      { kind: 'deactivate', remote: expect.objectContaining({ id: 'r1' }), reason: 'missing-from-roster' },
-    ]);
+    expect(result.operations).toEqual([{ kind: 'deactivate', remote: expect.objectContaining({ id: 'r1' }), reason: 'missing-from-roster' }]);
   });
 
   it('a leaver is left alone when deactivateMissing is off', () => {
@@ -40,9 +38,7 @@ describe('plan', () => {
       [remoteUser({ id: 'r1', userName: 'ada@example.com', externalId: 'E1' })],
       policy,
     );
-    expect(result.operations).toEqual([
-      expect.objectContaining({ kind: 'update', changes: [{ field: 'name.givenName', from: 'Ada', to: 'Augusta' }] }),
-    ]);
+    expect(result.operations).toEqual([expect.objectContaining({ kind: 'update', changes: [{ field: 'name.givenName', from: 'Ada', to: 'Augusta' }] })]);
   });
 
   it('a rehire who is inactive on the service is reactivated, with the name fix in the same operation', () => {
@@ -51,9 +47,7 @@ describe('plan', () => {
       [remoteUser({ id: 'r1', userName: 'ada@example.com', externalId: 'E1', active: false })],
       policy,
     );
-    expect(result.operations).toEqual([
-      expect.objectContaining({ kind: 'reactivate', changes: [{ field: 'name.familyName', from: 'Lovelace', to: 'King' }] }),
-    ]);
+    expect(result.operations).toEqual([expect.objectContaining({ kind: 'reactivate', changes: [{ field: 'name.familyName', from: 'Lovelace', to: 'King' }] })]);
   });
 
   it('a roster row with an inactive status deactivates the active account', () => {
@@ -87,17 +81,27 @@ describe('plan', () => {
       policy,
     );
     expect(result.operations).toEqual([
-      expect.objectContaining({ kind: 'update', remote: expect.objectContaining({ id: 'r1' }), changes: [{ field: 'userName', from: 'ada@example.com', to: 'ada.king@example.com' }] }),
+      expect.objectContaining({
+        kind: 'update',
+        remote: expect.objectContaining({ id: 'r1' }),
+        changes: [{ field: 'userName', from: 'ada@example.com', to: 'ada.king@example.com' }],
+      }),
     ]);
   });
 
   it('a difference the service can’t apply is a notice, not an operation, and is new only the first time', () => {
     const users = [rosterUser({ externalId: 'E1', userName: 'ada@example.com', locale: 'en-GB' })];
     const remote = [remoteUser({ id: 'r1', userName: 'ada@example.com', externalId: 'E1', locale: 'en-US' })];
-    const postmanLike = { ...policy, compare: ['name.givenName', 'name.familyName', 'locale'], updatable: new Set(['userName', 'name.givenName', 'name.familyName']) };
+    const postmanLike = {
+      ...policy,
+      compare: ['name.givenName', 'name.familyName', 'locale'],
+      updatable: new Set(['userName', 'name.givenName', 'name.familyName']),
+    };
     const first = plan(roster(users), remote, postmanLike);
     expect(first.operations).toEqual([]);
-    expect(first.notUpdatable).toEqual([{ userName: 'ada@example.com', id: 'r1', field: 'locale', from: 'en-US', to: 'en-GB', key: 'r1|locale|"en-GB"', isNew: true }]);
+    expect(first.notUpdatable).toEqual([
+      { userName: 'ada@example.com', id: 'r1', field: 'locale', from: 'en-US', to: 'en-GB', key: 'r1|locale|"en-GB"', isNew: true },
+    ]);
     const again = plan(roster(users), remote, { ...postmanLike, noticed: new Set(first.notUpdatable.map((n) => n.key)) });
     expect(again.notUpdatable.map((n) => n.isNew)).toEqual([false]);
   });
@@ -258,12 +262,20 @@ function apply(remote: RemoteUser[], operations: Operation[]): RemoteUser[] {
   for (const op of operations) {
     if (op.kind === 'create') {
       const id = `new-${next++}`;
-      byId.set(id, { id, userName: op.user.userName, externalId: op.user.externalId, givenName: op.user.givenName, familyName: op.user.familyName, active: true });
+      byId.set(id, {
+        id,
+        userName: op.user.userName,
+        externalId: op.user.externalId,
+        givenName: op.user.givenName,
+        familyName: op.user.familyName,
+        active: true,
+      });
     } else {
       const target = byId.get(op.remote.id)!;
       if (op.kind === 'deactivate') target.active = false;
       if (op.kind === 'reactivate') target.active = true;
-      if (op.kind === 'update' || op.kind === 'reactivate') Object.assign(target, { userName: op.user.userName, givenName: op.user.givenName, familyName: op.user.familyName });
+      if (op.kind === 'update' || op.kind === 'reactivate')
+        Object.assign(target, { userName: op.user.userName, givenName: op.user.givenName, familyName: op.user.familyName });
     }
   }
   return [...byId.values()];
@@ -313,7 +325,11 @@ describe('plan properties', () => {
   it('shuffling the roster and the remote users does not change the plan', () => {
     fc.assert(
       fc.property(world, fc.infiniteStream(fc.nat()), ({ users, remote }, seeds) => {
-        const shuffle = <T>(xs: T[]) => xs.map((x) => ({ x, k: seeds.next().value as number })).sort((a, b) => a.k - b.k).map((e) => e.x);
+        const shuffle = <T>(xs: T[]) =>
+          xs
+            .map((x) => ({ x, k: seeds.next().value as number }))
+            .sort((a, b) => a.k - b.k)
+            .map((e) => e.x);
         expect(plan(roster(shuffle(users)), shuffle(remote), policy)).toEqual(plan(roster(users), remote, policy));
       }),
     );

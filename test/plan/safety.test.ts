@@ -9,7 +9,14 @@ const policy: SafetyPolicy = { maxDeactivations: '10%', maxRejectedShare: 0.05, 
 const rosterOf = (accepted: number): Roster => ({
   file: '/hr/roster.csv',
   rows: accepted,
-  users: Array.from({ length: accepted }, (_, i) => ({ line: i + 2, externalId: `E${i}`, userName: `u${i}@example.com`, givenName: 'A', familyName: 'B', active: true })),
+  users: Array.from({ length: accepted }, (_, i) => ({
+    line: i + 2,
+    externalId: `E${i}`,
+    userName: `u${i}@example.com`,
+    givenName: 'A',
+    familyName: 'B',
+    active: true,
+  })),
   rejected: [],
 });
 const team = (size: number): RemoteUser[] => Array.from({ length: size }, (_, i) => ({ id: `r${i}`, userName: `u${i}@example.com`, active: true }));

@@ -40,7 +40,18 @@ const ada: RosterUser = {
   },
 };
 const remote: RemoteUser = { id: 'r1', userName: 'ada.old@example.com', externalId: 'E1', givenName: 'Ada', familyName: 'Byron', active: true };
-const mapped = ['externalId', 'userName', 'name.givenName', 'name.familyName', 'locale', 'emails[type eq "work"].value', 'title', 'roles', 'timezone', `${ENTERPRISE_URN}:department`];
+const mapped = [
+  'externalId',
+  'userName',
+  'name.givenName',
+  'name.familyName',
+  'locale',
+  'emails[type eq "work"].value',
+  'title',
+  'roles',
+  'timezone',
+  `${ENTERPRISE_URN}:department`,
+];
 const ctx = (name: keyof typeof PROFILES, patchSupported = true): RequestContext => ({ profile: PROFILES[name], mapped, patchSupported });
 const all = (ops: Operation[], c: RequestContext) => ops.flatMap((op) => buildRequests(op, c));
 
@@ -65,22 +76,46 @@ describe('buildRequests for Postman (seeds 000–002)', () => {
 
   it('a name change is a PUT with the current userName; an email change is a PATCH replace of userName on the same id', () => {
     const requests = buildRequests(
-      { kind: 'update', user: ada, remote, changes: [{ field: 'name.familyName', from: 'Byron', to: 'Lovelace' }, { field: 'userName', from: 'ada.old@example.com', to: 'ada@example.com' }] },
+      {
+        kind: 'update',
+        user: ada,
+        remote,
+        changes: [
+          { field: 'name.familyName', from: 'Byron', to: 'Lovelace' },
+          { field: 'userName', from: 'ada.old@example.com', to: 'ada@example.com' },
+        ],
+      },
       ctx('postman'),
     );
     expect(requests).toEqual([
       {
         method: 'PUT',
         path: '/Users/r1',
-        body: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'ada.old@example.com', name: { givenName: 'Ada', familyName: 'Lovelace' }, externalId: 'E1', active: true },
+        body: {
+          schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+          userName: 'ada.old@example.com',
+          name: { givenName: 'Ada', familyName: 'Lovelace' },
+          externalId: 'E1',
+          active: true,
+        },
       },
-      { method: 'PATCH', path: '/Users/r1', body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'userName', value: 'ada@example.com' }] } },
+      {
+        method: 'PATCH',
+        path: '/Users/r1',
+        body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'userName', value: 'ada@example.com' }] },
+      },
     ]);
     requests.forEach(expectValidScim);
   });
 
   it('deactivation and reactivation are PATCH replace with a value object, as updateScimUserState shows', () => {
-    const requests = all([{ kind: 'deactivate', remote, reason: 'missing-from-roster' }, { kind: 'reactivate', user: ada, remote, changes: [] }], ctx('postman'));
+    const requests = all(
+      [
+        { kind: 'deactivate', remote, reason: 'missing-from-roster' },
+        { kind: 'reactivate', user: ada, remote, changes: [] },
+      ],
+      ctx('postman'),
+    );
     expect(requests.map((r) => r.body)).toEqual([
       { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', value: { active: false } }] },
       { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', value: { active: true } }] },
@@ -135,7 +170,10 @@ describe('buildRequests for Nintex Process Manager (seed 003)', () => {
   });
 
   it('a userName change is a PUT that never carries roles, so nobody is dropped from a role', () => {
-    const [put] = buildRequests({ kind: 'update', user: ada, remote, changes: [{ field: 'userName', from: 'ada.old@example.com', to: 'ada@example.com' }] }, ctx('nintex'));
+    const [put] = buildRequests(
+      { kind: 'update', user: ada, remote, changes: [{ field: 'userName', from: 'ada.old@example.com', to: 'ada@example.com' }] },
+      ctx('nintex'),
+    );
     expect(put!.method).toBe('PUT');
     expect(put!.body).not.toHaveProperty('roles');
     expect(put!.body).toMatchObject({ userName: 'ada@example.com', name: { givenName: 'Ada', familyName: 'Lovelace' }, active: true });
@@ -143,10 +181,20 @@ describe('buildRequests for Nintex Process Manager (seed 003)', () => {
   });
 
   it('deactivation is DELETE /Users/{id}, reactivation a PATCH of active', () => {
-    const requests = all([{ kind: 'deactivate', remote, reason: 'missing-from-roster' }, { kind: 'reactivate', user: ada, remote, changes: [] }], ctx('nintex'));
+    const requests = all(
+      [
+        { kind: 'deactivate', remote, reason: 'missing-from-roster' },
+        { kind: 'reactivate', user: ada, remote, changes: [] },
+      ],
+      ctx('nintex'),
+    );
     expect(requests).toEqual([
       { method: 'DELETE', path: '/Users/r1' },
-      { method: 'PATCH', path: '/Users/r1', body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], operations: [{ op: 'replace', path: 'active', value: true }] } },
+      {
+        method: 'PATCH',
+        path: '/Users/r1',
+        body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], operations: [{ op: 'replace', path: 'active', value: true }] },
+      },
     ]);
   });
 });
@@ -159,7 +207,10 @@ describe('buildRequests for a generic RFC 7644 service', () => {
       externalId: 'E1',
       title: 'Analyst',
       emails: [{ value: 'ada@example.com', type: 'work', primary: true }],
-      roles: [{ value: 'Author', display: 'Author' }, { value: 'Accountant', display: 'Accountant' }],
+      roles: [
+        { value: 'Author', display: 'Author' },
+        { value: 'Accountant', display: 'Accountant' },
+      ],
       [ENTERPRISE_URN]: { department: 'Engines' },
     });
     expectValidScim(post!);

@@ -91,7 +91,10 @@ describe.each(['postman', 'nintex', 'generic'] as const)('provider %s', (provide
       const mark = emulator.requestLog.length;
       await sync([row('E1', 'ada@example.com', 'Ada', 'Lovelace', { roles: 'Author;Accountant' })]);
       const [patch] = writesSince(mark);
-      expect(patch).toMatchObject({ method: 'PATCH', body: { operations: [{ op: 'replace', path: 'roles', value: [{ display: 'Author' }, { display: 'Accountant' }] }] } });
+      expect(patch).toMatchObject({
+        method: 'PATCH',
+        body: { operations: [{ op: 'replace', path: 'roles', value: [{ display: 'Author' }, { display: 'Accountant' }] }] },
+      });
       expect(emulator.store.resource(user('ada@example.com').id)).toMatchObject({ roles: [{ display: 'Author' }, { display: 'Accountant' }] });
     });
   }
@@ -116,12 +119,28 @@ describe.each(['postman', 'nintex', 'generic'] as const)('provider %s', (provide
     it('a difference the service can’t apply is reported once and never sent', async () => {
       // Postman can't change locale after creation; Nintex can't change preferredLanguage by PATCH or PUT.
       const field = provider === 'postman' ? 'locale' : 'preferredLanguage';
-      emulator.store.add({ userName: provider === 'nintex' ? 'e1' : 'ada@example.com', givenName: 'Ada', familyName: 'Lovelace', externalId: 'E1', ...(provider === 'postman' ? { locale: 'en-US' } : { attributes: { preferredLanguage: 'en_US' }, emails: [{ value: 'ada@example.com' }], roles: ['Author'] }) });
+      emulator.store.add({
+        userName: provider === 'nintex' ? 'e1' : 'ada@example.com',
+        givenName: 'Ada',
+        familyName: 'Lovelace',
+        externalId: 'E1',
+        ...(provider === 'postman'
+          ? { locale: 'en-US' }
+          : { attributes: { preferredLanguage: 'en_US' }, emails: [{ value: 'ada@example.com' }], roles: ['Author'] }),
+      });
       const withLocale = { ...columns, ...(provider === 'postman' ? { locale: 'lang' } : {}) };
       writeFileSync(ws.rosterPath, [header, row('E1', 'ada@example.com', 'Ada', 'Lovelace', { lang: 'en-GB' })].join('\n') + '\n');
       const config = ws.config(emulator.url, { source: { columns: withLocale }, target: { provider } });
       const first = (await runSync(config, { dryRun: false }, ws.logger)).report;
-      expect(first.notUpdatable).toEqual([{ userName: provider === 'nintex' ? 'e1' : 'ada@example.com', id: user('ada@example.com').id, field, from: provider === 'postman' ? 'en-US' : 'en_US', to: 'en-GB' }]);
+      expect(first.notUpdatable).toEqual([
+        {
+          userName: provider === 'nintex' ? 'e1' : 'ada@example.com',
+          id: user('ada@example.com').id,
+          field,
+          from: provider === 'postman' ? 'en-US' : 'en_US',
+          to: 'en-GB',
+        },
+      ]);
       expect(first.operations).toEqual([]);
       const second = (await runSync(config, { dryRun: false }, ws.logger)).report;
       expect(second.notUpdatable).toEqual([]);
@@ -143,7 +162,10 @@ describe('generic service without PATCH', () => {
           givenName: 'Ada',
           familyName: 'Lovelace',
           externalId: 'E1',
-          emails: [{ value: 'home@example.com', type: 'home' }, { value: 'old@example.com', type: 'work' }],
+          emails: [
+            { value: 'home@example.com', type: 'home' },
+            { value: 'old@example.com', type: 'work' },
+          ],
           attributes: { nickName: 'Countess' },
         },
       ],
@@ -151,7 +173,15 @@ describe('generic service without PATCH', () => {
     try {
       writeFileSync(ws.rosterPath, 'employee_id,email,first_name,work_email,status\nE1,ada@example.com,Augusta,ada@example.com,active\n');
       const config = ws.config(emulator.url, {
-        source: { columns: { externalId: 'employee_id', userName: 'email', givenName: 'first_name', familyName: { template: 'Lovelace' }, 'emails[type eq "work"].value': 'work_email' } },
+        source: {
+          columns: {
+            externalId: 'employee_id',
+            userName: 'email',
+            givenName: 'first_name',
+            familyName: { template: 'Lovelace' },
+            'emails[type eq "work"].value': 'work_email',
+          },
+        },
         target: { provider: 'generic' },
       });
       const { exitCode, report } = await runSync(config, { dryRun: false }, ws.logger);
@@ -159,7 +189,12 @@ describe('generic service without PATCH', () => {
       expect(emulator.requestLog.filter((r) => r.method !== 'GET' || r.path.includes('/Users/')).map((r) => r.method)).toEqual(['GET', 'PUT']);
       const resource = emulator.store.resource(emulator.store.list()[0]!.id)!;
       expect(resource).toMatchObject({ name: { givenName: 'Augusta', familyName: 'Lovelace' }, nickName: 'Countess' });
-      expect(resource.emails).toEqual(expect.arrayContaining([expect.objectContaining({ value: 'home@example.com', type: 'home' }), expect.objectContaining({ value: 'ada@example.com', type: 'work' })]));
+      expect(resource.emails).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ value: 'home@example.com', type: 'home' }),
+          expect.objectContaining({ value: 'ada@example.com', type: 'work' }),
+        ]),
+      );
       const second = await runSync(config, { dryRun: false }, ws.logger);
       expect(second.report.operations).toEqual([]);
     } finally {

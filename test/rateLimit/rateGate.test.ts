@@ -22,10 +22,12 @@ describe('RateGate', () => {
     await Promise.all(
       // The time the gate counted, not a fresh performance.now(): a GC pause between the two
       // would make the measurement, not the gate, show 11 in a window.
-      Array.from({ length: 25 }, () => gate!.run(async (sentAt) => {
-        starts.push(sentAt);
-        await new Promise((r) => setTimeout(r, 20));
-      })),
+      Array.from({ length: 25 }, () =>
+        gate!.run(async (sentAt) => {
+          starts.push(sentAt);
+          await new Promise((r) => setTimeout(r, 20));
+        }),
+      ),
     );
     starts.sort((a, b) => a - b);
     expect(starts).toHaveLength(25);
@@ -73,7 +75,12 @@ describe('RateGate', () => {
         await runGate.dispose(); // the run is over; the budget is not
       }
       expect(starts).toHaveLength(12);
-      expect(maxInAnyWindow(starts.sort((a, b) => a - b), 400)).toBeLessThanOrEqual(4);
+      expect(
+        maxInAnyWindow(
+          starts.sort((a, b) => a - b),
+          400,
+        ),
+      ).toBeLessThanOrEqual(4);
     });
 
     it('a 429 pause seen by one run holds the next run too', async () => {

@@ -11,6 +11,8 @@ describe('formatPlanTable with no operations says why', () => {
     expect(formatPlanTable({ operations: [], error: 'unreadable' })).toMatch(/^No plan was made/);
   });
   it('sync.fullReadEvery let the cycle skip reading', () => {
-    expect(formatPlanTable({ operations: [], unchangedSince: { since: 'a', nextFullReadAfter: 'b' } })).toMatch(/^Nothing read or sent: the roster and settings are unchanged/);
+    expect(formatPlanTable({ operations: [], unchangedSince: { since: 'a', nextFullReadAfter: 'b' } })).toMatch(
+      /^Nothing read or sent: the roster and settings are unchanged/,
+    );
   });
 });

@@ -75,11 +75,9 @@ async function readInCappedChild(path: string): Promise<ChildSummary> {
       lastUserLine: roster.users.at(-1).line,
       heapLimitMB: getHeapStatistics().heap_size_limit / 2 ** 20,
     }));`;
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    [`--max-old-space-size=${HEAP_CAP_MB}`, '--input-type=module', '-e', script],
-    { maxBuffer: 1 << 20 },
-  );
+  const { stdout } = await promisify(execFile)(process.execPath, [`--max-old-space-size=${HEAP_CAP_MB}`, '--input-type=module', '-e', script], {
+    maxBuffer: 1 << 20,
+  });
   return JSON.parse(stdout) as ChildSummary;
 }
 
@@ -92,29 +90,25 @@ describe('readRoster at scale', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it(
-    'reads a 200 MB roster in a process whose whole heap is capped at about half the file size, with every row accounted for',
-    async () => {
-      const path = join(dir, 'roster-200mb.csv');
-      await writeWideRoster(path);
-      const { size } = await stat(path);
-      expect(size).toBeGreaterThan(200e6);
+  it('reads a 200 MB roster in a process whose whole heap is capped at about half the file size, with every row accounted for', async () => {
+    const path = join(dir, 'roster-200mb.csv');
+    await writeWideRoster(path);
+    const { size } = await stat(path);
+    expect(size).toBeGreaterThan(200e6);
 
-      const summary = await readInCappedChild(path);
+    const summary = await readInCappedChild(path);
 
-      // The cap held (the child really ran with less heap than the file's size)...
-      expect(summary.heapLimitMB * 2 ** 20).toBeLessThan(0.6 * size);
-      // ...and the whole file was still read, line numbers and all.
-      const duplicatePairs = ROWS / DUPLICATE_EVERY;
-      expect(summary.rows).toBe(ROWS);
-      expect(summary.users).toBe(ROWS - 2 * duplicatePairs);
-      // Every row with i % 10 === 3 is Terminated; none of the rejected rows (i % 10 is 0 or 9) is.
-      expect(summary.inactive).toBe(ROWS / 10);
-      // Row i is on line i + 1; rows DUPLICATE_EVERY-1 and DUPLICATE_EVERY share an externalId.
-      const expectedRejected = Array.from({ length: duplicatePairs }, (_, k) => (k + 1) * DUPLICATE_EVERY).flatMap((i) => [i, i + 1]);
-      expect(summary.rejectedLines.sort((a, b) => a - b)).toEqual(expectedRejected);
-      expect(summary.lastUserLine).toBe(ROWS - 1);
-    },
-    120_000,
-  );
+    // The cap held (the child really ran with less heap than the file's size)...
+    expect(summary.heapLimitMB * 2 ** 20).toBeLessThan(0.6 * size);
+    // ...and the whole file was still read, line numbers and all.
+    const duplicatePairs = ROWS / DUPLICATE_EVERY;
+    expect(summary.rows).toBe(ROWS);
+    expect(summary.users).toBe(ROWS - 2 * duplicatePairs);
+    // Every row with i % 10 === 3 is Terminated; none of the rejected rows (i % 10 is 0 or 9) is.
+    expect(summary.inactive).toBe(ROWS / 10);
+    // Row i is on line i + 1; rows DUPLICATE_EVERY-1 and DUPLICATE_EVERY share an externalId.
+    const expectedRejected = Array.from({ length: duplicatePairs }, (_, k) => (k + 1) * DUPLICATE_EVERY).flatMap((i) => [i, i + 1]);
+    expect(summary.rejectedLines.sort((a, b) => a - b)).toEqual(expectedRejected);
+    expect(summary.lastUserLine).toBe(ROWS - 1);
+  }, 120_000);
 });

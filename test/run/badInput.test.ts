@@ -30,7 +30,9 @@ describe('bad input: a clear error and no writes', () => {
   const columns = { externalId: 'employee_id', userName: 'email', givenName: 'first_name', familyName: 'last_name', locale: 'locale' };
   const runWith = async (name: string, overrides: Record<string, unknown> = {}) => {
     copyFileSync(fixture(name), join(ws.dir, name));
-    const config = ws.config(emulator.url, { source: { path: `./${name}`, columns, status: { column: 'status', active: ['Active', 'On Leave'] }, ...overrides } });
+    const config = ws.config(emulator.url, {
+      source: { path: `./${name}`, columns, status: { column: 'status', active: ['Active', 'On Leave'] }, ...overrides },
+    });
     return runSync(config, { dryRun: false }, ws.logger);
   };
   const writes = () => emulator.requestLog.filter((r) => WRITE.has(r.method)).length;
@@ -123,7 +125,10 @@ describe('bad input: a clear error and no writes', () => {
   it('cells starting with = + - @ are kept as data, sent verbatim, never evaluated or stripped', async () => {
     const { exitCode } = await runWith('formula-cells.csv');
     expect(exitCode).toBe(0);
-    expect(emulator.store.findByUserName('ada.lovelace@example.com')).toMatchObject({ givenName: '=HYPERLINK("http://evil.example","x")', familyName: '+Lovelace' });
+    expect(emulator.store.findByUserName('ada.lovelace@example.com')).toMatchObject({
+      givenName: '=HYPERLINK("http://evil.example","x")',
+      familyName: '+Lovelace',
+    });
     expect(emulator.store.findByUserName('alan.turing@example.com')).toMatchObject({ givenName: '-Alan', familyName: '@Turing' });
   });
 
@@ -140,7 +145,9 @@ describe('bad input: a clear error and no writes', () => {
   });
 
   it('an http:// base URL that is not loopback is refused unless target.allowInsecureHttp is true', () => {
-    expect(() => ws.config('http://scim.example.net/scim/v2')).toThrow(/target.baseUrl: got "http:\/\/scim.example.net\/scim\/v2": plain http to a non-loopback host/);
+    expect(() => ws.config('http://scim.example.net/scim/v2')).toThrow(
+      /target.baseUrl: got "http:\/\/scim.example.net\/scim\/v2": plain http to a non-loopback host/,
+    );
     expect(ws.config('http://scim.example.net/scim/v2', { target: { allowInsecureHttp: true } }).target.baseUrl).toBe('http://scim.example.net/scim/v2');
   });
 });

@@ -31,7 +31,13 @@ const PLANNED_DEACTIVATIONS = new Set(['leaver0@example.com', 'leaver1@example.c
 
 const FAULTS: Record<string, FaultPlan> = {
   'random 5xx on a third of all requests': { seed: 7, rules: [{ rate: 0.33, action: { type: 'status', status: 503 } }] },
-  'dropped connections on every third write': { rules: [{ pathPattern: '^/scim/v2/Users/?', method: 'PATCH', every: 3, action: { type: 'drop' } }, { method: 'POST', every: 3, action: { type: 'drop' } }, { method: 'PUT', every: 3, action: { type: 'drop' } }] },
+  'dropped connections on every third write': {
+    rules: [
+      { pathPattern: '^/scim/v2/Users/?', method: 'PATCH', every: 3, action: { type: 'drop' } },
+      { method: 'POST', every: 3, action: { type: 'drop' } },
+      { method: 'PUT', every: 3, action: { type: 'drop' } },
+    ],
+  },
   'answers slower than the timeout': { rules: [{ every: 4, action: { type: 'delay', ms: 800 } }] },
   '429 storm with Retry-After': { rules: [{ every: 2, times: 12, action: { type: 'status', status: 429, headers: { 'retry-after': '0.05' } } }] },
   '429 storm without Retry-After (the configured default wait)': { rules: [{ every: 2, times: 12, action: { type: 'status', status: 429 } }] },

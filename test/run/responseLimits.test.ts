@@ -18,17 +18,25 @@ describe('runSync when an answer never ends or is too big', () => {
     ws.cleanup();
   });
 
-  const team = (n: number): SeedUser[] => Array.from({ length: n }, (_, i) => ({ userName: `u${i}@example.com`, givenName: 'U', familyName: `${i}`, externalId: `U${i}` }));
-  const rosterOf = (users: SeedUser[]) => users.map((u) => ({ employee_id: u.externalId!, email: u.userName, first_name: u.givenName!, last_name: u.familyName! }));
+  const team = (n: number): SeedUser[] =>
+    Array.from({ length: n }, (_, i) => ({ userName: `u${i}@example.com`, givenName: 'U', familyName: `${i}`, externalId: `U${i}` }));
+  const rosterOf = (users: SeedUser[]) =>
+    users.map((u) => ({ employee_id: u.externalId!, email: u.userName, first_name: u.givenName!, last_name: u.familyName! }));
 
   it('a user page that trickles a byte at a time ends the run at target.responseTimeoutSeconds: nothing is changed and the report says which key to raise', async () => {
     const users = team(3);
-    emulator = await startEmulator({ token: TEST_TOKEN, users, faults: { rules: [{ method: 'GET', pathPattern: '/Users$', action: { type: 'trickle', intervalMs: 50 } }] } });
+    emulator = await startEmulator({
+      token: TEST_TOKEN,
+      users,
+      faults: { rules: [{ method: 'GET', pathPattern: '/Users$', action: { type: 'trickle', intervalMs: 50 } }] },
+    });
     ws.writeRoster(rosterOf(users).slice(1)); // one leaver, who must not be deactivated on a half-read list
     const config = ws.config(emulator.url, { target: { responseTimeoutSeconds: 0.5, retry: { maxAttempts: 2 }, timeouts: { bodyMs: 30_000 } } });
     const { exitCode, report } = await runSync(config, { dryRun: false }, ws.logger);
     expect(exitCode).toBe(1);
-    expect(report.error).toContain('reading users from the service failed: GET /Users?startIndex=1&count=100 failed (status 200): no complete answer within 0.5 s (target.responseTimeoutSeconds)');
+    expect(report.error).toContain(
+      'reading users from the service failed: GET /Users?startIndex=1&count=100 failed (status 200): no complete answer within 0.5 s (target.responseTimeoutSeconds)',
+    );
     expect(emulator.requestLog.filter((r) => r.path.endsWith('/Users'))).toHaveLength(2); // retried once, then given up
     expect(emulator.writeCount()).toBe(0);
   });
@@ -40,7 +48,9 @@ describe('runSync when an answer never ends or is too big', () => {
     const config = ws.config(emulator.url, { target: { maxResponseBytes: 4096 } });
     const { exitCode, report } = await runSync(config, { dryRun: false }, ws.logger);
     expect(exitCode).toBe(1);
-    expect(report.error).toMatch(/GET \/Users\?startIndex=1&count=100 failed \(status 200\): the answer is larger than 4096 bytes \(Content-Length: \d+\), the limit set by target\.maxResponseBytes; .*Lower target\.pageSize/);
+    expect(report.error).toMatch(
+      /GET \/Users\?startIndex=1&count=100 failed \(status 200\): the answer is larger than 4096 bytes \(Content-Length: \d+\), the limit set by target\.maxResponseBytes; .*Lower target\.pageSize/,
+    );
     expect(emulator.requestLog.filter((r) => r.path.endsWith('/Users'))).toHaveLength(1);
     expect(emulator.writeCount()).toBe(0);
   });

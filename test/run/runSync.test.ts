@@ -131,7 +131,11 @@ describe('runSync against the built-in emulator', () => {
   });
 
   const badSecondPages: Array<[scenario: string, body: unknown, error: string]> = [
-    ['a page answered 200 with something that is not a user list', { message: 'maintenance' }, 'GET /Users?startIndex=3 answered with something that is not a SCIM ListResponse'],
+    [
+      'a page answered 200 with something that is not a user list',
+      { message: 'maintenance' },
+      'GET /Users?startIndex=3 answered with something that is not a SCIM ListResponse',
+    ],
     [
       'an empty page before totalResults is reached',
       { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 6, Resources: [] },
@@ -156,8 +160,12 @@ describe('runSync against the built-in emulator', () => {
   }
 
   it('with sync.fullReadEvery, a cycle whose roster and settings are unchanged sends no request; a changed roster or a failed run brings the full read back', async () => {
-    emulator = await startEmulator({ token: TEST_TOKEN, faults: { rules: [{ method: 'POST', pathPattern: '/Users$', every: 3, times: 1, action: { type: 'status', status: 400 } }] } });
-    const people = (n: number) => Array.from({ length: n }, (_, i) => ({ employee_id: `E${i}`, email: `p${i}@example.com`, first_name: 'P', last_name: `${i}` }));
+    emulator = await startEmulator({
+      token: TEST_TOKEN,
+      faults: { rules: [{ method: 'POST', pathPattern: '/Users$', every: 3, times: 1, action: { type: 'status', status: 400 } }] },
+    });
+    const people = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ employee_id: `E${i}`, email: `p${i}@example.com`, first_name: 'P', last_name: `${i}` }));
     const config = ws.config(emulator.url, { sync: { fullReadEvery: '1h' } });
     const requests = () => emulator.requestLog.length;
 
@@ -180,7 +188,12 @@ describe('runSync against the built-in emulator', () => {
     const retried = await runSync(config, { dryRun: false }, ws.logger); // same roster, but the last run was not complete
     expect(retried.report.unchangedSince).toBeUndefined();
     expect(retried.exitCode).toBe(0);
-    expect(emulator.store.list().map((u) => u.userName).sort()).toEqual(['p0@example.com', 'p1@example.com', 'p2@example.com']);
+    expect(
+      emulator.store
+        .list()
+        .map((u) => u.userName)
+        .sort(),
+    ).toEqual(['p0@example.com', 'p1@example.com', 'p2@example.com']);
   });
 
   it('a 429 burst is waited out through the gate and nothing is lost', async () => {

@@ -51,13 +51,19 @@ describe('safety: no mass lock-out', () => {
     ws.writeRoster(rows(12)); // a truncated export
     const { exitCode, report } = await runSync(config, { dryRun: false }, ws.logger);
     expect(exitCode).toBe(3);
-    expect(report.refused?.reason).toBe('the roster has 12 usable rows, 8 fewer (40%) than the 20 of the last run that applied the roster; sync.maxDeactivations is 10%');
+    expect(report.refused?.reason).toBe(
+      'the roster has 12 usable rows, 8 fewer (40%) than the 20 of the last run that applied the roster; sync.maxDeactivations is 10%',
+    );
     expect(emulator.writeCount()).toBe(0);
   });
 
   it('one user failing on every run does not freeze the baseline: a later truncated export is compared with the roster last applied', async () => {
     await emulator.close();
-    emulator = await startEmulator({ token: TEST_TOKEN, users: team, faults: { rules: [{ method: 'POST', every: 1, action: { type: 'status', status: 400 } }] } });
+    emulator = await startEmulator({
+      token: TEST_TOKEN,
+      users: team,
+      faults: { rules: [{ method: 'POST', every: 1, action: { type: 'status', status: 400 } }] },
+    });
     ws.writeRoster([...rows(20), { employee_id: 'N1', email: 'new@example.com', first_name: 'New', last_name: 'Hire' }]);
     const config = ws.config(emulator.url, { sync: { maxDeactivations: '10%' } });
     expect((await runSync(config, { dryRun: false }, ws.logger)).exitCode).toBe(1); // the create keeps failing

@@ -25,7 +25,13 @@ describe('reading the service’s users when its paging can’t be trusted', () 
     Array.from({ length: n }, (_, i) => ({ id: `id-${i}`, userName: `u${i}@example.com`, givenName: 'U', familyName: `${i}`, externalId: `E${i}` }));
   const rowOf = (u: SeedUser): RosterRow => ({ employee_id: u.externalId!, email: u.userName, first_name: u.givenName!, last_name: u.familyName! });
   const listGets = () => emulator.requestLog.filter((r) => r.method === 'GET' && r.path.endsWith('/Users') && r.query.filter === undefined);
-  const listFault = (action: FaultRule['action'], rule: Partial<FaultRule> = {}): FaultRule => ({ method: 'GET', pathPattern: '/Users$', every: 1, ...rule, action });
+  const listFault = (action: FaultRule['action'], rule: Partial<FaultRule> = {}): FaultRule => ({
+    method: 'GET',
+    pathPattern: '/Users$',
+    every: 1,
+    ...rule,
+    action,
+  });
   const start = (options: EmulatorOptions) => startEmulator({ token: TEST_TOKEN, maxPageSize: 10, ...options });
 
   async function expectFailedRead(error: string | RegExp) {
@@ -115,14 +121,21 @@ describe('reading the service’s users when its paging can’t be trusted', () 
       const { exitCode, report } = await runSync(ws.config(emulator.url), { dryRun: false }, ws.logger);
       expect(exitCode).toBe(0);
       expect(report.remote).toEqual({ users: 40, pages: 2 + 5 });
-      expect(report.operations.map((o) => `${o.op}:${o.userName}:${o.outcome}`)).toEqual(['deactivate:u18@example.com:succeeded', 'deactivate:u19@example.com:succeeded']);
-      expect(ws.logLines.join('\n')).toMatch(/the user list changed while it was read; reading it again from page 1 \(re-read 1 of at most 2, target.maxRereads\)/);
+      expect(report.operations.map((o) => `${o.op}:${o.userName}:${o.outcome}`)).toEqual([
+        'deactivate:u18@example.com:succeeded',
+        'deactivate:u19@example.com:succeeded',
+      ]);
+      expect(ws.logLines.join('\n')).toMatch(
+        /the user list changed while it was read; reading it again from page 1 \(re-read 1 of at most 2, target.maxRereads\)/,
+      );
     });
 
     it('a list that keeps moving on every read fails the read after target.maxRereads re-reads, saying so', async () => {
       emulator = await start({ users, faults: { rules: [listFault({ type: 'shiftPage', by: 2 }, { every: 2 })] } });
       leaversSkippedByTheShift();
-      await expectFailedRead(/\(page 2\) holds 2 user\(s\) already read on an earlier page \(e\.g\. id id-8, u8@example\.com, first read at startIndex 1\).*changed during 3 read\(s\) in a row \(target\.maxRereads: 2\)/);
+      await expectFailedRead(
+        /\(page 2\) holds 2 user\(s\) already read on an earlier page \(e\.g\. id id-8, u8@example\.com, first read at startIndex 1\).*changed during 3 read\(s\) in a row \(target\.maxRereads: 2\)/,
+      );
       expect(listGets()).toHaveLength(6);
     });
 
@@ -130,17 +143,28 @@ describe('reading the service’s users when its paging can’t be trusted', () 
     // place and page 2 starts one user late: u5 is never read. HR renamed u5 (same externalId, new
     // email): planned on that read, u5 became a create the service accepted — two accounts for E5.
     const renamedInHr = (all: SeedUser[], { u2Left }: { u2Left: boolean }) =>
-      all.filter((u) => !u2Left || u.userName !== 'u2@example.com').map((u) => (u.userName === 'u5@example.com' ? { ...rowOf(u), email: 'u5.new@example.com' } : rowOf(u)));
+      all
+        .filter((u) => !u2Left || u.userName !== 'u2@example.com')
+        .map((u) => (u.userName === 'u5@example.com' ? { ...rowOf(u), email: 'u5.new@example.com' } : rowOf(u)));
 
     it('a user deleted between two pages changes totalResults: the list is read again and the renamed user is renamed, not created twice', async () => {
       const ten = team(10);
-      emulator = await start({ users: ten, maxPageSize: 5, faults: { rules: [listFault({ type: 'changeTeam', remove: ['u2@example.com'] }, { every: 2, times: 1 })] } });
+      emulator = await start({
+        users: ten,
+        maxPageSize: 5,
+        faults: { rules: [listFault({ type: 'changeTeam', remove: ['u2@example.com'] }, { every: 2, times: 1 })] },
+      });
       ws.writeRoster(renamedInHr(ten, { u2Left: true }));
       const { exitCode, report } = await runSync(ws.config(emulator.url), { dryRun: false }, ws.logger);
       expect(exitCode).toBe(0);
       expect(report.operations.map((o) => `${o.op}:${o.userName}:${o.outcome}`)).toEqual(['update:u5@example.com:succeeded']);
       expect(emulator.requestLog.filter((r) => r.method === 'POST')).toEqual([]);
-      expect(emulator.store.list().filter((u) => u.externalId === 'E5').map((u) => u.userName)).toEqual(['u5.new@example.com']);
+      expect(
+        emulator.store
+          .list()
+          .filter((u) => u.externalId === 'E5')
+          .map((u) => u.userName),
+      ).toEqual(['u5.new@example.com']);
       expect(ws.logLines.join('\n')).toContain('says totalResults 9, page 1 said 10');
     });
 
@@ -150,16 +174,30 @@ describe('reading the service’s users when its paging can’t be trusted', () 
         users: ten,
         maxPageSize: 5,
         dialect: 'generic',
-        faults: { rules: [listFault({ type: 'changeTeam', remove: ['u2@example.com'], add: [{ userName: 'admin@example.com', givenName: 'Team', familyName: 'Admin' }] }, { every: 2, times: 1 })] },
+        faults: {
+          rules: [
+            listFault(
+              { type: 'changeTeam', remove: ['u2@example.com'], add: [{ userName: 'admin@example.com', givenName: 'Team', familyName: 'Admin' }] },
+              { every: 2, times: 1 },
+            ),
+          ],
+        },
       });
       // u2 is still in HR here: this read saw it on page 1, so it is left alone rather than deactivated (and found gone).
       ws.writeRoster(renamedInHr(ten, { u2Left: false }));
       const { exitCode, report } = await runSync(ws.config(emulator.url, { target: { provider: 'generic' } }), { dryRun: false }, ws.logger);
       expect(exitCode).toBe(0);
-      expect(report.operations).toEqual([expect.objectContaining({ op: 'create', userName: 'u5.new@example.com', outcome: 'succeeded', adopted: true, id: 'id-5' })]);
+      expect(report.operations).toEqual([
+        expect.objectContaining({ op: 'create', userName: 'u5.new@example.com', outcome: 'succeeded', adopted: true, id: 'id-5' }),
+      ]);
       expect(emulator.requestLog.filter((r) => r.method === 'POST')).toEqual([]);
       expect(emulator.requestLog.filter((r) => r.query.filter !== undefined).map((r) => r.query.filter)).toEqual(['externalId eq "E5"']);
-      expect(emulator.store.list().filter((u) => u.externalId === 'E5').map((u) => u.userName)).toEqual(['u5.new@example.com']);
+      expect(
+        emulator.store
+          .list()
+          .filter((u) => u.externalId === 'E5')
+          .map((u) => u.userName),
+      ).toEqual(['u5.new@example.com']);
     });
   });
 
@@ -170,7 +208,9 @@ describe('reading the service’s users when its paging can’t be trusted', () 
       emulator = await start({ users, maxPageSize: 5, faults: { rules: [listFault({ type: 'inventUsers' })] } });
       ws.writeRoster(users.map(rowOf));
       // 20 users at 5 a page: 4 pages, one more after the full last one, and a margin of 2.
-      await expectFailedRead('paging did not end after 7 pages: page 1 announced totalResults 20, 35 users were read and the service still returns full pages (the limit is 7 pages');
+      await expectFailedRead(
+        'paging did not end after 7 pages: page 1 announced totalResults 20, 35 users were read and the service still returns full pages (the limit is 7 pages',
+      );
       expect(listGets()).toHaveLength(7);
     });
 

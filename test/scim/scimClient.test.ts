@@ -62,7 +62,10 @@ describe('ScimClient', () => {
   });
 
   it('a non-SCIM error page that echoes the request headers never carries the token into the error', async () => {
-    await setUp({ faults: { rules: [{ method: 'GET', every: 1, action: { type: 'reply', status: 403, body: `blocked request: authorization=Bearer ${TOKEN}` } }] } }, 1);
+    await setUp(
+      { faults: { rules: [{ method: 'GET', every: 1, action: { type: 'reply', status: 403, body: `blocked request: authorization=Bearer ${TOKEN}` } }] } },
+      1,
+    );
     const error = (await client.get('/Users').then(
       () => undefined,
       (e: unknown) => e,
@@ -94,7 +97,10 @@ describe('ScimClient against a hostile server', () => {
   });
 
   /** Starts `handler` on 127.0.0.1 and a client for it; long undici timeouts, so only scim-sync's own limits can end an attempt. */
-  async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void, options: { token?: string; maxAttempts?: number; limits?: Partial<ResponseLimits> } = {}) {
+  async function serve(
+    handler: (req: IncomingMessage, res: ServerResponse) => void,
+    options: { token?: string; maxAttempts?: number; limits?: Partial<ResponseLimits> } = {},
+  ) {
     server = createServer((req, res) => {
       requests++;
       handler(req, res);

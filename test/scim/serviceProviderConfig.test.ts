@@ -14,7 +14,10 @@ describe('readServiceProviderConfig', () => {
   });
 
   const answering = async (body: unknown) => {
-    emulator = await startEmulator({ token: TOKEN, faults: { rules: [{ pathPattern: 'ServiceProviderConfig$', action: { type: 'reply', status: 200, body } }] } });
+    emulator = await startEmulator({
+      token: TOKEN,
+      faults: { rules: [{ pathPattern: 'ServiceProviderConfig$', action: { type: 'reply', status: 200, body } }] },
+    });
     connection = gatedClient(emulator.url, TOKEN);
     return readServiceProviderConfig(connection.client);
   };

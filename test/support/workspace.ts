@@ -24,7 +24,10 @@ export class Workspace {
   readonly logger = pino({ level: 'debug' }, { write: (line: string) => void this.logLines.push(line) });
 
   writeRoster(rows: RosterRow[]): void {
-    const lines = ['employee_id,email,first_name,last_name,status', ...rows.map((r) => [r.employee_id, r.email, r.first_name, r.last_name, r.status ?? 'active'].join(','))];
+    const lines = [
+      'employee_id,email,first_name,last_name,status',
+      ...rows.map((r) => [r.employee_id, r.email, r.first_name, r.last_name, r.status ?? 'active'].join(',')),
+    ];
     writeFileSync(this.rosterPath, lines.join('\n') + '\n');
   }
 
@@ -74,7 +77,9 @@ export class Workspace {
 
   reports(): unknown[] {
     try {
-      return readdirSync(join(this.dir, 'reports')).sort().map((f) => JSON.parse(readFileSync(join(this.dir, 'reports', f), 'utf8')));
+      return readdirSync(join(this.dir, 'reports'))
+        .sort()
+        .map((f) => JSON.parse(readFileSync(join(this.dir, 'reports', f), 'utf8')));
     } catch {
       return [];
     }

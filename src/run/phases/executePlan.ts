@@ -15,7 +15,12 @@ import type { CheckedPlan } from './planAndCheck.js';
  * sends — and nothing after this line knows which one it got. Creates that met 409 come back as
  * values; the planner decides on each account found, and the executor adopts the ones it may.
  */
-export async function executePlan(run: RunContext, connection: ServiceConnection, { plan, policy }: CheckedPlan, capabilities: ServiceCapabilities): Promise<ExecutionResult> {
+export async function executePlan(
+  run: RunContext,
+  connection: ServiceConnection,
+  { plan, policy }: CheckedPlan,
+  capabilities: ServiceCapabilities,
+): Promise<ExecutionResult> {
   const { config, options, logger } = run;
   const executor: Executor = options.dryRun
     ? new DryRunExecutor()
@@ -45,7 +50,10 @@ export async function executePlan(run: RunContext, connection: ServiceConnection
       continue;
     }
     outcomes[index] = { ...outcomes[index]!, detail: whyNotAdopted(outcomes[index]!, found, decision.reason) };
-    logger.warn({ op: 'create', userName: user.userName, httpStatus: outcomes[index].httpStatus, kind: 'conflict', detail: outcomes[index].detail }, 'operation failed');
+    logger.warn(
+      { op: 'create', userName: user.userName, httpStatus: outcomes[index].httpStatus, kind: 'conflict', detail: outcomes[index].detail },
+      'operation failed',
+    );
     options.observer?.operationDone?.(outcomes[index]);
   }
   const adopted = await executor.adopt(adoptions);

@@ -23,7 +23,10 @@ export async function planAndCheck(run: RunContext, roster: Roster, remoteUsers:
   const policy = planPolicy(run.config, { only: run.options.only, noticed: run.state.notices });
   const thePlan = plan(roster, remoteUsers, policy);
   for (const notice of thePlan.notUpdatable.filter((n) => n.isNew)) {
-    run.logger.warn({ userName: notice.userName, id: notice.id, field: notice.field, from: notice.from, to: notice.to }, `not updatable on this service: ${notice.field} of ${notice.userName}`);
+    run.logger.warn(
+      { userName: notice.userName, id: notice.id, field: notice.field, from: notice.from, to: notice.to },
+      `not updatable on this service: ${notice.field} of ${notice.userName}`,
+    );
   }
   const checked = { plan: thePlan, policy };
   const unknown = unknownOnlyNames(run.options.only, roster, remoteUsers);
