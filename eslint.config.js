@@ -18,6 +18,18 @@ export default tseslint.config(
     },
   },
   {
+    // Tests read JSON reports, request logs and parsed bodies as loosely typed data on purpose:
+    // the assertions are what checks their shape, so the no-unsafe-* family only adds casts there.
+    files: ['test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+    },
+  },
+  {
     files: ['eslint.config.js'],
     ...tseslint.configs.disableTypeChecked,
   },

@@ -29,9 +29,9 @@ export async function startEmulatorProcess(options: EmulatorProcessOptions): Pro
   if (options.latencyMs !== undefined) args.push('--latency-ms', String(options.latencyMs));
   const child = spawn(process.execPath, ['--max-old-space-size=8192', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
+    const lines = createInterface({ input: child.stdout });
     lines.once('line', (line) => resolve(line.trim()));
     child.once('exit', (code) => reject(new Error(`emulator exited with ${code}: ${stderr}`)));
   });
@@ -90,8 +90,8 @@ export async function runNodeChild<T>(script: string, args: string[], nodeFlags:
   const child = spawn(command, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exitCode = await new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   const wallMs = performance.now() - started;
   const lastLine = stdout.trim().split('\n').pop() ?? '';

@@ -13,7 +13,9 @@
  * The data itself is not changed (a person's name is sent as the roster has it); only what is
  * shown to people. Applying it twice changes nothing: the result has no control characters left.
  */
+// eslint-disable-next-line no-control-regex -- finding control characters is this module's job
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/g;
+// eslint-disable-next-line no-control-regex -- likewise, tab included
 const CONTROL_OR_TAB = /[\x00-\x1f\x7f-\x9f]/g;
 
 export function escapeControlChars(text: string, options: { tab?: boolean } = {}): string {

@@ -52,12 +52,25 @@ export function isCaseExact(path: string): boolean {
 
 type Resource = Record<string, unknown>;
 
+/**
+ * A value as a list: a multi-valued attribute's items, or a single value as one item.
+ * (`Array.isArray` would widen a readonly string[] to any[].)
+ */
+export function asList(value: AttrValue): readonly string[] {
+  return typeof value === 'string' || typeof value === 'boolean' ? [String(value)] : value;
+}
+
+/** A role's text as a service gave it: a string or a number; anything else is no role. */
+function textOf(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+}
+
 /** Reads the value at `path` from a SCIM resource, or undefined when absent. */
 export function readPath(resource: Resource, path: string): AttrValue | undefined {
   if (path === 'roles') {
     const roles = resource.roles;
     if (!Array.isArray(roles)) return undefined;
-    return roles.map((r: { display?: unknown; value?: unknown }) => String(r?.display ?? r?.value ?? '')).filter((r) => r !== '');
+    return roles.map((r: { display?: unknown; value?: unknown }) => textOf(r?.display ?? r?.value)).filter((r) => r !== '');
   }
   if (path.startsWith('name.')) return asValue((resource.name as Resource | undefined)?.[path.slice(5)]);
   const multi = MULTI_VALUE_FILTER.exec(path);
@@ -73,10 +86,9 @@ export function readPath(resource: Resource, path: string): AttrValue | undefine
 /** Writes `value` at `path` into a resource being built (create and PUT bodies). */
 export function writePath(resource: Resource, path: string, value: AttrValue, roleShape: 'display' | 'value-and-display' = 'value-and-display'): void {
   if (path === 'roles') {
-    const list = Array.isArray(value) ? value : [String(value)];
-    resource.roles = list.map((r) => (roleShape === 'display' ? { display: r } : { value: r, display: r }));
+    resource.roles = asList(value).map((r) => (roleShape === 'display' ? { display: r } : { value: r, display: r }));
   } else if (path.startsWith('name.')) {
-    resource.name = { ...((resource.name as Resource | undefined) ?? {}), [path.slice(5)]: value };
+    resource.name = { ...(resource.name ?? {}), [path.slice(5)]: value };
   } else if (MULTI_VALUE_FILTER.test(path)) {
     const [, attr, type] = MULTI_VALUE_FILTER.exec(path)!;
     const list = (resource[attr!] as Resource[] | undefined) ?? [];
@@ -105,7 +117,7 @@ export function sameValue(path: string, a: AttrValue | undefined, b: AttrValue |
   if (a === b) return true; // the unchanged majority: skip normalising both sides
   const norm = (v: AttrValue | undefined): string => {
     if (v === undefined || v === '') return '';
-    if (Array.isArray(v)) return [...new Set(v.map((x) => canonical(path, x)).filter((x) => x !== ''))].sort().join('\u0000');
+    if (typeof v !== 'string' && typeof v !== 'boolean') return [...new Set(v.map((x) => canonical(path, x)).filter((x) => x !== ''))].sort().join('\u0000');
     return canonical(path, String(v));
   };
   return norm(a) === norm(b);

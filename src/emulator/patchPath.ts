@@ -39,7 +39,7 @@ export interface PatchPath {
 
 type Json = Record<string, unknown>;
 
-const ATTR_NAME = /^[A-Za-z$][\w$\-]*$/;
+const ATTR_NAME = /^[A-Za-z$][\w$-]*$/;
 
 /** Known RFC 7643 spellings, so `username` creates `userName`. */
 const CANONICAL = new Map(
@@ -132,7 +132,7 @@ export function parsePatchPath(path: string): PatchPath {
     }
   }
   const { urn, rest } = splitUrn(head);
-  if (urn !== undefined && !/^urn:[A-Za-z0-9.:_\-]+$/i.test(urn)) throw new PatchError('invalidPath', `"${urn}" is not a valid schema URN.`);
+  if (urn !== undefined && !/^urn:[A-Za-z0-9.:_-]+$/i.test(urn)) throw new PatchError('invalidPath', `"${urn}" is not a valid schema URN.`);
   const parts = rest.split('.');
   if (parts.length > 2 || parts.some((p) => !ATTR_NAME.test(p))) throw new PatchError('invalidPath', `"${path}" is not a valid attribute path.`);
   const [attribute = '', sub] = parts;
@@ -226,7 +226,7 @@ function applyWithoutPath(resource: Json, op: PatchOpName, value: unknown): void
  * schema names are capitalised (User, EnterpriseUser…), attribute names are not.
  */
 function isSchemaUrn(name: string): boolean {
-  return /^urn:/i.test(name) && (name.toLowerCase() === CORE_USER_URN.toLowerCase() || /:[A-Z][\w$\-]*$/.test(name));
+  return /^urn:/i.test(name) && (name.toLowerCase() === CORE_USER_URN.toLowerCase() || /:[A-Z][\w$-]*$/.test(name));
 }
 
 function container(resource: Json, schema: string | undefined, create: boolean): Json | undefined {

@@ -58,7 +58,7 @@ function tokenize(text: string): Token[] {
       }
       i = j + 1;
     } else {
-      const match = /^[A-Za-z0-9_:$.+\-]+/.exec(text.slice(i));
+      const match = /^[A-Za-z0-9_:$.+-]+/.exec(text.slice(i));
       if (!match) throw new FilterError(`unexpected character "${ch}"`);
       tokens.push({ type: 'word', text: match[0] });
       i += match[0].length;
@@ -67,7 +67,7 @@ function tokenize(text: string): Token[] {
   return tokens;
 }
 
-const ATTR_PATH = /^(?:urn:[A-Za-z0-9.:_\-]+:)?[A-Za-z$][\w$\-]*(?:\.[A-Za-z$][\w$\-]*)?$/i;
+const ATTR_PATH = /^(?:urn:[A-Za-z0-9.:_-]+:)?[A-Za-z$][\w$-]*(?:\.[A-Za-z$][\w$-]*)?$/i;
 
 export function isAttrPath(text: string): boolean {
   return ATTR_PATH.test(text);
@@ -214,9 +214,9 @@ function valuesAt(context: Json, path: string): unknown[] {
     const key = findKey(holder, name);
     return key === undefined ? [] : [holder[key]];
   };
-  let values = step(base, attr).flatMap((v) => (Array.isArray(v) ? v : [v]));
+  let values = step(base, attr).flatMap((v): unknown[] => (Array.isArray(v) ? (v as unknown[]) : [v]));
   if (sub !== undefined) values = values.flatMap((v) => step(v, sub));
-  else values = values.map((v) => (isRecord(v) && 'value' in v ? v.value : v));
+  else values = values.map((v): unknown => (isRecord(v) && 'value' in v ? v.value : v));
   return values.filter((v) => v !== undefined && v !== null);
 }
 

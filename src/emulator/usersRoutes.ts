@@ -2,14 +2,13 @@
  * The /Users endpoints, as Postman implements them. Pure request → Reply functions over the
  * store, so the HTTP plumbing (limits, auth, faults, latency) stays in server.ts.
  */
-import { EMULATOR_ERRORS, POSTMAN_ERRORS, renderError, type ErrorSpec } from './errorBodies.js';
+import { EMULATOR_ERRORS, POSTMAN_ERRORS } from './errorBodies.js';
 import { listResponse } from './discovery.js';
 import type { Reply } from './httpIo.js';
 import { pageOf, parseListQuery } from './listQuery.js';
 import { toScimUser } from './userResource.js';
 import { parseCreateUser, parsePostmanPatch, parseReplaceUser } from './userPayloads.js';
 import { errorReply, type UsersContext, type UsersHandlers } from './usersContext.js';
-import type { UserStore } from './userStore.js';
 
 export function listUsers(ctx: UsersContext, params: URLSearchParams): Reply {
   const parsed = parseListQuery(params, ctx.maxPageSize);

@@ -2,7 +2,7 @@ import type { FieldChange, Operation } from '../domain/plan.js';
 import type { RemoteUser } from '../domain/remoteUser.js';
 import type { RosterUser } from '../domain/roster.js';
 import { rosterValue } from '../domain/attributeValues.js';
-import { type AttrValue, CORE_USER_URN, writePath } from '../domain/attributePaths.js';
+import { asList, type AttrValue, CORE_USER_URN, writePath } from '../domain/attributePaths.js';
 import { canCreateWith, type TargetProfile, updateMethod } from './targetProfile.js';
 
 export const PATCH_OP_URN = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -124,8 +124,7 @@ function setActive(remote: RemoteUser, active: boolean, ctx: RequestContext): Sc
 /** A PATCH replace for one attribute, with the path spelling the service documents. */
 function patchReplace(path: string, value: AttrValue, ctx: RequestContext): Record<string, unknown> {
   if (path === 'roles') {
-    const list = Array.isArray(value) ? value : [String(value)];
-    return { op: 'replace', path: 'roles', value: list.map((r) => (ctx.profile.roleShape === 'display' ? { display: r } : { value: r, display: r })) };
+    return { op: 'replace', path: 'roles', value: asList(value).map((r) => (ctx.profile.roleShape === 'display' ? { display: r } : { value: r, display: r })) };
   }
   if (ctx.profile.name === 'nintex' && path === 'emails[type eq "work"].value') {
     // Nintex patches the whole `emails` collection (seed 003) and keeps untyped entries.

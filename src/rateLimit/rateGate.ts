@@ -82,11 +82,11 @@ export class RateGate {
           },
           (error: unknown) => {
             this.onClose.delete(giveUp);
-            reject(error as Error);
+            reject(error instanceof Error ? error : new Error(String(error)));
           },
         );
       });
-      if (result !== PAUSED) return result as T;
+      if (result !== PAUSED) return result;
     }
   }
 

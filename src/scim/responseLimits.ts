@@ -59,7 +59,7 @@ export async function readBodyCapped(body: Readable, contentLength: string | str
   }
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of body) {
+  for await (const chunk of body as AsyncIterable<Uint8Array>) {
     size += chunk.length;
     if (size > maxBytes) {
       discard(body);

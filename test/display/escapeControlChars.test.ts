@@ -11,6 +11,7 @@ import { TEST_TOKEN, Workspace } from '../support/workspace.js';
  * in the plan table, the summary, the log and the validate output. A terminal executes control
  * characters, so none of them may arrive raw (tab aside, and only where it can't break a table).
  */
+// eslint-disable-next-line no-control-regex -- the test looks for raw control characters
 const RAW_CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
 
 describe('a roster with terminal escape sequences in its cells', () => {

@@ -28,7 +28,8 @@ export async function start(options: EmulatorOptions = {}): Promise<RunningEmula
 export interface Answer {
   status: number;
   headers: Headers;
-  body: any; // tests assert on arbitrary JSON shapes
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests assert on arbitrary JSON shapes
+  body: any;
 }
 
 export async function call(emulator: RunningEmulator, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {

@@ -136,14 +136,14 @@ function declareUsersOnce(): void {
     .ingress((resource, instance, ctx) => {
       // `instance` is a SCIMMY.Schemas.User already coerced for "in": read-only attributes dropped.
       const attributes = JSON.parse(JSON.stringify(instance)) as Record<string, unknown>;
-      return storeOf(ctx).write(resource.id, attributes) as never;
+      return storeOf(ctx).write(resource.id, attributes);
     })
     .egress((resource, ctx) => {
       const store = storeOf(ctx);
       if (resource.id) {
         const user = store.get(resource.id);
         if (!user) throw notFound(`Resource ${resource.id} not found`);
-        return structuredClone(user) as never;
+        return structuredClone(user);
       }
       // SCIMMY doesn't filter for us, but parses `filter` into `resource.filter`, whose `match()`
       // applies it. It does paginate: ListResponse slices the full list by startIndex and count

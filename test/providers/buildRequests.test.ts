@@ -14,7 +14,7 @@ SCIMMY.Schemas.User.extend(SCIMMY.Schemas.EnterpriseUser as unknown as Parameter
 function expectValidScim(request: ScimRequest): void {
   if (!request.body) return;
   if (request.method === 'PATCH') {
-    const { operations, ...body } = request.body as Record<string, unknown>;
+    const { operations, ...body } = request.body;
     // scimmy knows only the RFC spelling; Nintex documents `operations`.
     const rfc = operations === undefined ? body : { ...body, Operations: operations };
     expect(() => new SCIMMY.Messages.PatchOp(rfc as ConstructorParameters<typeof SCIMMY.Messages.PatchOp>[0])).not.toThrow();

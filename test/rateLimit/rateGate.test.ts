@@ -37,7 +37,7 @@ describe('RateGate', () => {
   it('uses the whole budget: 20 requests at 10 per 500 ms take about one second, not more', async () => {
     gate = new RateGate({ requestsPerMinute: 10, concurrency: 4, windowMs: 500 });
     const t0 = performance.now();
-    await Promise.all(Array.from({ length: 20 }, () => gate!.run(async () => undefined)));
+    await Promise.all(Array.from({ length: 20 }, () => gate!.run(() => Promise.resolve(undefined))));
     const elapsed = performance.now() - t0;
     expect(elapsed).toBeGreaterThanOrEqual(19 * 50 - 5);
     expect(elapsed).toBeLessThan(1600);
@@ -47,7 +47,7 @@ describe('RateGate', () => {
     gate = new RateGate({ requestsPerMinute: 6000, concurrency: 2, windowMs: 60_000 });
     gate.pause(300);
     const t0 = performance.now();
-    const times = await Promise.all(Array.from({ length: 3 }, () => gate!.run(async () => performance.now() - t0)));
+    const times = await Promise.all(Array.from({ length: 3 }, () => gate!.run(() => Promise.resolve(performance.now() - t0))));
     for (const t of times) expect(t).toBeGreaterThanOrEqual(290);
   });
 
@@ -55,10 +55,10 @@ describe('RateGate', () => {
     gate = new RateGate({ requestsPerMinute: 60, concurrency: 1, windowMs: 60_000 });
     let sent = 0;
     gate.pause(10_000);
-    const waiting = gate.run(async () => sent++);
+    const waiting = gate.run(() => Promise.resolve(sent++));
     gate.close(new Error('stop now'));
     await expect(waiting).rejects.toThrow('stop now');
-    await expect(gate.run(async () => sent++)).rejects.toThrow('stop now');
+    await expect(gate.run(() => Promise.resolve(sent++))).rejects.toThrow('stop now');
     expect(sent).toBe(0);
   });
 
@@ -71,7 +71,7 @@ describe('RateGate', () => {
       const starts: number[] = [];
       for (let run = 0; run < 3; run++) {
         const runGate = new RateGate(budget); // each run its own gate, as runSync makes it
-        await Promise.all(Array.from({ length: 4 }, () => runGate.run(async (sentAt) => void starts.push(sentAt))));
+        await Promise.all(Array.from({ length: 4 }, () => runGate.run((sentAt) => Promise.resolve(void starts.push(sentAt)))));
         await runGate.dispose(); // the run is over; the budget is not
       }
       expect(starts).toHaveLength(12);
@@ -89,7 +89,7 @@ describe('RateGate', () => {
       first.pause(300);
       await first.dispose();
       const t0 = performance.now();
-      const waited = await new RateGate(budget).run(async () => performance.now() - t0);
+      const waited = await new RateGate(budget).run(() => Promise.resolve(performance.now() - t0));
       expect(waited).toBeGreaterThanOrEqual(250);
     });
 
@@ -97,8 +97,8 @@ describe('RateGate', () => {
       budget = new RateBudget({ requestsPerMinute: 1, concurrency: 1, windowMs: 60_000 });
       const stopping = new RateGate(budget);
       let sent = 0;
-      await stopping.run(async () => sent++); // the one request this window allows
-      const queued = stopping.run(async () => sent++); // waits ~60 s for the window
+      await stopping.run(() => Promise.resolve(sent++)); // the one request this window allows
+      const queued = stopping.run(() => Promise.resolve(sent++)); // waits ~60 s for the window
       stopping.close(new Error('interrupted by SIGTERM'));
       await expect(queued).rejects.toThrow('interrupted by SIGTERM');
       expect(sent).toBe(1);
