@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
 import { type Daemon, startDaemon } from '../../src/daemon/daemon.js';
-import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
 import type { RunReport } from '../../src/report/runReport.js';
 import { runCli } from '../cli/runCli.js';
+import { test } from '../support/fixtures.js';
 import { TEST_TOKEN, Workspace } from '../support/workspace.js';
 
 const EVERY_SECOND = '* * * * * *';
@@ -36,43 +36,37 @@ async function waitFor<T>(what: string, probe: () => T | undefined | false, time
 }
 
 describe('scim-sync daemon', () => {
-  let ws: Workspace;
-  let emulator: RunningEmulator;
   let daemon: Daemon | undefined;
-  beforeEach(() => {
-    ws = new Workspace();
-  });
   afterEach(async () => {
+    // Before the fixtures close the emulator and remove the workspace: the daemon uses both.
     await daemon?.stop('SIGTERM');
     daemon = undefined;
-    await emulator?.close();
-    ws.cleanup();
   });
 
   const people = (n: number) => Array.from({ length: n }, (_, i) => ({ employee_id: `E${i}`, email: `p${i}@example.com`, first_name: 'P', last_name: `${i}` }));
-  const reports = () => ws.reports() as RunReport[];
+  const reportsIn = (ws: Workspace) => ws.reports() as RunReport[];
 
-  it('runs on the schedule; after a roster change the next cycle applies only that change', async () => {
-    emulator = await startEmulator({ token: TEST_TOKEN });
+  test('runs on the schedule; after a roster change the next cycle applies only that change', async ({ ws, emulators }) => {
+    const emulator = await emulators.start();
     ws.writeRoster(people(3));
     daemon = await startDaemon(ws.config(emulator.url, { daemon: { schedule: EVERY_SECOND }, http: { port: 0 } }), ws.logger);
-    await waitFor('the first cycle', () => reports().length >= 1);
-    expect(reports()[0]!.summary.create).toEqual({ planned: 3, succeeded: 3 });
+    await waitFor('the first cycle', () => reportsIn(ws).length >= 1);
+    expect(reportsIn(ws)[0]!.summary.create).toEqual({ planned: 3, succeeded: 3 });
 
     const roster = people(3);
     roster[1] = { ...roster[1]!, first_name: 'Renamed' };
     ws.writeRoster(roster);
-    const changed = await waitFor('a cycle with the change', () => reports().find((r) => r.operations.length > 0 && r.operations[0]!.op === 'update'));
+    const changed = await waitFor('a cycle with the change', () => reportsIn(ws).find((r) => r.operations.length > 0 && r.operations[0]!.op === 'update'));
     expect(changed.operations.map((o) => `${o.op}:${o.userName}:${o.outcome}`)).toEqual(['update:p1@example.com:succeeded']);
-    const after = await waitFor('a quiet cycle after it', () => reports().at(-1)!.startedAt > changed.startedAt && reports().at(-1));
+    const after = await waitFor('a quiet cycle after it', () => reportsIn(ws).at(-1)!.startedAt > changed.startedAt && reportsIn(ws).at(-1));
     expect(after.operations).toEqual([]);
   });
 
-  it('a cycle slower than the schedule makes the next tick skip instead of overlapping, and /metrics counts it', async () => {
-    emulator = await startEmulator({ token: TEST_TOKEN, latencyMs: 1200 });
+  test('a cycle slower than the schedule makes the next tick skip instead of overlapping, and /metrics counts it', async ({ ws, emulators }) => {
+    const emulator = await emulators.start({ latencyMs: 1200 });
     ws.writeRoster(people(1));
     daemon = await startDaemon(ws.config(emulator.url, { daemon: { schedule: EVERY_SECOND }, http: { port: 0 } }), ws.logger);
-    await waitFor('a finished slow cycle', () => reports().length >= 1, 15_000);
+    await waitFor('a finished slow cycle', () => reportsIn(ws).length >= 1, 15_000);
     const metrics = await (await fetch(`${daemon.health.url}/metrics`)).text();
     const skipped = Number(/^scim_sync_skipped_ticks_total (\d+)/m.exec(metrics)?.[1]);
     expect(skipped).toBeGreaterThanOrEqual(1);
@@ -81,11 +75,11 @@ describe('scim-sync daemon', () => {
     expect(ws.logLines.some((l) => l.includes('scheduled run skipped'))).toBe(true);
   });
 
-  it('/healthz, /readyz and /metrics answer over HTTP and the metrics match the reports', async () => {
-    emulator = await startEmulator({ token: TEST_TOKEN, users: [{ userName: 'gone@example.com', givenName: 'G', familyName: 'One', externalId: 'G1' }] });
+  test('/healthz, /readyz and /metrics answer over HTTP and the metrics match the reports', async ({ ws, emulators }) => {
+    const emulator = await emulators.start({ users: [{ userName: 'gone@example.com', givenName: 'G', familyName: 'One', externalId: 'G1' }] });
     ws.writeRoster(people(4));
     daemon = await startDaemon(ws.config(emulator.url, { daemon: { schedule: '0 0 1 1 *', runOnStart: true }, http: { port: 0 } }), ws.logger);
-    const [report] = await waitFor('the start-up run', () => reports().length === 1 && reports());
+    const [report] = await waitFor('the start-up run', () => reportsIn(ws).length === 1 && reportsIn(ws));
     expect(daemon.health.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(await (await fetch(`${daemon.health.url}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${daemon.health.url}/readyz`);
@@ -102,18 +96,18 @@ describe('scim-sync daemon', () => {
     expect(value('scim_sync_last_success_timestamp_seconds')).toBe(Date.parse(report!.finishedAt) / 1000);
   });
 
-  it('/readyz turns 503 after a run stopped by a run-fatal answer (invalid API key)', async () => {
-    emulator = await startEmulator({ token: 'another-token' });
+  test('/readyz turns 503 after a run stopped by a run-fatal answer (invalid API key)', async ({ ws, emulators }) => {
+    const emulator = await emulators.start({ token: 'another-token' });
     ws.writeRoster(people(1));
     daemon = await startDaemon(ws.config(emulator.url, { daemon: { schedule: '0 0 1 1 *', runOnStart: true }, http: { port: 0 } }), ws.logger);
-    await waitFor('the failed run', () => reports().length === 1);
+    await waitFor('the failed run', () => reportsIn(ws).length === 1);
     const ready = await fetch(`${daemon.health.url}/readyz`);
     expect(ready.status).toBe(503);
     expect(((await ready.json()) as { reason: string }).reason).toContain('Unable to access the team');
   });
 
-  it('a run that crashes (its report folder is a file) turns /readyz 503 and is counted as crashed', async () => {
-    emulator = await startEmulator({ token: TEST_TOKEN });
+  test('a run that crashes (its report folder is a file) turns /readyz 503 and is counted as crashed', async ({ ws, emulators }) => {
+    const emulator = await emulators.start();
     ws.writeRoster(people(1));
     writeFileSync(join(ws.dir, 'not-a-folder'), '');
     const config = ws.config(emulator.url, {
@@ -129,8 +123,11 @@ describe('scim-sync daemon', () => {
     expect(await (await fetch(`${daemon.health.url}/metrics`)).text()).toContain('scim_sync_runs_total{outcome="crashed"} 1');
   });
 
-  it('/readyz turns 503 once daemon.maxSkippedTicks ticks in a row were skipped because another process holds the lock, and 200 after a run', async () => {
-    emulator = await startEmulator({ token: TEST_TOKEN });
+  test('/readyz turns 503 once daemon.maxSkippedTicks ticks in a row were skipped because another process holds the lock, and 200 after a run', async ({
+    ws,
+    emulators,
+  }) => {
+    const emulator = await emulators.start();
     ws.writeRoster(people(1));
     mkdirSync(`${ws.dir}/state`);
     const lockFile = `${ws.dir}/state/run.lock`;
@@ -143,12 +140,12 @@ describe('scim-sync daemon', () => {
     expect(reason).toContain(lockFile);
     expect(emulator.requestLog).toEqual([]);
     unlinkSync(lockFile); // that run ended
-    await waitFor('a run once the lock is free', () => reports().length >= 1);
+    await waitFor('a run once the lock is free', () => reportsIn(ws).length >= 1);
     await waitForReadiness(daemon.health.url, 200);
   });
 
-  it('/readyz turns 503 while a run goes on for longer than daemon.maxRunMinutes', async () => {
-    emulator = await startEmulator({ token: TEST_TOKEN, latencyMs: 1500 });
+  test('/readyz turns 503 while a run goes on for longer than daemon.maxRunMinutes', async ({ ws, emulators }) => {
+    const emulator = await emulators.start({ latencyMs: 1500 });
     ws.writeRoster(people(1));
     daemon = await startDaemon(
       ws.config(emulator.url, { daemon: { schedule: '0 0 1 1 *', runOnStart: true, maxRunMinutes: 0.005 }, http: { port: 0 } }),
@@ -158,12 +155,15 @@ describe('scim-sync daemon', () => {
     expect(reason).toMatch(/^a run has been going for 0 min, longer than daemon\.maxRunMinutes \(0\.005\); it may be stuck/);
   });
 
-  it('a per-second schedule never sends more than target.requestsPerMinute in any rolling window: one budget for all runs, and a warning', async () => {
+  test('a per-second schedule never sends more than target.requestsPerMinute in any rolling window: one budget for all runs, and a warning', async ({
+    ws,
+    emulators,
+  }) => {
     // 3 requests per 10 s window (rateWindowMs shortens the 60 s window so the test stays short).
     const WINDOW_MS = 10_000;
     const BUDGET = 3;
     const users = people(2).map((p) => ({ userName: p.email, givenName: p.first_name, familyName: p.last_name, externalId: p.employee_id }));
-    emulator = await startEmulator({ token: TEST_TOKEN, users }); // already in sync: each run reads, sends nothing
+    const emulator = await emulators.start({ users }); // already in sync: each run reads, sends nothing
     ws.writeRoster(people(2));
     const config = ws.config(emulator.url, { daemon: { schedule: EVERY_SECOND }, http: { port: 0 }, target: { requestsPerMinute: BUDGET } });
     daemon = await startDaemon(config, ws.logger, { rateWindowMs: WINDOW_MS });
@@ -172,7 +172,7 @@ describe('scim-sync daemon', () => {
     // Arrival times, measured at the service: allow half a second of delivery jitter on a loaded machine.
     const busiest = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + WINDOW_MS - 500).length));
     expect(busiest, JSON.stringify(times.map((t) => t - times[0]!))).toBeLessThanOrEqual(BUDGET);
-    expect(reports().length).toBeGreaterThanOrEqual(2); // several runs did happen, and shared the budget
+    expect(reportsIn(ws).length).toBeGreaterThanOrEqual(2); // several runs did happen, and shared the budget
     expect(ws.logLines.some((l) => l.includes('daemon.schedule \\"* * * * * *\\" starts a run every 1 s: more often than once a minute'))).toBe(true);
     // After its first full read the daemon knows what one costs: 1 page at 3 a minute is 20 s (the warning
     // reckons in real minutes), longer than the 1 s between ticks.
@@ -181,7 +181,7 @@ describe('scim-sync daemon', () => {
     ).toBe(true);
   }, 30_000);
 
-  it('an invalid schedule or time zone is refused when the config is loaded, before the daemon starts, with the key named', () => {
+  test('an invalid schedule or time zone is refused when the config is loaded, before the daemon starts, with the key named', ({ ws }) => {
     ws.writeRoster(people(1));
     expect(() => ws.config('http://127.0.0.1:9/scim/v2', { daemon: { schedule: '61 * * * *' } })).toThrow(
       /daemon\.schedule: got "61 \* \* \* \*", expected a cron expression/,
@@ -191,17 +191,17 @@ describe('scim-sync daemon', () => {
     );
   });
 
-  it('keeps only the newest report.keep report files', async () => {
-    emulator = await startEmulator({ token: TEST_TOKEN });
+  test('keeps only the newest report.keep report files', async ({ ws, emulators }) => {
+    const emulator = await emulators.start();
     ws.writeRoster(people(1));
     daemon = await startDaemon(ws.config(emulator.url, { daemon: { schedule: EVERY_SECOND }, http: { port: 0 }, report: { keep: 2 } }), ws.logger);
     await waitFor('four cycles', () => emulator.requestLog.filter((r) => r.method === 'GET').length >= 4, 10_000);
     await new Promise((r) => setTimeout(r, 200));
-    expect(reports().length).toBeLessThanOrEqual(2);
+    expect(reportsIn(ws).length).toBeLessThanOrEqual(2);
   });
 
-  it('SIGTERM during a run: the daemon lets it finish its in-flight requests, writes the report and exits 0', async () => {
-    emulator = await startEmulator({ token: TEST_TOKEN, latencyMs: 150 });
+  test('SIGTERM during a run: the daemon lets it finish its in-flight requests, writes the report and exits 0', async ({ ws, emulators }) => {
+    const emulator = await emulators.start({ latencyMs: 150 });
     ws.writeRoster(people(20));
     ws.config(emulator.url, { daemon: { schedule: '0 0 1 1 *', runOnStart: true }, http: { port: 0 }, target: { concurrency: 2 } });
     const result = await runCli(['daemon', '--config', ws.configPath], { SCIM_TOKEN: TEST_TOKEN }, (child) => {
@@ -213,85 +213,11 @@ describe('scim-sync daemon', () => {
       }, 5);
     });
     expect(result.code, result.stderr).toBe(0);
-    const [report] = reports();
+    const [report] = reportsIn(ws);
     expect(report?.exitCode).toBe(143);
     expect(report?.stoppedBecause?.kind).toBe('interrupted');
     const succeeded = report!.operations.filter((o) => o.outcome === 'succeeded').length;
     expect(succeeded).toBe(emulator.store.size);
     expect(report!.operations.filter((o) => o.outcome === 'not-attempted')).toHaveLength(20 - succeeded);
-  });
-});
-
-describe('scim-sync validate and --only', () => {
-  let ws: Workspace;
-  let emulator: RunningEmulator;
-  beforeEach(() => {
-    ws = new Workspace();
-  });
-  afterEach(async () => {
-    await emulator?.close();
-    ws.cleanup();
-  });
-
-  it('validate reads config, roster, ServiceProviderConfig and one page, prints what it found and sends no write', async () => {
-    const users = Array.from({ length: 7 }, (_, i) => ({ userName: `u${i}@example.com`, givenName: 'U', familyName: `${i}` }));
-    emulator = await startEmulator({ token: TEST_TOKEN, users, maxPageSize: 5 });
-    ws.writeRoster([{ employee_id: 'E1', email: 'a@example.com', first_name: 'A', last_name: 'B' }]);
-    ws.config(emulator.url, { target: { pageSize: 50 } });
-    const r = await runCli(['validate', '--config', ws.configPath], { SCIM_TOKEN: TEST_TOKEN });
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('roster: ');
-    expect(r.stdout).toContain('1 rows, 1 accepted, 0 rejected');
-    expect(r.stdout).toContain('patch supported: true; filter supported: true (maxResults 5)');
-    expect(r.stdout).toContain('users on the service: 7');
-    expect(r.stdout).toContain('page size: asked for 5, got 5 (honoured)'); // the largest page the service advertises, not target.pageSize
-    expect(emulator.requestLog.map((e) => `${e.method} ${e.path}`)).toEqual(['GET /scim/v2/ServiceProviderConfig', 'GET /scim/v2/Users']);
-    expect(r.stdout + r.stderr).not.toContain(TEST_TOKEN);
-  });
-
-  it('validate warns about a schedule more frequent than a run can take, and shorter than a full read at the budget', async () => {
-    const users = Array.from({ length: 100 }, (_, i) => ({ userName: `u${i}@example.com`, givenName: 'U', familyName: `${i}` }));
-    emulator = await startEmulator({ token: TEST_TOKEN, users, maxPageSize: 5 });
-    ws.writeRoster([{ employee_id: 'E1', email: 'a@example.com', first_name: 'A', last_name: 'B' }]);
-    ws.config(emulator.url, { daemon: { schedule: '*/30 * * * * *' }, target: { requestsPerMinute: 30 } });
-    const r = await runCli(['validate', '--config', ws.configPath], { SCIM_TOKEN: TEST_TOKEN });
-    expect(r.code, r.stderr).toBe(0); // warnings, not errors: a demo may want every 30 s
-    expect(r.stdout).toContain('  warning: daemon.schedule "*/30 * * * * *" starts a run every 30 s: more often than once a minute');
-    expect(r.stdout).toContain(
-      '  warning: reading every user takes about 20 requests, 40 s at target.requestsPerMinute 30, longer than the 30 s between runs of daemon.schedule "*/30 * * * * *"',
-    );
-  });
-
-  it('validate with a wrong token exits 1 with the service’s answer', async () => {
-    emulator = await startEmulator({ token: 'other' });
-    ws.writeRoster([{ employee_id: 'E1', email: 'a@example.com', first_name: 'A', last_name: 'B' }]);
-    ws.config(emulator.url);
-    const r = await runCli(['validate', '--config', ws.configPath], { SCIM_TOKEN: TEST_TOKEN });
-    expect(r.code).toBe(1);
-    expect(r.stdout).toContain('GET /ServiceProviderConfig answered 401: Unable to access the team. Check if you have entered a valid API key.');
-  });
-
-  it('run --only applies just the named users’ changes; a name found nowhere (a typo) exits 2 and sends nothing', async () => {
-    emulator = await startEmulator({ token: TEST_TOKEN, users: [{ userName: 'old@example.com', givenName: 'O', familyName: 'Ld', externalId: 'X' }] });
-    ws.writeRoster([
-      { employee_id: 'E1', email: 'a@example.com', first_name: 'A', last_name: 'B' },
-      { employee_id: 'E2', email: 'c@example.com', first_name: 'C', last_name: 'D' },
-    ]);
-    ws.config(emulator.url);
-    const typo = await runCli(['run', '--config', ws.configPath, '--only', 'C@example.com', '--only', 'nobdy@example.com'], { SCIM_TOKEN: TEST_TOKEN });
-    expect(typo.code).toBe(2);
-    expect(typo.stdout).toContain('--only names nobdy@example.com, found neither in the roster nor on the service');
-    expect(emulator.writeCount()).toBe(0);
-    const r = await runCli(['run', '--config', ws.configPath, '--only', 'C@example.com'], { SCIM_TOKEN: TEST_TOKEN });
-    expect(r.code, r.stderr).toBe(0);
-    expect(
-      emulator.store
-        .list()
-        .map((u) => `${u.userName}:${u.active}`)
-        .sort(),
-    ).toEqual(['c@example.com:true', 'old@example.com:true']);
-    expect(existsSync(join(ws.dir, 'reports'))).toBe(true);
-    const report = (ws.reports() as RunReport[]).find((rep) => rep.exitCode === 0);
-    expect(report!.operations.map((o) => o.userName)).toEqual(['c@example.com']);
   });
 });

@@ -1,20 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type RunningEmulator, type SeedUser, startEmulator } from '../../src/emulator/server.js';
+import { describe, expect } from 'vitest';
+import type { SeedUser } from '../../src/emulator/server.js';
 import { runSync } from '../../src/run/runSync.js';
-import { TEST_TOKEN, Workspace } from '../support/workspace.js';
+import { test } from '../support/fixtures.js';
 
 /** How each failure class changes the run: one scenario per class from the faults issue. */
 describe('runSync when the service answers with errors', () => {
-  let ws: Workspace;
-  let emulator: RunningEmulator;
-  beforeEach(() => {
-    ws = new Workspace();
-  });
-  afterEach(async () => {
-    await emulator?.close();
-    ws.cleanup();
-  });
-
   const team = (n: number, prefix = 'u'): SeedUser[] =>
     Array.from({ length: n }, (_, i) => ({
       userName: `${prefix}${i}@example.com`,
@@ -26,10 +16,9 @@ describe('runSync when the service answers with errors', () => {
     users.map((u) => ({ employee_id: u.externalId!, email: u.userName, first_name: givenName ?? u.givenName!, last_name: u.familyName! }));
   const serial = { target: { concurrency: 1 } };
 
-  it('403 "Team Admin who is no longer on your team" stops the run at once: no further request is sent', async () => {
+  test('403 "Team Admin who is no longer on your team" stops the run at once: no further request is sent', async ({ ws, emulators }) => {
     const users = team(5);
-    emulator = await startEmulator({
-      token: TEST_TOKEN,
+    const emulator = await emulators.start({
       users,
       faults: {
         rules: [
@@ -54,10 +43,9 @@ describe('runSync when the service answers with errors', () => {
     expect(report.operations.map((o) => o.outcome)).toEqual(['failed', 'not-attempted', 'not-attempted', 'not-attempted', 'not-attempted']);
   });
 
-  it('400 "No slots available" stops creates but deactivations and updates go on', async () => {
+  test('400 "No slots available" stops creates but deactivations and updates go on', async ({ ws, emulators }) => {
     const users = team(2);
-    emulator = await startEmulator({
-      token: TEST_TOKEN,
+    const emulator = await emulators.start({
       users,
       faults: {
         rules: [
@@ -88,9 +76,9 @@ describe('runSync when the service answers with errors', () => {
     expect(report.operations[3]).toMatchObject({ failureKind: 'no-slots', detail: expect.stringContaining('No slots available') });
   });
 
-  it('404 "isn’t a member of the team" on an update is recorded as gone and not retried', async () => {
+  test('404 "isn’t a member of the team" on an update is recorded as gone and not retried', async ({ ws, emulators }) => {
     const users = team(1);
-    emulator = await startEmulator({ token: TEST_TOKEN, users, faults: { rules: [{ method: 'PUT', every: 1, action: { type: 'status', status: 404 } }] } });
+    const emulator = await emulators.start({ users, faults: { rules: [{ method: 'PUT', every: 1, action: { type: 'status', status: 404 } }] } });
     ws.writeRoster(rosterOf(users, 'New'));
     const { exitCode, report } = await runSync(ws.config(emulator.url), { dryRun: false }, ws.logger);
     expect(exitCode).toBe(1);
@@ -98,10 +86,9 @@ describe('runSync when the service answers with errors', () => {
     expect(emulator.requestLog.filter((r) => r.method === 'PUT')).toHaveLength(1);
   });
 
-  it('400 invalidSyntax on one user is recorded with the SCIM detail and the others go on', async () => {
+  test('400 invalidSyntax on one user is recorded with the SCIM detail and the others go on', async ({ ws, emulators }) => {
     const users = team(3);
-    emulator = await startEmulator({
-      token: TEST_TOKEN,
+    const emulator = await emulators.start({
       users,
       faults: { rules: [{ method: 'PUT', every: 1, times: 1, action: { type: 'status', status: 400 } }] },
     });
@@ -112,8 +99,8 @@ describe('runSync when the service answers with errors', () => {
     expect(report.operations[0]).toMatchObject({ failureKind: 'rejected', detail: 'The request body seems to be incomplete or have unsupported characters.' });
   });
 
-  it('a 409 whose lookup finds nobody (a member of another team) fails once with the service’s detail, without looping', async () => {
-    emulator = await startEmulator({ token: TEST_TOKEN, faults: { rules: [{ method: 'POST', every: 1, action: { type: 'status', status: 409 } }] } });
+  test('a 409 whose lookup finds nobody (a member of another team) fails once with the service’s detail, without looping', async ({ ws, emulators }) => {
+    const emulator = await emulators.start({ faults: { rules: [{ method: 'POST', every: 1, action: { type: 'status', status: 409 } }] } });
     ws.writeRoster([{ employee_id: 'E1', email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace' }]);
     const { exitCode, report } = await runSync(ws.config(emulator.url), { dryRun: false }, ws.logger);
     expect(exitCode).toBe(1);
@@ -131,11 +118,13 @@ describe('runSync when the service answers with errors', () => {
     ]);
   });
 
-  it('a 409 whose existing account carries another person’s externalId is not adopted: it fails saying what was found, and that account is untouched', async () => {
+  test('a 409 whose existing account carries another person’s externalId is not adopted: it fails saying what was found, and that account is untouched', async ({
+    ws,
+    emulators,
+  }) => {
     // OTHER is renamed away from ada@ so that E1 (a new hire) can have the address; the rename
     // fails, so the create meets OTHER's account still holding it.
-    emulator = await startEmulator({
-      token: TEST_TOKEN,
+    const emulator = await emulators.start({
       users: [{ userName: 'ada@example.com', givenName: 'Old', familyName: 'Holder', externalId: 'OTHER' }],
       faults: { rules: [{ method: 'PATCH', every: 1, action: { type: 'status', status: 400 } }] },
     });
@@ -156,9 +145,8 @@ describe('runSync when the service answers with errors', () => {
     expect(emulator.requestLog.filter((r) => r.method !== 'GET').map((r) => r.method)).toEqual(['PATCH', 'POST']);
   });
 
-  it('a new hire takes over an address its holder is renamed away from in the same run, and the next run has nothing to do', async () => {
-    emulator = await startEmulator({
-      token: TEST_TOKEN,
+  test('a new hire takes over an address its holder is renamed away from in the same run, and the next run has nothing to do', async ({ ws, emulators }) => {
+    const emulator = await emulators.start({
       users: [{ userName: 'ada@example.com', givenName: 'Old', familyName: 'Holder', externalId: 'OTHER' }],
     });
     ws.writeRoster([
@@ -174,10 +162,12 @@ describe('runSync when the service answers with errors', () => {
     expect(second.report.operations).toEqual([]);
   });
 
-  it('an operation whose retry is refused because the run stopped is reported failed with the service’s last answer, not as never sent', async () => {
+  test('an operation whose retry is refused because the run stopped is reported failed with the service’s last answer, not as never sent', async ({
+    ws,
+    emulators,
+  }) => {
     const users = team(2);
-    emulator = await startEmulator({
-      token: TEST_TOKEN,
+    const emulator = await emulators.start({
       users,
       faults: {
         rules: [
@@ -202,8 +192,11 @@ describe('runSync when the service answers with errors', () => {
     expect(emulator.requestLog.filter((r) => r.method === 'PUT')).toHaveLength(2);
   });
 
-  it('a 409 on a service without filter support fails once, saying the next full read will match the account; no filter is sent', async () => {
-    emulator = await startEmulator({ token: TEST_TOKEN, faults: { rules: [{ method: 'POST', every: 1, times: 1, action: { type: 'commitThenDrop' } }] } });
+  test('a 409 on a service without filter support fails once, saying the next full read will match the account; no filter is sent', async ({
+    ws,
+    emulators,
+  }) => {
+    const emulator = await emulators.start({ faults: { rules: [{ method: 'POST', every: 1, times: 1, action: { type: 'commitThenDrop' } }] } });
     ws.writeRoster([{ employee_id: 'E1', email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace' }]);
     const capabilities = { patch: true, filter: { supported: false }, bulk: false, etag: false };
     const first = await runSync(ws.config(emulator.url), { dryRun: false, capabilities }, ws.logger);
@@ -221,8 +214,11 @@ describe('runSync when the service answers with errors', () => {
     expect(emulator.store.list().map((u) => u.userName)).toEqual(['ada@example.com']);
   });
 
-  it('interrupted while a request hangs, the run abandons it after the grace period, writes its report and ends; the next run reconciles', async () => {
-    emulator = await startEmulator({ token: TEST_TOKEN, faults: { rules: [{ method: 'POST', every: 1, times: 1, action: { type: 'delay', ms: 15_000 } }] } });
+  test('interrupted while a request hangs, the run abandons it after the grace period, writes its report and ends; the next run reconciles', async ({
+    ws,
+    emulators,
+  }) => {
+    const emulator = await emulators.start({ faults: { rules: [{ method: 'POST', every: 1, times: 1, action: { type: 'delay', ms: 15_000 } }] } });
     ws.writeRoster([{ employee_id: 'E1', email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace' }]);
     const abort = new AbortController();
     const watcher = setInterval(() => {
@@ -241,9 +237,9 @@ describe('runSync when the service answers with errors', () => {
     expect(emulator.store.list().map((u) => u.userName)).toEqual(['ada@example.com']);
   }, 20_000);
 
-  it('after N identical failures in a row the circuit breaker stops the run instead of burning the budget', async () => {
+  test('after N identical failures in a row the circuit breaker stops the run instead of burning the budget', async ({ ws, emulators }) => {
     const users = team(10);
-    emulator = await startEmulator({ token: TEST_TOKEN, users, faults: { rules: [{ method: 'PUT', every: 1, action: { type: 'status', status: 400 } }] } });
+    const emulator = await emulators.start({ users, faults: { rules: [{ method: 'PUT', every: 1, action: { type: 'status', status: 400 } }] } });
     ws.writeRoster(rosterOf(users, 'New'));
     const { exitCode, report } = await runSync(ws.config(emulator.url, { ...serial, sync: { maxConsecutiveFailures: 3 } }), { dryRun: false }, ws.logger);
     expect(exitCode).toBe(1);
@@ -252,8 +248,8 @@ describe('runSync when the service answers with errors', () => {
     expect(report.summary).toMatchObject({ failed: 3, notAttempted: 7 });
   });
 
-  it('a request slower than the timeout is abandoned and retried; a create whose answer was lost is adopted, not duplicated', async () => {
-    emulator = await startEmulator({ token: TEST_TOKEN, faults: { rules: [{ method: 'POST', every: 1, times: 1, action: { type: 'delay', ms: 1500 } }] } });
+  test('a request slower than the timeout is abandoned and retried; a create whose answer was lost is adopted, not duplicated', async ({ ws, emulators }) => {
+    const emulator = await emulators.start({ faults: { rules: [{ method: 'POST', every: 1, times: 1, action: { type: 'delay', ms: 1500 } }] } });
     ws.writeRoster([{ employee_id: 'E1', email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace' }]);
     const { exitCode, report } = await runSync(ws.config(emulator.url, { target: { timeouts: { headersMs: 300 } } }), { dryRun: false }, ws.logger);
     expect(exitCode).toBe(0);
@@ -262,8 +258,8 @@ describe('runSync when the service answers with errors', () => {
     expect(report.requests.retries).toBe(1);
   });
 
-  it('a create committed by the service whose connection then dropped is adopted on retry, not duplicated', async () => {
-    emulator = await startEmulator({ token: TEST_TOKEN, faults: { rules: [{ method: 'POST', every: 1, times: 1, action: { type: 'commitThenDrop' } }] } });
+  test('a create committed by the service whose connection then dropped is adopted on retry, not duplicated', async ({ ws, emulators }) => {
+    const emulator = await emulators.start({ faults: { rules: [{ method: 'POST', every: 1, times: 1, action: { type: 'commitThenDrop' } }] } });
     ws.writeRoster([
       { employee_id: 'E1', email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace' },
       { employee_id: 'E2', email: 'alan@example.com', first_name: 'Alan', last_name: 'Turing' },

@@ -1,29 +1,20 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
+import { describe, expect } from 'vitest';
+import type { RunningEmulator } from '../../src/emulator/server.js';
 import { runSync } from '../../src/run/runSync.js';
-import { TEST_TOKEN, Workspace } from '../support/workspace.js';
+import { test } from '../support/fixtures.js';
+import { TEST_TOKEN } from '../support/workspace.js';
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 describe('runSync against the built-in emulator', () => {
-  let ws: Workspace;
-  let emulator: RunningEmulator;
-  beforeEach(() => {
-    ws = new Workspace();
-  });
-  afterEach(async () => {
-    await emulator?.close();
-    ws.cleanup();
-  });
-
-  const names = () =>
+  const names = (emulator: RunningEmulator) =>
     emulator.store
       .list()
       .map((u) => `${u.userName}|${u.givenName} ${u.familyName}|${u.active ? 'active' : 'inactive'}`)
       .sort();
 
-  it('an initial load into an empty team creates every active roster user', async () => {
-    emulator = await startEmulator({ token: TEST_TOKEN });
+  test('an initial load into an empty team creates every active roster user', async ({ ws, emulators }) => {
+    const emulator = await emulators.start();
     ws.writeRoster([
       { employee_id: 'E1', email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace' },
       { employee_id: 'E2', email: 'alan@example.com', first_name: 'Alan', last_name: 'Turing' },
@@ -31,7 +22,7 @@ describe('runSync against the built-in emulator', () => {
     ]);
     const { exitCode, report } = await runSync(ws.config(emulator.url), { dryRun: false }, ws.logger);
     expect(exitCode).toBe(0);
-    expect(names()).toEqual(['ada@example.com|Ada Lovelace|active', 'alan@example.com|Alan Turing|active']);
+    expect(names(emulator)).toEqual(['ada@example.com|Ada Lovelace|active', 'alan@example.com|Alan Turing|active']);
     expect(emulator.store.findByUserName('ada@example.com')?.externalId).toBe('E1');
     expect(report.summary.create).toEqual({ planned: 2, succeeded: 2 });
     expect(report.operations.map((o) => [o.op, o.userName, o.outcome])).toEqual([
@@ -40,9 +31,8 @@ describe('runSync against the built-in emulator', () => {
     ]);
   });
 
-  it('mixed changes are all applied in one run and a second run sends no write', async () => {
-    emulator = await startEmulator({
-      token: TEST_TOKEN,
+  test('mixed changes are all applied in one run and a second run sends no write', async ({ ws, emulators }) => {
+    const emulator = await emulators.start({
       users: [
         { userName: 'admin@example.com', givenName: 'Team', familyName: 'Admin' },
         { userName: 'bob@example.com', givenName: 'Robert', familyName: 'Brown', externalId: 'E2' },
@@ -60,7 +50,7 @@ describe('runSync against the built-in emulator', () => {
     const config = ws.config(emulator.url);
     const first = await runSync(config, { dryRun: false }, ws.logger);
     expect(first.exitCode).toBe(0);
-    expect(names()).toEqual([
+    expect(names(emulator)).toEqual([
       'ada@example.com|Ada Lovelace|active',
       'admin@example.com|Team Admin|active',
       'bob@example.com|Bob Brown|active',
@@ -91,9 +81,8 @@ describe('runSync against the built-in emulator', () => {
     expect(second.report.result).toBe('nothing to do: the service matches the roster');
   });
 
-  it('a dry run reads everything, plans the changes and sends no write', async () => {
-    emulator = await startEmulator({
-      token: TEST_TOKEN,
+  test('a dry run reads everything, plans the changes and sends no write', async ({ ws, emulators }) => {
+    const emulator = await emulators.start({
       users: [{ userName: 'dave@example.com', givenName: 'Dave', familyName: 'Diaz', externalId: 'E4' }],
     });
     ws.writeRoster([{ employee_id: 'E1', email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace' }]);
@@ -108,9 +97,9 @@ describe('runSync against the built-in emulator', () => {
     ]);
   });
 
-  it('a service that caps the page below pageSize is still read completely', async () => {
+  test('a service that caps the page below pageSize is still read completely', async ({ ws, emulators }) => {
     const users = Array.from({ length: 23 }, (_, i) => ({ userName: `u${i}@example.com`, givenName: 'U', familyName: `${i}`, externalId: `E${i}` }));
-    emulator = await startEmulator({ token: TEST_TOKEN, users, maxPageSize: 5 });
+    const emulator = await emulators.start({ users, maxPageSize: 5 });
     ws.writeRoster(users.map((u) => ({ employee_id: u.externalId, email: u.userName, first_name: u.givenName, last_name: u.familyName })));
     const { exitCode, report } = await runSync(ws.config(emulator.url, { target: { pageSize: 100 } }), { dryRun: false }, ws.logger);
     expect(exitCode).toBe(0);
@@ -120,9 +109,9 @@ describe('runSync against the built-in emulator', () => {
     expect(pages.map((r) => r.query.startIndex)).toEqual(['1', '6', '11', '16', '21']);
   });
 
-  it('a server that returns page 1 again past the end and omits itemsPerPage is tolerated', async () => {
+  test('a server that returns page 1 again past the end and omits itemsPerPage is tolerated', async ({ ws, emulators }) => {
     const users = Array.from({ length: 4 }, (_, i) => ({ userName: `u${i}@example.com`, givenName: 'U', familyName: `${i}`, externalId: `E${i}` }));
-    emulator = await startEmulator({ token: TEST_TOKEN, users, maxPageSize: 2, quirks: { repeatFirstPageBeyondEnd: true, omitItemsPerPage: true } });
+    const emulator = await emulators.start({ users, maxPageSize: 2, quirks: { repeatFirstPageBeyondEnd: true, omitItemsPerPage: true } });
     ws.writeRoster(users.map((u) => ({ employee_id: u.externalId, email: u.userName, first_name: u.givenName, last_name: u.familyName })));
     const { exitCode, report } = await runSync(ws.config(emulator.url), { dryRun: false }, ws.logger);
     expect(exitCode).toBe(0);
@@ -143,10 +132,9 @@ describe('runSync against the built-in emulator', () => {
     ],
   ];
   for (const [scenario, body, error] of badSecondPages) {
-    it(`${scenario} stops the run before any write, saying which page: users it never saw are not planned as new hires`, async () => {
+    test(`${scenario} stops the run before any write, saying which page: users it never saw are not planned as new hires`, async ({ ws, emulators }) => {
       const users = Array.from({ length: 6 }, (_, i) => ({ userName: `u${i}@example.com`, givenName: 'U', familyName: `${i}`, externalId: `E${i}` }));
-      emulator = await startEmulator({
-        token: TEST_TOKEN,
+      const emulator = await emulators.start({
         users,
         maxPageSize: 2,
         faults: { rules: [{ method: 'GET', pathPattern: '/Users$', every: 2, times: 1, action: { type: 'reply', status: 200, body } }] },
@@ -159,9 +147,11 @@ describe('runSync against the built-in emulator', () => {
     });
   }
 
-  it('with sync.fullReadEvery, a cycle whose roster and settings are unchanged sends no request; a changed roster or a failed run brings the full read back', async () => {
-    emulator = await startEmulator({
-      token: TEST_TOKEN,
+  test('with sync.fullReadEvery, a cycle whose roster and settings are unchanged sends no request; a changed roster or a failed run brings the full read back', async ({
+    ws,
+    emulators,
+  }) => {
+    const emulator = await emulators.start({
       faults: { rules: [{ method: 'POST', pathPattern: '/Users$', every: 3, times: 1, action: { type: 'status', status: 400 } }] },
     });
     const people = (n: number) =>
@@ -196,8 +186,8 @@ describe('runSync against the built-in emulator', () => {
     ).toEqual(['p0@example.com', 'p1@example.com', 'p2@example.com']);
   });
 
-  it('a 429 burst is waited out through the gate and nothing is lost', async () => {
-    emulator = await startEmulator({ token: TEST_TOKEN, rateLimit: { max: 4, windowMs: 1000, retryAfter: 'seconds' } });
+  test('a 429 burst is waited out through the gate and nothing is lost', async ({ ws, emulators }) => {
+    const emulator = await emulators.start({ rateLimit: { max: 4, windowMs: 1000, retryAfter: 'seconds' } });
     const rows = Array.from({ length: 10 }, (_, i) => ({ employee_id: `E${i}`, email: `p${i}@example.com`, first_name: 'P', last_name: `${i}` }));
     ws.writeRoster(rows);
     const { exitCode, report } = await runSync(ws.config(emulator.url, { target: { requestsPerMinute: 20000 } }), { dryRun: false }, ws.logger);
@@ -209,8 +199,8 @@ describe('runSync against the built-in emulator', () => {
     expect(emulator.requestLog.filter((r) => r.status === 429).length).toBe(report.requests.throttled);
   });
 
-  it('a 5xx answer is retried with backoff and the operation succeeds', async () => {
-    emulator = await startEmulator({ token: TEST_TOKEN, faults: { rules: [{ method: 'POST', times: 2, every: 1, action: { type: 'status', status: 500 } }] } });
+  test('a 5xx answer is retried with backoff and the operation succeeds', async ({ ws, emulators }) => {
+    const emulator = await emulators.start({ faults: { rules: [{ method: 'POST', times: 2, every: 1, action: { type: 'status', status: 500 } }] } });
     ws.writeRoster([{ employee_id: 'E1', email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace' }]);
     const { exitCode, report } = await runSync(ws.config(emulator.url), { dryRun: false }, ws.logger);
     expect(exitCode).toBe(0);
@@ -218,8 +208,8 @@ describe('runSync against the built-in emulator', () => {
     expect(emulator.store.size).toBe(1);
   });
 
-  it('the token never appears in logs or the report, even on failures', async () => {
-    emulator = await startEmulator({ token: 'a-different-token' });
+  test('the token never appears in logs or the report, even on failures', async ({ ws, emulators }) => {
+    const emulator = await emulators.start({ token: 'a-different-token' });
     ws.writeRoster([{ employee_id: 'E1', email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace' }]);
     const { exitCode, report } = await runSync(ws.config(emulator.url), { dryRun: false }, ws.logger);
     expect(exitCode).toBe(1);
