@@ -24,13 +24,15 @@ export interface LoggerOptions {
   level: string;
   /** Human-readable output; defaults to "stderr is a terminal". */
   pretty?: boolean;
+  /** Where JSON lines go instead of stderr (tests read them back). */
+  destination?: pino.DestinationStream;
 }
 
 export function createLogger(options: LoggerOptions): Logger {
   const usePretty = options.pretty ?? process.stderr.isTTY === true;
   const stream = usePretty
     ? pretty({ destination: 2, sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,app' })
-    : pino.destination({ fd: 2, sync: true });
+    : (options.destination ?? pino.destination({ fd: 2, sync: true }));
   return pino(
     {
       level: options.level,

@@ -8,9 +8,20 @@ const dir = fileURLToPath(new URL('../../config/', import.meta.url));
 const env = { SCIM_TOKEN: 'x', SCIM_BASE_URL: 'http://127.0.0.1:1/scim/v2' };
 
 describe('shipped config files', () => {
+  /** Which provider each shipped config is the ready-made config of (README "Providers"). */
+  const PROVIDER: Record<string, string> = {
+    'scim-sync.example.yaml': 'postman',
+    'nintex.example.yaml': 'nintex',
+    'generic.example.yaml': 'generic',
+    'demo.yaml': 'postman',
+  };
+
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml') && f !== 'demo-compose.yaml')) {
-    it(`${file} loads without error`, () => {
-      expect(loadConfig(`${dir}${file}`, env).source.columns.userName).toBeDefined();
+    it(`${file} loads as the ${PROVIDER[file] ?? '?'} config, its roster path resolved beside it`, () => {
+      const config = loadConfig(`${dir}${file}`, env);
+      expect(config.target.provider).toBe(PROVIDER[file]);
+      expect(config.source.path.startsWith(dir), config.source.path).toBe(true);
+      expect(Object.keys(config.source.columns)).toEqual(expect.arrayContaining(['externalId', 'userName']));
     });
   }
 

@@ -1,12 +1,15 @@
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { REDACT_PATHS } from '../../src/log/createLogger.js';
+import { createLogger } from '../../src/log/createLogger.js';
 
-describe('log redaction', () => {
+/** The logger scim-sync really uses, writing its JSON lines into an array instead of stderr. */
+function loggerInto(lines: string[], level = 'info') {
+  return createLogger({ level, pretty: false, destination: { write: (line: string) => void lines.push(line) } });
+}
+
+describe('createLogger', () => {
   it('censors authorization headers, API keys and tokens wherever a log object carries them', () => {
     const lines: string[] = [];
-    const logger = pino({ redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, { write: (l: string) => void lines.push(l) });
-    logger.info(
+    loggerInto(lines).info(
       {
         headers: { authorization: 'Bearer s3cr3t', 'x-api-key': 'k3y' },
         request: { headers: { authorization: 'Bearer s3cr3t' } },
@@ -15,7 +18,28 @@ describe('log redaction', () => {
       },
       'x',
     );
+    expect(lines).toHaveLength(1);
     expect(lines.join('')).not.toMatch(/s3cr3t|k3y/);
     expect(JSON.parse(lines[0]!).headers.authorization).toBe('[redacted]');
+  });
+
+  it('writes JSON lines tagged app=scim-sync at the configured level and above, nothing below', () => {
+    const lines: string[] = [];
+    const logger = loggerInto(lines, 'warn');
+    logger.info('routine');
+    logger.warn({ line: 9 }, 'roster row rejected');
+    expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toEqual([
+      expect.objectContaining({ app: 'scim-sync', level: 40, line: 9, msg: 'roster row rejected' }),
+    ]);
+  });
+
+  it('escapes control characters from roster cells in the message and in fields, C1 included', () => {
+    const lines: string[] = [];
+    loggerInto(lines).warn({ userName: 'eve\u009b2Jx@example.com' }, 'row for \u001b]0;pwned\u0007');
+    // eslint-disable-next-line no-control-regex -- looking for raw control characters is the point
+    expect(lines[0]).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    const entry = JSON.parse(lines[0]!) as { msg: string; userName: string };
+    expect(entry.msg).toBe('row for \\x1b]0;pwned\\x07');
+    expect(entry.userName).toBe('eve\\x9b2Jx@example.com');
   });
 });

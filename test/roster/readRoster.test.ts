@@ -86,7 +86,7 @@ describe('readRoster: files that read', () => {
     expect(await read('header-only.csv')).toEqual({ file: fixture('header-only.csv'), rows: 0, users: [], rejected: [] });
   });
 
-  it('keeps cells starting with = + - @ verbatim (escaping is for writing CSV, see escapeCsvCell)', async () => {
+  it('keeps cells starting with = + - @ verbatim (they are data; scim-sync writes no CSV)', async () => {
     const roster = await read('formula-cells.csv');
     expect(roster.rejected).toEqual([]);
     expect(roster.users.map(({ givenName, familyName }) => ({ givenName, familyName }))).toEqual([
