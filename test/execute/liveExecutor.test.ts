@@ -24,7 +24,7 @@ describe('LiveExecutor', () => {
     await emulator.close();
   });
 
-  async function setUp(users: Parameters<typeof startEmulator>[0] = {}, provider: 'postman' | 'generic' = 'postman') {
+  async function setUp(users: Parameters<typeof startEmulator>[0] = {}, provider: 'postman' | 'generic' = 'postman', onOutcome?: () => void) {
     emulator = await startEmulator({ token: TOKEN, ...users, dialect: provider });
     connection = gatedClient(emulator.url, TOKEN);
     const { client, gate } = connection;
@@ -34,6 +34,7 @@ describe('LiveExecutor', () => {
       canFilter: true,
       logger: pino({ level: 'silent' }),
       haltRequests: (e) => gate.close(e),
+      onOutcome,
       externalIdLookup: PROFILES[provider].filtersOnExternalId,
       requests: { profile: PROFILES[provider], mapped: ['externalId', 'userName', 'name.givenName', 'name.familyName'], patchSupported: true },
     });
@@ -82,11 +83,10 @@ describe('LiveExecutor', () => {
   });
 
   it('stop() lets in-flight operations finish and marks the rest not attempted', async () => {
-    const executor = await setUp({ latencyMs: 100 });
+    // The signal comes when the first create is answered: the second (concurrency 2) is in flight then.
+    const executor: LiveExecutor = await setUp({ latencyMs: 100 }, 'postman', () => executor.stop('interrupted by SIGTERM'));
     const ops: Operation[] = Array.from({ length: 6 }, (_, i) => ({ kind: 'create', user: { ...ada, externalId: `E${i}`, userName: `p${i}@example.com` } }));
-    const running = executor.execute(ops);
-    setTimeout(() => executor.stop('interrupted by SIGTERM'), 50);
-    const { outcomes, stoppedBecause } = await running;
+    const { outcomes, stoppedBecause } = await executor.execute(ops);
     expect(stoppedBecause?.reason).toBe('interrupted by SIGTERM');
     expect(outcomes.map((o) => o.outcome)).toEqual(['succeeded', 'succeeded', 'not-attempted', 'not-attempted', 'not-attempted', 'not-attempted']);
     expect(emulator.store.size).toBe(2);
