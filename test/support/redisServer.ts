@@ -56,8 +56,8 @@ function spawnRedis(port: number): Promise<ChildProcess> {
       });
       socket.connect(port, '127.0.0.1');
     };
-    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     child.once('error', (error) => {
       clearTimeout(timer);
       reject(new Error(`can't start redis-server (apt-get install redis-server): ${error.message}`));
