@@ -107,7 +107,14 @@ describe('daemon replicas electing one runner per tick through Redis', { timeout
     const survivors = replicas.filter((r) => r !== leader);
     expect(survivors.some((r) => r.logs.some((l) => l.msg === 'scheduled run skipped'))).toBe(true);
     // Converged: every person exactly once, whatever the killed run had sent.
-    const userNames = emulator.store.list().map((u) => u.userName).sort();
-    expect(userNames).toEqual(people(6).map((p) => p.email).sort());
+    const userNames = emulator.store
+      .list()
+      .map((u) => u.userName)
+      .sort();
+    expect(userNames).toEqual(
+      people(6)
+        .map((p) => p.email)
+        .sort(),
+    );
   });
 });
