@@ -17,6 +17,7 @@ import { type Figure, printTable } from './lib/table.js';
 import { benchMemory } from './memory.js';
 import { benchPageSize } from './pageSize.js';
 import { benchRequestCount, toJson } from './requestCount.js';
+import { benchSharedBudget } from './sharedBudget.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
 const log = (line: string) => process.stderr.write(line + '\n');
@@ -50,6 +51,9 @@ results.memory = memory.results;
 
 const pages = await section('5 page size', () => benchPageSize(log));
 results.pageSize = pages.results;
+
+const shared = await section('6 processes sharing one budget', () => benchSharedBudget(log));
+results.sharedBudget = shared.result;
 
 // The real-time budget run is separate (3.5 min); show its last result for reference.
 const budgetFile = join(RESULTS_DIR, 'budget.json');

@@ -53,6 +53,7 @@ export class BenchWorkspace {
       report: { dir: './reports' },
       state: { dir: './state' },
       log: { level: 'silent' },
+      ...(extra.coordination ? { coordination: extra.coordination } : {}),
     };
     // `key: undefined` in an override means "leave the key out" (use the default).
     for (const section of Object.values(object)) {

@@ -1,4 +1,10 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/loadConfig.js';
+import { Coordination, type CoordinationFacts } from '../coordination/coordination.js';
+import { CoordinationUnavailableError } from '../coordination/coordinationError.js';
 import { startHealthServer } from '../daemon/healthServer.js';
+import { RateBudget } from '../rateLimit/rateBudget.js';
+import { rateBudgetOptions } from '../run/connectToService.js';
 import { createLogger } from '../log/createLogger.js';
 import { ProgressReporter } from '../observe/progressReporter.js';
 import { combineObservers } from '../observe/runObserver.js';
@@ -24,6 +30,8 @@ export interface RunCommandOptions {
   httpPort?: number;
   /** Print the operations table even when stdout is not a terminal (demo, dry run). */
   showTable?: boolean;
+  /** Rolling window of the rate budget; 60 s except in tests (no flag sets it). */
+  rateWindowMs?: number;
 }
 
 /** `scim-sync run`: load config, run once, print for people, return the exit code. */
@@ -31,17 +39,8 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
   const config = loadConfigOrReport(opts.config);
   if (!config) return exitCodeOf({ kind: 'unusable-input' });
   const logger = createLogger({ level: opts.quiet ? 'warn' : config.log.level });
-  let lock: RunLock;
-  try {
-    lock = acquireRunLock(config.state.dir, {
-      staleAfterMs: config.state.lockStaleSeconds * 1000,
-      onProblem: (message) => logger.error({ stateDir: config.state.dir }, message),
-    });
-  } catch (error) {
-    if (!(error instanceof RunLockedError)) throw error;
-    process.stderr.write(`scim-sync: ${escapeControlChars(error.message)}\n`);
-    return exitCodeOf({ kind: 'locked' });
-  }
+  const entry = await enter(config, logger, opts.rateWindowMs);
+  if ('exitCode' in entry) return entry.exitCode;
   const abort = new AbortController();
   const offSignals = onStopSignals((signal) => {
     if (abort.signal.aborted) {
@@ -65,6 +64,9 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
         signal: abort.signal,
         inFlightGraceMs: inFlightGraceMs(config), // the same bound as the daemon's shutdown
         observer: combineObservers(metrics, new ProgressReporter(logger, config.daemon.progressIntervalSeconds * 1000)),
+        rateBudget: entry.rateBudget,
+        rateWindowMs: opts.rateWindowMs,
+        coordination: entry.coordination,
       },
       logger,
     );
@@ -76,7 +78,66 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
     return exitCode;
   } finally {
     await health?.close();
-    lock.release();
+    await entry.release();
     offSignals();
   }
+}
+
+interface Entered {
+  release: () => Promise<void>;
+  /** With coordination.redis: the budget shared with every process on the target (this run's own otherwise). */
+  rateBudget?: RateBudget;
+  coordination?: CoordinationFacts;
+}
+
+/**
+ * Takes what keeps two runs of this job apart: the job's Redis lease with coordination.redis (so a
+ * cron fix and the daemon never overlap across hosts), else the file lock in state.dir. Says why
+ * not, with the exit code, when another run holds it or Redis can't be reached.
+ */
+async function enter(config: Config, logger: Logger, rateWindowMs?: number): Promise<Entered | { exitCode: number }> {
+  const refuse = (message: string, exitCode: number) => {
+    process.stderr.write(`scim-sync: ${escapeControlChars(message)}\n`);
+    return { exitCode };
+  };
+  const coordination = Coordination.fromConfig(config, logger);
+  if (!coordination) {
+    let lock: RunLock;
+    try {
+      lock = acquireRunLock(config.state.dir, {
+        staleAfterMs: config.state.lockStaleSeconds * 1000,
+        onProblem: (message) => logger.error({ stateDir: config.state.dir }, message),
+      });
+    } catch (error) {
+      if (!(error instanceof RunLockedError)) throw error;
+      return refuse(error.message, exitCodeOf({ kind: 'locked' }));
+    }
+    return { release: () => Promise.resolve(lock.release()) };
+  }
+  const shared = coordination.budget(config.target.requestsPerMinute, rateWindowMs);
+  let taken;
+  try {
+    taken = await coordination.takeLease(shared, logger);
+  } catch (error) {
+    await coordination.close();
+    if (!(error instanceof CoordinationUnavailableError)) throw error;
+    return refuse(`run refused, nothing was sent: ${error.message}`, exitCodeOf({ kind: 'some-failed' }));
+  }
+  if ('heldBy' in taken) {
+    await coordination.close();
+    return refuse(
+      `another scim-sync run of job "${coordination.job}" (${taken.heldBy}) holds the run lease in Redis (${coordination.redis.where}). Not starting a second one. It ends with that run, or coordination.leaseTtlSeconds after its holder stops renewing it.`,
+      exitCodeOf({ kind: 'locked' }),
+    );
+  }
+  const rateBudget = new RateBudget(rateBudgetOptions(config, rateWindowMs), shared);
+  return {
+    rateBudget,
+    coordination: taken.facts,
+    release: async () => {
+      await taken.lease.release();
+      await rateBudget.dispose();
+      await coordination.close();
+    },
+  };
 }

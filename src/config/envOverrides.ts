@@ -25,6 +25,7 @@ export const ENV_OVERRIDES: readonly EnvOverride[] = [
   { name: 'SCIM_SYNC_LOG_LEVEL', path: ['log', 'level'], type: 'string' },
   { name: 'SCIM_SYNC_REPORT_DIR', path: ['report', 'dir'], type: 'string' },
   { name: 'SCIM_SYNC_STATE_DIR', path: ['state', 'dir'], type: 'string' },
+  { name: 'SCIM_SYNC_REDIS_URL', path: ['coordination', 'redis'], type: 'string' },
 ];
 
 /** The overrides whose variable is set (non-empty) in `env`. */

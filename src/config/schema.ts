@@ -179,6 +179,33 @@ const http = z
   .strict()
   .prefault({});
 
+/**
+ * Several processes (daemon replicas, jobs into one tenant, a cron fix) sharing one rate budget and
+ * one leader per tick through Redis. Without `redis` every process is on its own, as before.
+ */
+const coordination = z
+  .object({
+    redis: z
+      .string()
+      .trim()
+      .regex(/^rediss?:\/\/\S+$/, 'a redis:// or rediss:// (TLS) URL such as redis://redis:6379/0')
+      .optional(),
+    /** Namespace of the shared budget: every job into one tenant uses the same. Default: derived from target.baseUrl. */
+    key: z
+      .string()
+      .regex(/^[A-Za-z0-9._:/@-]{1,200}$/, 'letters, digits and . _ : / @ - (at most 200)')
+      .optional(),
+    /** Which job the leader lease is for: replicas of one job share it, two jobs into one tenant don't. Default: the roster file's name. */
+    job: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,100}$/, 'letters, digits and . _ - (at most 100)')
+      .optional(),
+    /** A leader that stops renewing (killed, partitioned) loses the lease after this long; another replica takes the next tick. */
+    leaseTtlSeconds: z.number().int().min(2).max(3600).default(60),
+  })
+  .strict()
+  .prefault({});
+
 export const configSchema = z
   .object({
     source,
@@ -188,6 +215,7 @@ export const configSchema = z
     daemon,
     http,
     log,
+    coordination,
     state: z
       .object({
         dir: nonEmpty.default('./.scim-sync'),

@@ -1,6 +1,8 @@
-import cron, { type ScheduledTask } from 'node-cron';
+import cron, { type ScheduledTask, type TaskContext } from 'node-cron';
 import type { Logger } from 'pino';
 import type { Config } from '../config/loadConfig.js';
+import { Coordination, type CoordinationFacts } from '../coordination/coordination.js';
+import { CoordinationUnavailableError } from '../coordination/coordinationError.js';
 import { RateBudget } from '../rateLimit/rateBudget.js';
 import { ProgressReporter } from '../observe/progressReporter.js';
 import { combineObservers } from '../observe/runObserver.js';
@@ -37,12 +39,21 @@ export interface DaemonOptions {
  * service counts the process's requests, not one run's. /readyz turns 503 when the daemon can't
  * do its job although nothing failed: daemon.maxSkippedTicks ticks in a row skipped because
  * another process holds the run lock, or a run going for longer than daemon.maxRunMinutes.
+ *
+ * With coordination.redis the budget is shared with every process on the target, and the run lock
+ * is a Redis lease instead of the file: replicas claim each tick (the first claim runs it, the
+ * others log who took it), and the claimant runs under the job's lease. Redis unreachable: the
+ * tick is refused (nothing sent), counted, and /readyz says so until a tick reaches Redis again.
  */
 export async function startDaemon(config: Config, logger: Logger, options: DaemonOptions = {}): Promise<Daemon> {
   const { schedule, timezone } = config.daemon; // checked when the config was loaded
 
   const metrics = new SyncMetrics();
-  const budget = new RateBudget(rateBudgetOptions(config, options.rateWindowMs));
+  const coordination = Coordination.fromConfig(config, logger);
+  const shared = coordination?.budget(config.target.requestsPerMinute, options.rateWindowMs);
+  const budget = new RateBudget(rateBudgetOptions(config, options.rateWindowMs), shared);
+  // Why the last tick was refused because Redis was unreachable; cleared by the next tick that reached it.
+  let redisDown: string | undefined;
   // Ticks skipped in a row because another process holds the lock, and what it said.
   let lockedOut: { ticks: number; why: string } = { ticks: 0, why: '' };
   let runningSince: number | undefined;
@@ -68,6 +79,7 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
             reason: `the last ${lockedOut.ticks} scheduled runs were skipped (daemon.maxSkippedTicks ${config.daemon.maxSkippedTicks}): ${lockedOut.why}`,
           };
         }
+        if (redisDown !== undefined) return { ready: false, reason: `the last scheduled run was refused: ${redisDown}` };
         return lastCrash !== undefined ? { ready: false, reason: `last run crashed: ${lastCrash}` } : readiness(lastReport);
       },
     },
@@ -78,23 +90,21 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
   // What /ServiceProviderConfig said, kept between runs (it doesn't change between ticks);
   // dropped after a failed run so the next one asks again.
   let capabilities: ServiceCapabilities | undefined;
-  const runOnce = async (): Promise<void> => {
-    if (current) {
+  // Set from the tick's start (before any await), so a tick can't slip in while one is entering.
+  let entering = false;
+  const runOnce = async (tick?: TaskContext): Promise<void> => {
+    if (current || entering) {
       skipTick('the previous run is still going');
       return;
     }
-    let lock;
+    entering = true;
+    let entry: { release: () => Promise<void> | void; coordination?: CoordinationFacts } | undefined;
     try {
-      lock = acquireRunLock(config.state.dir, {
-        staleAfterMs: config.state.lockStaleSeconds * 1000,
-        onProblem: (message) => logger.error({ stateDir: config.state.dir }, message),
-      });
-    } catch (error) {
-      if (!(error instanceof RunLockedError)) throw error;
-      lockedOut = { ticks: lockedOut.ticks + 1, why: error.message };
-      skipTick(error.message);
-      return;
+      entry = coordination ? await enterCoordinated(coordination, tick) : enterLocked();
+    } finally {
+      entering = false;
     }
+    if (!entry) return;
     lockedOut = { ticks: 0, why: '' };
     runningSince = Date.now();
     const abort = new AbortController();
@@ -108,6 +118,7 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
         rateBudget: budget,
         observer: combineObservers(metrics, progress),
         capabilities,
+        coordination: entry.coordination,
       },
       logger,
     )
@@ -124,13 +135,57 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
         metrics.runCrashed();
         logger.error({ err: error }, 'run crashed');
       })
-      .finally(() => {
-        lock.release();
+      .finally(async () => {
+        await entry.release();
         current = undefined;
         runningSince = undefined;
       });
     current = { abort, done };
     await done;
+  };
+  /** Redis-less: the file lock in state.dir. Undefined (tick skipped) while another process holds it. */
+  const enterLocked = () => {
+    try {
+      const lock = acquireRunLock(config.state.dir, {
+        staleAfterMs: config.state.lockStaleSeconds * 1000,
+        onProblem: (message) => logger.error({ stateDir: config.state.dir }, message),
+      });
+      return { release: () => lock.release() };
+    } catch (error) {
+      if (!(error instanceof RunLockedError)) throw error;
+      lockedOut = { ticks: lockedOut.ticks + 1, why: error.message };
+      skipTick(error.message);
+      return undefined;
+    }
+  };
+  /** coordination.redis: claim the tick, then take the job's lease. Undefined when this replica doesn't run it. */
+  const enterCoordinated = async (coordination: Coordination, tick: TaskContext | undefined) => {
+    try {
+      // The scheduled second names the tick alike on every replica (a run on start has its own).
+      const tickId = String(Math.floor((tick?.date ?? new Date()).getTime() / 1000));
+      const holder = await coordination.lease.claimTick(tickId);
+      redisDown = undefined;
+      if (holder !== undefined) {
+        metrics.ticksTakenElsewhere.inc();
+        logger.info({ tick: tickId, instance: holder }, `tick taken by ${holder}`);
+        return undefined;
+      }
+      const taken = await coordination.takeLease(shared!, logger);
+      if ('heldBy' in taken) {
+        const why = `the run lease of job "${coordination.job}" is held by ${taken.heldBy} (a run of this job is going there); it expires coordination.leaseTtlSeconds after its holder stops renewing it`;
+        lockedOut = { ticks: lockedOut.ticks + 1, why };
+        skipTick(why);
+        return undefined;
+      }
+      logger.info({ tick: tickId, instance: coordination.instance, fencingToken: taken.facts.fencingToken }, 'tick claimed: this replica runs it');
+      return { release: () => taken.lease.release(), coordination: taken.facts };
+    } catch (error) {
+      if (!(error instanceof CoordinationUnavailableError)) throw error;
+      redisDown = error.message;
+      metrics.coordinationUnavailable.inc();
+      logger.error({ redis: coordination.redis.where }, `scheduled run refused: ${error.message}`);
+      return undefined;
+    }
   };
   const skipTick = (why: string) => {
     metrics.skippedTicks.inc();
@@ -174,6 +229,7 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
         if (timedOut) logger.error({ graceSeconds: config.daemon.shutdownGraceSeconds }, 'the run did not finish within the grace period');
       }
       await budget.dispose();
+      await coordination?.close();
       await health.close();
     },
   };

@@ -5,7 +5,7 @@
 export type RunOutcome =
   /** Every planned operation succeeded, or there was nothing to do (a dry run: the plan was made). */
   | { kind: 'succeeded' }
-  /** Some operations failed, or the run stopped early (run-fatal answer, circuit breaker, unreadable service). */
+  /** Some operations failed, or the run stopped early (run-fatal answer, circuit breaker, unreadable service, Redis of coordination.redis unreachable). */
   | { kind: 'some-failed' }
   /** The config or the roster can't be used; nothing was sent. */
   | { kind: 'unusable-input' }

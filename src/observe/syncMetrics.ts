@@ -14,6 +14,16 @@ export class SyncMetrics implements RunObserver {
     labelNames: ['outcome'],
     registers: [this.registry],
   });
+  readonly ticksTakenElsewhere = new Counter({
+    name: 'scim_sync_ticks_taken_elsewhere_total',
+    help: 'Scheduled runs another replica claimed (coordination.redis): it ran that tick, this one did not.',
+    registers: [this.registry],
+  });
+  readonly coordinationUnavailable = new Counter({
+    name: 'scim_sync_coordination_unavailable_total',
+    help: 'Scheduled runs refused because Redis (coordination.redis) could not be reached; nothing was sent.',
+    registers: [this.registry],
+  });
   readonly skippedTicks = new Counter({
     name: 'scim_sync_skipped_ticks_total',
     help: 'Scheduled runs skipped because the previous run was still going.',

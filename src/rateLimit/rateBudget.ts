@@ -1,4 +1,5 @@
 import Bottleneck from 'bottleneck';
+import type { SharedBudget } from './sharedBudget.js';
 import { SlidingWindowLog } from './slidingWindowLog.js';
 
 export interface RateGateOptions {
@@ -15,6 +16,9 @@ export interface RateGateOptions {
  * whichever run sent them, so a daemon keeps one budget for its whole life and hands it to every
  * run (see RateGate): a schedule of every second then can't send a new run's full budget each
  * second. A one-shot `run` has a budget of its own, like a fresh process.
+ *
+ * With `shared` (coordination.redis), every request must also be granted by the budget all
+ * processes on this target share, and a 429 pauses them all; without it nothing changes.
  */
 export class RateBudget {
   readonly limiter: Bottleneck;
@@ -22,7 +26,10 @@ export class RateBudget {
   readonly minSpacingMs: number;
   private pausedUntil = 0;
 
-  constructor(readonly options: RateGateOptions) {
+  constructor(
+    readonly options: RateGateOptions,
+    readonly shared?: SharedBudget,
+  ) {
     const windowMs = options.windowMs ?? 60_000;
     this.minSpacingMs = Math.ceil(windowMs / options.requestsPerMinute);
     this.limiter = new Bottleneck({ minTime: this.minSpacingMs, maxConcurrent: options.concurrency });
@@ -32,6 +39,8 @@ export class RateBudget {
   /** Holds every request (of every run) for `ms`, e.g. after a 429. Extends, never shortens. */
   pause(ms: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+    // The others learn of it through the shared budget; if that is down, their next take fails anyway.
+    this.shared?.pause(ms).catch(() => undefined);
   }
 
   /** How much longer the current pause holds requests (0 when not paused). */

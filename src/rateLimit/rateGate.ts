@@ -1,4 +1,5 @@
 import { RateBudget, type RateGateOptions } from './rateBudget.js';
+import { SharedBudgetUnavailableError } from './sharedBudget.js';
 
 export type { RateGateOptions } from './rateBudget.js';
 
@@ -24,6 +25,10 @@ export type { RateGateOptions } from './rateBudget.js';
  * shares one budget between all its runs. A RateGate is one run's door to it: closing it (run-fatal
  * error, shutdown) refuses that run's requests, including those already queued, and leaves the
  * budget to the next run. `new RateGate(options)` makes a gate with a budget of its own.
+ *
+ * A budget shared with other processes (coordination.redis) is asked last, just before sending,
+ * so the grant it counts is as close as possible to the request the service sees. If it can't be
+ * reached the gate closes with SharedBudgetUnavailableError: nothing more is sent by this run.
  */
 
 const PAUSED = Symbol('paused');
@@ -61,6 +66,7 @@ export class RateGate {
           await this.sleepUnlessClosed(wait);
         }
         if (this.closedReason || this.budget.pauseRemainingMs > 0) return PAUSED;
+        if (!(await this.takeShared())) return PAUSED;
         const sentAt = performance.now();
         sent.record(sentAt);
         sending = true;
@@ -116,6 +122,26 @@ export class RateGate {
   async dispose(): Promise<void> {
     if (this.ownsBudget) await this.budget.dispose();
     else this.close(new Error('the run is over'));
+  }
+
+  /** Waits for the shared budget's grant; false when the gate closed meanwhile. Throws (and closes the gate) if it is unreachable. */
+  private async takeShared(): Promise<boolean> {
+    const { shared } = this.budget;
+    if (!shared) return true;
+    for (;;) {
+      let wait: number;
+      try {
+        wait = await shared.take();
+      } catch (error) {
+        const unavailable = error instanceof SharedBudgetUnavailableError ? error : new SharedBudgetUnavailableError(String(error), { cause: error });
+        this.close(unavailable);
+        throw unavailable;
+      }
+      if (this.closedReason) return false; // granted or not, this run is stopping (a granted slot only costs throughput)
+      if (wait <= 0) return true;
+      await this.sleepUnlessClosed(wait);
+      if (this.closedReason || this.budget.pauseRemainingMs > 0) return false;
+    }
   }
 
   private throwIfClosed(): void {

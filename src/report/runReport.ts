@@ -33,6 +33,11 @@ export interface RunReport {
   error?: string;
   /** sync.fullReadEvery: this cycle read and sent nothing, since nothing on our side changed. */
   unchangedSince?: { since: string; nextFullReadAfter: string };
+  /**
+   * Only with coordination.redis: this process (instance), the shared budget's namespace (key), the
+   * job whose lease the run held, and the lease's fencing token (larger for every later run of the job).
+   */
+  coordination?: { instance: string; key: string; job: string; fencingToken: number };
 }
 
 export interface CountPair {

@@ -29,6 +29,8 @@ export interface RunOptions {
    * without it the run has a budget of its own.
    */
   rateBudget?: RateBudget;
+  /** coordination.redis: who ran and under which lease, for the report. */
+  coordination?: { instance: string; key: string; job: string; fencingToken: number };
   /** `--only`: plan and apply for just these userNames. */
   only?: readonly string[];
   /** Metrics, progress: watch the run, never steer it. */

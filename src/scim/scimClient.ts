@@ -1,7 +1,8 @@
 import { Agent, request } from 'undici';
 import type { RateGate } from '../rateLimit/rateGate.js';
+import { SharedBudgetUnavailableError } from '../rateLimit/sharedBudget.js';
 import { classifyHttpFailure, classifyNetworkFailure, isInvalidRequestCode } from './classifyFailure.js';
-import { ScimRequestError, TransientError } from './errors.js';
+import { RunFatalError, ScimRequestError, TransientError } from './errors.js';
 import {
   BodyTooLarge,
   readBodyCapped,
@@ -13,6 +14,9 @@ import {
 } from './responseLimits.js';
 import { retryAfterMs } from './retryAfter.js';
 import { RequestStats } from './requestStats.js';
+
+/** `networkCode` of a request the shared rate budget (coordination.redis) could not grant: run-fatal, never sent. */
+export const SHARED_BUDGET_UNAVAILABLE = 'SHARED_BUDGET_UNAVAILABLE';
 
 export interface ScimClientOptions {
   baseUrl: string;
@@ -127,6 +131,10 @@ export class ScimClient {
       } catch (error) {
         // The gate refused a retry because the run is stopping: the request did reach the
         // service, so it ends with what the service last said, not as if never sent.
+        // No shared budget (coordination.redis down, lease lost): nothing may be sent, so the run stops.
+        if (error instanceof SharedBudgetUnavailableError) {
+          throw new RunFatalError({ method, path, networkCode: SHARED_BUDGET_UNAVAILABLE, detail: error.message, cause: error });
+        }
         if (!(error instanceof ScimRequestError)) throw lastFailure ?? error;
         failure = lastFailure = error;
       }

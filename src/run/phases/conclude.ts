@@ -71,6 +71,7 @@ function writeOut(run: RunContext, soFar: RunSoFar, outcome: RunOutcome, result:
     finishedAt: new Date(),
     dryRun: options.dryRun,
     config: { file: config.file, baseUrl: config.target.baseUrl },
+    coordination: options.coordination,
     outcome,
     result,
   });
