@@ -24,11 +24,13 @@ export interface RunCommandOptions {
   httpPort?: number;
   /** Print the operations table even when stdout is not a terminal (demo, dry run). */
   showTable?: boolean;
+  /** `--roster FILE|-`: read the roster from this file, or from standard input, instead of source.path / source.url. */
+  roster?: string;
 }
 
 /** `scim-sync run`: load config, run once, print for people, return the exit code. */
 export async function runCommand(opts: RunCommandOptions): Promise<number> {
-  const config = loadConfigOrReport(opts.config);
+  const config = loadConfigOrReport(opts.config, { roster: opts.roster });
   if (!config) return exitCodeOf({ kind: 'unusable-input' });
   const logger = createLogger({ level: opts.quiet ? 'warn' : config.log.level });
   let lock: RunLock;

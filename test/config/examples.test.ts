@@ -38,7 +38,7 @@ describe('shipped example rosters', () => {
     const { profileOf } = await import('../../src/run/syncPolicy.js');
     for (const file of ['scim-sync.example.yaml', 'nintex.example.yaml', 'generic.example.yaml']) {
       const config = loadConfig(`${dir}${file}`, env);
-      const roster = await readRoster({ ...config.source, userNameIsEmail: profileOf(config).userNameIsEmail });
+      const roster = await readRoster({ ...config.source, path: config.source.path!, userNameIsEmail: profileOf(config).userNameIsEmail });
       expect(
         roster.rejected.map((r) => r.line),
         file,
@@ -53,7 +53,7 @@ describe('shipped example rosters', () => {
     const { checkRoster } = await import('../../src/plan/safety.js');
     for (const file of ['scim-sync.example.yaml', 'nintex.example.yaml', 'generic.example.yaml', 'demo.yaml']) {
       const config = loadConfig(`${dir}${file}`, env);
-      const roster = await readRoster({ ...config.source, userNameIsEmail: profileOf(config).userNameIsEmail });
+      const roster = await readRoster({ ...config.source, path: config.source.path!, userNameIsEmail: profileOf(config).userNameIsEmail });
       const refusal = checkRoster(roster, {
         maxDeactivations: config.sync.maxDeactivations,
         maxRejectedShare: config.source.maxRejectedShare,
