@@ -2,6 +2,7 @@ import { ConfigError } from '../config/configError.js';
 import { startDaemon } from '../daemon/daemon.js';
 import { createLogger } from '../log/createLogger.js';
 import { exitCodeOf } from '../domain/runOutcome.js';
+import { STDIN_ROSTER } from '../config/loadConfig.js';
 import { loadConfigOrReport } from './loadConfigOrExit.js';
 import { onStopSignals } from './stopSignals.js';
 
@@ -9,6 +10,13 @@ import { onStopSignals } from './stopSignals.js';
 export async function daemonCommand(opts: { config: string; quiet?: boolean }): Promise<number> {
   const config = loadConfigOrReport(opts.config);
   if (!config) return exitCodeOf({ kind: 'unusable-input' });
+  if (config.source.path === STDIN_ROSTER) {
+    // Standard input can be read once; a daemon reads the roster every cycle.
+    process.stderr.write(
+      `scim-sync: config error: ${config.file}: source.path: "-" (standard input) can't be read on every cycle; the daemon needs a file or source.url\n`,
+    );
+    return exitCodeOf({ kind: 'unusable-input' });
+  }
   // --quiet: warnings and errors only, without one line per rejected roster row (they are in each report).
   const logger = createLogger({ level: opts.quiet ? 'warn' : config.log.level });
   // Listening from before the daemon starts: a signal during start-up (runOnStart's run may be

@@ -16,6 +16,8 @@ const program = new Command()
   .addHelpText('after', '\nExit codes: 0 ok, 1 some operations failed, 2 config/roster unusable, 3 refused for safety, 4 another run holds the lock.');
 
 const configOption = () => new Option('-c, --config <file>', 'config file (YAML)').default('config/scim-sync.yaml');
+const rosterOption = () =>
+  new Option('--roster <file>', 'read the roster from this file, or from standard input with "-", instead of source.path / source.url');
 
 program
   .command('run')
@@ -27,8 +29,18 @@ program
   .option('--only <userName>', 'plan and apply only for this user (repeatable)', (value: string, all: string[] = []) => [...all, value])
   .option('-q, --quiet', 'only warnings and errors; print the summary only if something went wrong', false)
   .option('--http-port <port>', 'serve /healthz, /readyz and /metrics on http.host while the run goes on', parseCount)
+  .addOption(rosterOption())
   .action(
-    async (opts: { config: string; dryRun: boolean; report?: string; allowDeactivations?: number; only?: string[]; quiet: boolean; httpPort?: number }) => {
+    async (opts: {
+      config: string;
+      dryRun: boolean;
+      report?: string;
+      allowDeactivations?: number;
+      only?: string[];
+      quiet: boolean;
+      httpPort?: number;
+      roster?: string;
+    }) => {
       process.exitCode = await runCommand(opts);
     },
   );
@@ -46,7 +58,8 @@ program
   .command('validate')
   .description('check config, roster and service (ServiceProviderConfig, one page of users); sends no write')
   .addOption(configOption())
-  .action(async (opts: { config: string }) => {
+  .addOption(rosterOption())
+  .action(async (opts: { config: string; roster?: string }) => {
     process.exitCode = await validateCommand(opts);
   });
 

@@ -32,11 +32,13 @@ export interface RunCommandOptions {
   showTable?: boolean;
   /** Rolling window of the rate budget; 60 s except in tests (no flag sets it). */
   rateWindowMs?: number;
+  /** `--roster FILE|-`: read the roster from this file, or from standard input, instead of source.path / source.url. */
+  roster?: string;
 }
 
 /** `scim-sync run`: load config, run once, print for people, return the exit code. */
 export async function runCommand(opts: RunCommandOptions): Promise<number> {
-  const config = loadConfigOrReport(opts.config);
+  const config = loadConfigOrReport(opts.config, { roster: opts.roster });
   if (!config) return exitCodeOf({ kind: 'unusable-input' });
   const logger = createLogger({ level: opts.quiet ? 'warn' : config.log.level });
   const entry = await enter(config, logger, opts.rateWindowMs);

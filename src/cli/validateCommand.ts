@@ -8,6 +8,7 @@ import { ServiceConnection } from '../run/serviceConnection.js';
 import { escapeControlChars } from '../display/escapeControlChars.js';
 import { ScimRequestError } from '../scim/errors.js';
 import { loadConfigOrReport } from './loadConfigOrExit.js';
+import { describeNetworkPath, tlsResult } from './networkPathLines.js';
 
 /**
  * `scim-sync validate`: everything a run would check before writing, and nothing else —
@@ -15,8 +16,8 @@ import { loadConfigOrReport } from './loadConfigOrExit.js';
  * one page of `/Users`. It runs a run's own first phases, so it can't judge differently from
  * `run`; it prints for people instead of writing a report. Sends no write.
  */
-export async function validateCommand(opts: { config: string }): Promise<number> {
-  const config = loadConfigOrReport(opts.config);
+export async function validateCommand(opts: { config: string; roster?: string }): Promise<number> {
+  const config = loadConfigOrReport(opts.config, { roster: opts.roster });
   if (!config) return exitCodeOf({ kind: 'unusable-input' });
   // Lines quote roster cells, file names and service replies: never raw control characters.
   const out = (line: string) => process.stdout.write(escapeControlChars(line) + '\n');
@@ -25,12 +26,16 @@ export async function validateCommand(opts: { config: string }): Promise<number>
   const tooOften = frequencyWarning(config.daemon.schedule, gapMs);
   if (tooOften) out(`  warning: ${tooOften}`);
 
+  for (const line of describeNetworkPath(config)) out(line);
+
   // The phases log for a run's operator; validate says the same things on stdout instead.
   const run = startRun(config, { dryRun: true, quiet: true }, pino({ level: 'silent' }));
   const inputs = await loadInputs(run);
   const roster = inputs.roster;
   if (roster) {
-    out(`roster: ${roster.file}: ${roster.rows} rows, ${roster.users.length} accepted, ${roster.rejected.length} rejected`);
+    const read = 'read' in inputs ? inputs.read : undefined;
+    const how = read ? ` (${read.bytes} bytes in ${read.elapsedMs} ms)` : '';
+    out(`roster: ${roster.file}${how}: ${roster.rows} rows, ${roster.users.length} accepted, ${roster.rejected.length} rejected`);
     for (const row of roster.rejected.slice(0, 20)) out(`  line ${row.line}: ${row.reason}`);
     if (roster.rejected.length > 20) out(`  … and ${roster.rejected.length - 20} more`);
   }
@@ -46,6 +51,7 @@ export async function validateCommand(opts: { config: string }): Promise<number>
     if (isStop(service)) return refuse(service, `service: ${service.error ?? service.result}`);
     const { capabilities } = service;
     out(`service: ${config.target.baseUrl} (profile: ${config.target.provider})`);
+    out(`  ${tlsResult(config)}`);
     if (capabilities.assumed) out('  no usable /ServiceProviderConfig: a run assumes PATCH and filters are supported');
     const unfit = profileFits(run, service);
     if (unfit) return refuse(unfit, `  the ${config.target.provider} profile needs PATCH, but the service says patch.supported is false`);

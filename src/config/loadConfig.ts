@@ -1,3 +1,4 @@
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { type Document, isMap, isScalar, LineCounter, parseDocument } from 'yaml';
@@ -6,6 +7,7 @@ import { ConfigError } from './configError.js';
 import { applyEnvOverrides, overrideFor, withoutOverriddenKeys } from './envOverrides.js';
 import { interpolateEnv, MissingEnvError } from './interpolateEnv.js';
 import { isLoopbackHost } from './isLoopbackHost.js';
+import { PROXY_VARIABLES, type ProxyEnvironment, proxyEnvironmentOf } from '../net/proxyRoute.js';
 import { configSchema, type FileConfig } from './schema.js';
 import { Secret } from './secret.js';
 import { suggestKey } from './suggestKey.js';
@@ -15,9 +17,22 @@ import { tokenProblem } from './tokenProblem.js';
 export interface Config extends FileConfig {
   file: string;
   token: Secret;
+  /** The roster download's Authorization header (from source.auth), when the roster is a URL. */
+  rosterAuthorization?: Secret;
+  /** HTTPS_PROXY, HTTP_PROXY, NO_PROXY (either case) as they were when the config was loaded. */
+  proxyEnvironment: ProxyEnvironment;
 }
 
-export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Config {
+/** Command-line flags that replace config keys. */
+export interface ConfigOverrides {
+  /** `--roster FILE` or `--roster -` (standard input): replaces source.path and source.url. */
+  roster?: string;
+}
+
+/** `source.path` meaning "read the roster from standard input" (`--roster -`). */
+export const STDIN_ROSTER = '-';
+
+export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): Config {
   const path = resolve(file);
   let text: string;
   try {
@@ -46,7 +61,7 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   try {
     // Keys an environment variable overrides are dropped before `${VAR}` is resolved, so e.g.
     // `token: ${SCIM_TOKEN}` doesn't need SCIM_TOKEN when SCIM_TOKEN_FILE replaces it.
-    raw = applyEnvOverrides(interpolateEnv(withoutOverriddenKeys(doc.toJS() ?? {}, env), env), env);
+    raw = applyEnvOverrides(interpolateEnv(withRosterOverride(withoutOverriddenKeys(doc.toJS() ?? {}, env), overrides.roster), env), env);
   } catch (error) {
     if (error instanceof MissingEnvError) {
       throw locate(error.keyPath, `${error.message} (the value is "\${${error.variable}}")`);
@@ -67,12 +82,20 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   refuseCredentialsInUrl(settings, locate);
   refuseInsecureHttp(settings, locate);
   const token = readToken(settings, absolute, locate);
+  checkRosterSource(settings, locate);
+  const rosterAuthorization = readRosterAuth(settings, absolute, locate);
+  const tls = checkTlsFiles(settings, absolute, locate);
+  checkProxies(settings, env, path, locate);
+  const { auth: _auth, ...source } = settings.source;
+  const rosterPath = source.path === undefined || source.path === STDIN_ROSTER ? source.path : absolute(source.path);
   return {
     ...settings,
     file: path,
     token,
-    source: { ...settings.source, path: absolute(settings.source.path) },
-    target: { ...settings.target, token: undefined, tokenFile: settings.target.tokenFile && absolute(settings.target.tokenFile) },
+    rosterAuthorization,
+    proxyEnvironment: proxyEnvironmentOf(env),
+    source: { ...source, path: rosterPath },
+    target: { ...settings.target, ...tls, token: undefined, tokenFile: settings.target.tokenFile && absolute(settings.target.tokenFile) },
     report: { ...settings.report, dir: absolute(settings.report.dir) },
     state: { ...settings.state, dir: absolute(settings.state.dir) },
   };
@@ -112,6 +135,140 @@ function refuseCredentialsInUrl(settings: FileConfig, locate: Locate): void {
     'holds a user name or password before "@" (https://user:password@host/…), which would be shown wherever the URL is; ' +
       "remove it (the URL is not repeated here for that reason): the service's token goes in target.token (e.g. ${SCIM_TOKEN}) or target.tokenFile",
   );
+}
+
+/** `--roster` replaces the roster's location in the file (and the download's credentials with it). */
+function withRosterOverride(raw: unknown, roster: string | undefined): unknown {
+  if (roster === undefined || raw === null || typeof raw !== 'object') return raw;
+  const config = raw as Record<string, unknown>;
+  const source = (config.source && typeof config.source === 'object' ? config.source : {}) as Record<string, unknown>;
+  const { url: _url, auth: _auth, ...rest } = source;
+  return { ...config, source: { ...rest, path: roster } };
+}
+
+/** Exactly one place to read the roster from; a URL held to the same rules as target.baseUrl. */
+function checkRosterSource(settings: FileConfig, locate: Locate): void {
+  const { path, url, auth } = settings.source;
+  if ((path === undefined) === (url === undefined)) {
+    throw locate(
+      ['source', path === undefined ? 'path' : 'url'],
+      'set exactly one of source.path (a file, or - for standard input) and source.url (or give --roster FILE|-)',
+    );
+  }
+  if (url === undefined) {
+    if (auth !== undefined) throw locate(['source', 'auth'], 'applies to source.url only; a file or standard input needs no credentials');
+    return;
+  }
+  const parsed = new URL(url);
+  if (parsed.username !== '' || parsed.password !== '') {
+    throw locate(
+      ['source', 'url'],
+      'holds a user name or password before "@", which would be shown wherever the URL is; remove it (the URL is not repeated here for that reason) and put the credentials in source.auth',
+    );
+  }
+  if (parsed.protocol === 'https:') return;
+  if (parsed.protocol !== 'http:') throw locate(['source', 'url'], `expected an http(s) URL, got the scheme "${parsed.protocol}"`);
+  if (!isLoopbackHost(parsed.hostname) && !settings.target.allowInsecureHttp) {
+    throw locate(
+      ['source', 'url'],
+      'plain http to a non-loopback host would send the roster (and source.auth) unencrypted; use https, or set target.allowInsecureHttp: true if you really mean it',
+    );
+  }
+}
+
+/** source.auth → the Authorization header the download sends, held as a Secret. */
+function readRosterAuth(settings: FileConfig, absolute: (p: string) => string, locate: Locate): Secret | undefined {
+  const auth = settings.source.auth;
+  if (auth === undefined) return undefined;
+  const fromFile = (keyPath: string[], file: string): string => {
+    try {
+      const value = readFileSync(absolute(file), 'utf8').replace(/\r?\n$/, '');
+      if (value === '') throw locate(keyPath, `${absolute(file)} is empty`);
+      return value;
+    } catch (error) {
+      if (error instanceof ConfigError) throw error;
+      throw locate(keyPath, `can't read ${absolute(file)}: ${(error as NodeJS.ErrnoException).code}`);
+    }
+  };
+  if (auth.basic !== undefined) {
+    const { username, password, passwordFile } = auth.basic;
+    const secret = password ?? fromFile(['source', 'auth', 'basic', 'passwordFile'], passwordFile!);
+    if (username.includes(':')) throw locate(['source', 'auth', 'basic', 'username'], 'contains ":", which Basic authentication cannot carry in a user name');
+    return new Secret(`Basic ${Buffer.from(`${username}:${secret}`).toString('base64')}`);
+  }
+  const keyPath = auth.bearer !== undefined ? ['source', 'auth', 'bearer'] : ['source', 'auth', 'bearerFile'];
+  const bearer = auth.bearer ?? fromFile(keyPath, auth.bearerFile!).trim();
+  const problem = tokenProblem(bearer);
+  if (problem) throw locate(keyPath, problem);
+  return new Secret(`Bearer ${bearer}`);
+}
+
+/** CA bundle, client certificate and key: absolute, readable and what they claim to be, or a config error naming the key. */
+function checkTlsFiles(
+  settings: FileConfig,
+  absolute: (p: string) => string,
+  locate: Locate,
+): { caFile?: string; clientCertFile?: string; clientKeyFile?: string } {
+  const { caFile, clientCertFile, clientKeyFile } = settings.target;
+  const read = (key: string, file: string): string => {
+    try {
+      return readFileSync(absolute(file), 'utf8');
+    } catch (error) {
+      throw locate(['target', key], `can't read ${absolute(file)}: ${(error as NodeJS.ErrnoException).code}`);
+    }
+  };
+  const certificate = (key: string, file: string): X509Certificate => {
+    try {
+      return new X509Certificate(read(key, file));
+    } catch (error) {
+      if (error instanceof ConfigError) throw error;
+      throw locate(['target', key], `${absolute(file)} holds no PEM certificate ("-----BEGIN CERTIFICATE-----")`);
+    }
+  };
+  if (caFile !== undefined) certificate('caFile', caFile);
+  if (clientCertFile !== undefined && clientKeyFile !== undefined) {
+    const cert = certificate('clientCertFile', clientCertFile);
+    let key;
+    try {
+      key = createPrivateKey(read('clientKeyFile', clientKeyFile));
+    } catch (error) {
+      if (error instanceof ConfigError) throw error;
+      throw locate(['target', 'clientKeyFile'], `${absolute(clientKeyFile)} holds no unencrypted PEM private key`);
+    }
+    if (!cert.checkPrivateKey(key)) throw locate(['target', 'clientKeyFile'], `is not the key of the certificate in target.clientCertFile`);
+  }
+  return {
+    caFile: caFile && absolute(caFile),
+    clientCertFile: clientCertFile && absolute(clientCertFile),
+    clientKeyFile: clientKeyFile && absolute(clientKeyFile),
+  };
+}
+
+/** A proxy URL scim-sync can use, from target.proxy or the environment; errors never repeat it (it may hold a password). */
+function checkProxies(settings: FileConfig, env: NodeJS.ProcessEnv, file: string, locate: Locate): void {
+  const problem = (value: string): string | undefined => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      return 'is not a URL such as http://proxy.example.com:3128 (the value is not shown: it may hold a password)';
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return `uses the scheme "${url.protocol}"; scim-sync speaks to http and https proxies`;
+    return undefined;
+  };
+  const configured = settings.target.proxy;
+  if (configured !== undefined && configured !== 'none') {
+    const wrong = problem(configured);
+    if (wrong) throw locate(['target', 'proxy'], wrong);
+    return; // target.proxy overrides the environment: its variables don't matter
+  }
+  if (configured === 'none') return;
+  for (const name of PROXY_VARIABLES) {
+    const value = env[name];
+    if (name.toLowerCase() === 'no_proxy' || value === undefined || value === '') continue;
+    const wrong = problem(value);
+    if (wrong) throw new ConfigError(file, undefined, undefined, `the environment variable ${name} ${wrong}; fix it, or set target.proxy`);
+  }
 }
 
 /** A token sent in clear text over a network is a leaked token; loopback (the emulator, a sidecar) is fine. */

@@ -46,9 +46,44 @@ const columns = z
     }
   });
 
+/** Credentials for a roster served over HTTPS: Basic (Workday's report-as-a-service, BambooHR) or a bearer token. */
+const rosterAuth = z
+  .object({
+    basic: z
+      .object({ username: nonEmpty, password: nonEmpty.optional(), passwordFile: nonEmpty.optional() })
+      .strict()
+      .refine((b) => (b.password === undefined) !== (b.passwordFile === undefined), { message: 'exactly one of password or passwordFile', path: ['password'] })
+      .optional(),
+    bearer: nonEmpty.optional(),
+    bearerFile: nonEmpty.optional(),
+  })
+  .strict()
+  .refine((a) => [a.basic, a.bearer, a.bearerFile].filter((x) => x !== undefined).length === 1, {
+    message: 'exactly one of basic, bearer or bearerFile',
+  });
+
 const source = z
   .object({
-    path: nonEmpty,
+    /** The roster file; `-` reads standard input. Exactly one of path and url (checked in loadConfig, after --roster). */
+    path: nonEmpty.optional(),
+    /** A roster served over HTTP(S) (an HR system's report URL), streamed like a file. */
+    url: z.url({ message: 'an absolute URL such as https://hr.example.com/reports/roster.csv' }).optional(),
+    auth: rosterAuth.optional(),
+    /** The download's own timeouts: bodyMs is the longest gap between two chunks. */
+    timeouts: z
+      .object({
+        connectMs: z.number().int().positive().default(10_000),
+        headersMs: z.number().int().positive().default(60_000),
+        bodyMs: z.number().int().positive().default(60_000),
+      })
+      .strict()
+      .prefault({}),
+    /** Largest roster read (file, download or stdin), in bytes; a bigger one is unusable (exit 2). */
+    maxBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(1024 * 1024 * 1024),
     delimiter: z.string().length(1, 'a single character').default(','),
     columns,
     status: z
@@ -80,6 +115,19 @@ const target = z
     maxRereads: z.number().int().min(0).max(10).default(2),
     concurrency: z.number().int().positive().max(64).default(4),
     allowInsecureHttp: z.boolean().default(false),
+    /** `http://proxy:3128` (overrides HTTPS_PROXY/HTTP_PROXY/NO_PROXY) or `none`; unset: the environment decides. */
+    proxy: z
+      .string()
+      .trim()
+      .refine((v) => v === 'none' || /^https?:\/\/[^/]/i.test(v), { message: 'none, or a proxy URL such as http://proxy.example.com:3128' })
+      .optional(),
+    /** PEM bundle of CAs trusted in addition to the default roots (an internal CA, a TLS-inspecting proxy). */
+    caFile: nonEmpty.optional(),
+    /** Client certificate and key (PEM) for a service that requires mutual TLS; both or neither. */
+    clientCertFile: nonEmpty.optional(),
+    clientKeyFile: nonEmpty.optional(),
+    /** Accept any certificate. Warned about on every run; for a test service only. */
+    insecureSkipVerify: z.boolean().default(false),
     timeouts: z
       .object({
         connectMs: z.number().int().positive().default(10_000),
@@ -113,6 +161,10 @@ const target = z
   .refine((t) => (t.token === undefined) !== (t.tokenFile === undefined), {
     message: 'exactly one of target.token or target.tokenFile',
     path: ['token'],
+  })
+  .refine((t) => (t.clientCertFile === undefined) === (t.clientKeyFile === undefined), {
+    message: 'target.clientCertFile and target.clientKeyFile go together (mutual TLS needs both)',
+    path: ['clientCertFile'],
   });
 
 const sync = z

@@ -35,7 +35,7 @@ export class Coordination {
   private constructor(config: Config, url: string, logger: Logger) {
     this.redis = new RedisConnection(url, logger);
     this.key = config.coordination.key ?? keyOf(config.target.baseUrl);
-    this.job = config.coordination.job ?? jobOf(config.source.path);
+    this.job = config.coordination.job ?? jobOf(config.source.path ?? new URL(config.source.url ?? 'stdin:roster').pathname);
     this.prefix = `scim-sync:${this.key}`;
     const job = `${this.prefix}:job:${this.job}`;
     this.lease = new LeaderLease(

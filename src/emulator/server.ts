@@ -12,6 +12,7 @@
  *   log → rate limit → read body → auth → faults → route → latency → answer.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -79,6 +80,13 @@ export interface EmulatorOptions {
   patchSupported?: boolean;
   /** Roles that exist before any user has them (nintex creates the others on first use). */
   roles?: string[];
+  /**
+   * Serve HTTPS with this certificate (PEM) instead of plain HTTP, like a self-hosted service
+   * behind an internal CA. `clientCa` makes it demand a client certificate issued by that CA
+   * (mutual TLS). `maxVersion: 'TLSv1.2'` makes a refused client certificate fail the handshake
+   * itself (under TLS 1.3 the server can only close the connection after it).
+   */
+  tls?: { cert: string; key: string; clientCa?: string; maxVersion?: 'TLSv1.2' | 'TLSv1.3' };
 }
 
 export interface RequestLogEntry {
@@ -300,7 +308,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
   }
 
-  const server = createServer((req, res) => void handle(req, res));
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => void handle(req, res);
+  const tls = options.tls;
+  const server = tls
+    ? createTlsServer(
+        {
+          cert: tls.cert,
+          key: tls.key,
+          maxVersion: tls.maxVersion,
+          ...(tls.clientCa !== undefined && { ca: tls.clientCa, requestCert: true, rejectUnauthorized: true }),
+        },
+        onRequest,
+      )
+    : createServer(onRequest);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
@@ -309,7 +329,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     });
   });
   const port = (server.address() as AddressInfo).port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}${basePath}`;
+  const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}${basePath}`;
   ctx.baseUrl = url;
   store.baseUrl = url;
 

@@ -12,6 +12,8 @@ export interface FullRead {
   at: string;
   rosterSha256: string;
   settingsSha256: string;
+  /** A downloaded roster's ETag / Last-Modified then, so the next run can ask "changed since?" (conditional GET). */
+  rosterValidators?: { etag?: string; lastModified?: string };
 }
 
 export interface CycleFacts {
@@ -39,4 +41,18 @@ export function durationMs(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const match = /^(\d+)\s*([smhd])$/.exec(text.trim());
   return match ? Number(match[1]) * UNIT_MS[match[2]!]! : undefined;
+}
+
+/**
+ * Pure: whether a download of the roster may be conditional (If-None-Match / If-Modified-Since).
+ * Only when a 304 would let this cycle skip everything: the last full read is young enough, the
+ * settings are the same and it left validators. Otherwise the body is needed anyway.
+ */
+export function conditionalValidators(
+  last: FullRead | undefined,
+  facts: Omit<CycleFacts, 'rosterSha256'>,
+): { etag?: string; lastModified?: string } | undefined {
+  const validators = last?.rosterValidators;
+  if (validators === undefined || (validators.etag === undefined && validators.lastModified === undefined)) return undefined;
+  return unchangedSince(last, { ...facts, rosterSha256: last!.rosterSha256 }) ? validators : undefined;
 }

@@ -2,6 +2,9 @@ import { basename } from 'node:path';
 import { ScimSyncError } from '../domain/scimSyncError.js';
 import { showInput } from '../display/quoteInput.js';
 
+/** How messages and the report name a roster read from standard input (`--roster -`). */
+export const STANDARD_INPUT = 'standard input';
+
 /**
  * The whole roster file is unusable (unreadable, wrong encoding, malformed CSV, bad header).
  * The run must stop before sending anything (CLI exit code 2): acting on half a roster could
@@ -34,7 +37,8 @@ export class RosterFileError extends ScimSyncError {
    * The base name keeps messages short; the full path stays available in `file`.
    */
   static at(file: string, line: number | undefined, column: number | undefined, detail: string, header?: string): RosterFileError {
-    const name = basename(file);
+    // A URL (already without credentials) or "standard input" is shown whole; a path by its base name.
+    const name = /^[a-z][a-z0-9+.-]*:\/\//i.test(file) || file === STANDARD_INPUT ? file : basename(file);
     if (line === undefined) return new RosterFileError(file, line, column, `${name} ${detail}`);
     const where = column === undefined ? '' : `, column ${column}${header ? ` (${showInput(header)})` : ''}`;
     return new RosterFileError(file, line, column, `${name} line ${line}${where}: ${detail}`);

@@ -5,8 +5,13 @@ import type { ValueSpec } from '../config/schema.js';
  * Kept apart from the reader so config code can import the shape without pulling in csv-parse.
  */
 export interface RosterSource {
-  /** Absolute path of the CSV file. */
+  /**
+   * Absolute path of the CSV file; when the bytes come from elsewhere (readRoster's `from`), how
+   * errors and the report name them: the URL without credentials, or "standard input".
+   */
   path: string;
+  /** Most bytes read before the roster counts as unusable (`source.maxBytes`); default: no limit. */
+  maxBytes?: number;
   /** Field delimiter, one character; default ','. */
   delimiter?: string;
   /**

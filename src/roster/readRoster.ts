@@ -1,6 +1,8 @@
+import type { Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type { RejectedRow, Roster, RosterUser } from '../domain/roster.js';
+import { ByteGuard } from './byteGuard.js';
 import { Interner } from './interner.js';
 import { LineTracker } from './lineTracker.js';
 import { isBlankRecord, readRow, statusKey } from './readRow.js';
@@ -12,7 +14,7 @@ import type { RosterSource } from './RosterSource.js';
 import { toRosterFileError } from './toRosterFileError.js';
 import { Utf8Guard } from './utf8Guard.js';
 
-export { RosterFileError } from './RosterFileError.js';
+export { RosterFileError, STANDARD_INPUT } from './RosterFileError.js';
 export type { RosterSource } from './RosterSource.js';
 
 /**
@@ -33,7 +35,20 @@ const READ_CHUNK_BYTES = 256 * 1024;
  * completes them (see RecordTap), synchronously and in file order: nothing is queued in an
  * object-mode stream, and a header error stops parsing before any later line is looked at.
  */
-export async function readRoster(source: RosterSource): Promise<Roster> {
+/** Where the bytes come from when not from the file at `source.path` (a download, standard input). */
+export interface RosterBytes {
+  /** The bytes; errors it throws should be RosterFileErrors saying what went wrong with the transfer. */
+  stream: AsyncIterable<Uint8Array>;
+  /** Announced length (Content-Length): fewer bytes means the transfer was cut short. */
+  expectedBytes?: number;
+}
+
+/** What a read saw besides the rows: the bytes, for `validate` and the fingerprint. */
+export interface RosterReadFacts {
+  bytes: number;
+}
+
+export async function readRoster(source: RosterSource, from?: RosterBytes, hash?: Hash, facts?: RosterReadFacts): Promise<Roster> {
   const file = source.path;
   const delimiter = source.delimiter ?? ',';
   const activeValues = source.status ? new Set(source.status.active.map(statusKey)) : undefined;
@@ -67,6 +82,7 @@ export async function readRoster(source: RosterSource): Promise<Roster> {
     }
   };
 
+  const guard = new ByteGuard({ label: file, maxBytes: source.maxBytes ?? Number.MAX_SAFE_INTEGER, expectedBytes: from?.expectedBytes, hash });
   const parser = new RecordTap(
     {
       bom: true,
@@ -80,11 +96,14 @@ export async function readRoster(source: RosterSource): Promise<Roster> {
   );
 
   try {
-    await pipeline(createReadStream(file, { highWaterMark: READ_CHUNK_BYTES }), new Utf8Guard(file), parser, async (records: AsyncIterable<unknown>) => {
+    const input = from?.stream ?? createReadStream(file, { highWaterMark: READ_CHUNK_BYTES });
+    await pipeline(input, guard, new Utf8Guard(file), parser, async (records: AsyncIterable<unknown>) => {
       for await (const _ of records); // lets the stream end: RecordTap hands records over itself
     });
   } catch (error) {
-    throw await toRosterFileError(error, source, lines, header);
+    throw await toRosterFileError(error, source, lines, header, from === undefined);
+  } finally {
+    if (facts) facts.bytes = guard.bytes;
   }
 
   if (columns === undefined) {

@@ -12,13 +12,20 @@ import type { RosterSource } from './RosterSource.js';
  * `header` is the header record if it was read; without it a CSV error happened on the header
  * line itself, which with quoted cells is the typical symptom of a ';'-separated export.
  */
-export async function toRosterFileError(error: unknown, source: RosterSource, lines: LineTracker, header: readonly string[] | undefined): Promise<unknown> {
+export async function toRosterFileError(
+  error: unknown,
+  source: RosterSource,
+  lines: LineTracker,
+  header: readonly string[] | undefined,
+  fromFile = true,
+): Promise<unknown> {
   const file = source.path;
   if (error instanceof RosterFileError) return error;
 
   const csvError = csvErrorToFileError(error, file, lines, header);
   if (csvError !== undefined) {
-    if (header !== undefined) return csvError;
+    // The delimiter hint reads the first line again: only a file can be read twice.
+    if (header !== undefined || !fromFile) return csvError;
     const hint = delimiterHint((await readFirstLine(file)) ?? '', source.delimiter ?? ',');
     return hint === undefined ? csvError : new RosterFileError(file, csvError.line, csvError.column, `${csvError.message} — ${hint}`);
   }

@@ -2,6 +2,7 @@ import type { Config } from '../config/loadConfig.js';
 import type { RateBudget } from '../rateLimit/rateBudget.js';
 import { RateGate } from '../rateLimit/rateGate.js';
 import { type AttemptEvent, ScimClient } from '../scim/scimClient.js';
+import { serviceNetwork } from './networkSettings.js';
 
 /**
  * The gate and the client for one run, built from config in one place. `budget`: the process's
@@ -22,6 +23,7 @@ export function connectToService(
     retry: { ...config.target.retry, defaultRetryAfterMs: config.target.retry.defaultRetryAfterSeconds * 1000 },
     onAttempt: options.onAttempt,
     contentType: options.contentType,
+    network: serviceNetwork(config),
   });
   return { gate, client };
 }

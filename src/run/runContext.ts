@@ -42,6 +42,8 @@ export interface RunOptions {
    * all in the report, and too many of them still refuse the run with a summary.
    */
   quiet?: boolean;
+  /** Where `--roster -` reads from; process.stdin unless a test hands in its own. */
+  stdin?: AsyncIterable<Uint8Array>;
 }
 
 /** What every phase of one run may read: the settings, the caller's options and the state of earlier runs. */

@@ -2,6 +2,7 @@ import type { Executor } from '../execute/executor.js';
 import type { RateGate } from '../rateLimit/rateGate.js';
 import type { ScimClient } from '../scim/scimClient.js';
 import { connectToService } from './connectToService.js';
+import { INSECURE_SKIP_VERIFY_WARNING } from './networkSettings.js';
 import type { RunContext } from './runContext.js';
 import { profileOf } from './syncPolicy.js';
 
@@ -29,6 +30,7 @@ export class ServiceConnection {
       },
     }));
     options.signal?.addEventListener('abort', this.onAbort, { once: true });
+    if (config.target.insecureSkipVerify) logger.warn(INSECURE_SKIP_VERIFY_WARNING);
   }
 
   /** From now on a signal also stops this executor; a signal that came already stops it at once. */

@@ -72,3 +72,13 @@ export function classifyNetworkFailure(facts: FailureFacts): ScimRequestError {
 function normalise(text: string | undefined): string {
   return (text ?? '').toLowerCase().replace(/[\u2018\u2019\u02bc]/g, "'");
 }
+
+/**
+ * A failure of the network path itself (src/net/connectionFailure.ts): a certificate this host
+ * won't trust, a proxy that refuses or can't be reached, is run-fatal (every request would fail
+ * the same way; retrying only hides the cause); a proxy that couldn't reach the service this
+ * time is transient.
+ */
+export function classifyConnectionFailure(facts: FailureFacts, fatal: boolean): ScimRequestError {
+  return fatal ? new RunFatalError(facts) : new TransientError(facts);
+}

@@ -1,7 +1,11 @@
-import { Agent, request } from 'undici';
+import { type Dispatcher, request } from 'undici';
+import { connectionFailure } from '../net/connectionFailure.js';
+import { outboundDispatcher } from '../net/outboundDispatcher.js';
+import { type ProxySetting, proxyRouteFor } from '../net/proxyRoute.js';
+import type { TlsConnectOptions } from '../net/tlsSettings.js';
 import type { RateGate } from '../rateLimit/rateGate.js';
 import { SharedBudgetUnavailableError } from '../rateLimit/sharedBudget.js';
-import { classifyHttpFailure, classifyNetworkFailure, isInvalidRequestCode } from './classifyFailure.js';
+import { classifyConnectionFailure, classifyHttpFailure, classifyNetworkFailure, isInvalidRequestCode } from './classifyFailure.js';
 import { RunFatalError, ScimRequestError, TransientError } from './errors.js';
 import {
   BodyTooLarge,
@@ -32,6 +36,8 @@ export interface ScimClientOptions {
   contentType?: string;
   /** Told about every answered or failed attempt (metrics, logs). Never sees headers. */
   onAttempt?: (attempt: AttemptEvent) => void;
+  /** The proxy and TLS settings (src/net); default: direct, Node's default roots. */
+  network?: { proxy: ProxySetting; tls: TlsConnectOptions };
 }
 
 export interface RetryPolicy {
@@ -70,7 +76,8 @@ export const MAX_THROTTLE_PAUSE_MS = 10 * 60_000;
  */
 export class ScimClient {
   readonly stats = new RequestStats();
-  private readonly agent: Agent;
+  private readonly agent: Dispatcher;
+  private readonly proxy: ProxySetting;
   private cancelled = false;
   private wakeSleepers!: () => void;
   private readonly cancelSignal = new Promise<void>((resolve) => (this.wakeSleepers = resolve));
@@ -78,12 +85,8 @@ export class ScimClient {
 
   constructor(private readonly options: ScimClientOptions) {
     this.base = new URL(options.baseUrl.replace(/\/+$/, '') + '/');
-    this.agent = new Agent({
-      connections: options.connections,
-      connect: { timeout: options.timeouts.connectMs },
-      headersTimeout: options.timeouts.headersMs,
-      bodyTimeout: options.timeouts.bodyMs,
-    });
+    this.proxy = options.network?.proxy ?? { kind: 'direct', why: 'no proxy configured' };
+    this.agent = outboundDispatcher({ proxy: this.proxy, tls: options.network?.tls ?? {}, connections: options.connections, timeouts: options.timeouts });
   }
 
   get(path: string): Promise<ScimResponse> {
@@ -190,6 +193,11 @@ export class ScimClient {
       if (deadline.signal.aborted) {
         throw classifyNetworkFailure({ method, path, httpStatus: status, networkCode: RESPONSE_TIMEOUT, detail: responseTimeoutDetail(limits), cause: error });
       }
+      // A certificate or a proxy that refuses fails every request the same way: say so, once.
+      const route = proxyRouteFor(this.proxy, url);
+      const connection = connectionFailure(error, { host: url.host, proxy: route.proxy, proxyFrom: route.proxy && route.from });
+      if (connection)
+        throw classifyConnectionFailure({ method, path, networkCode: connection.code, detail: connection.detail, cause: error }, connection.fatal);
       const code = networkCode(error);
       const detail = isInvalidRequestCode(code)
         ? `the HTTP client refused to send the request (${this.redact((error as Error).message)}): a setting, most likely the token, ` +

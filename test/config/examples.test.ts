@@ -20,7 +20,7 @@ describe('shipped config files', () => {
     it(`${file} loads as the ${PROVIDER[file] ?? '?'} config, its roster path resolved beside it`, () => {
       const config = loadConfig(`${dir}${file}`, env);
       expect(config.target.provider).toBe(PROVIDER[file]);
-      expect(config.source.path.startsWith(dir), config.source.path).toBe(true);
+      expect(config.source.path?.startsWith(dir), config.source.path).toBe(true);
       expect(Object.keys(config.source.columns)).toEqual(expect.arrayContaining(['externalId', 'userName']));
     });
   }
@@ -49,7 +49,7 @@ describe('shipped example rosters', () => {
     const { profileOf } = await import('../../src/run/syncPolicy.js');
     for (const file of ['scim-sync.example.yaml', 'nintex.example.yaml', 'generic.example.yaml']) {
       const config = loadConfig(`${dir}${file}`, env);
-      const roster = await readRoster({ ...config.source, userNameIsEmail: profileOf(config).userNameIsEmail });
+      const roster = await readRoster({ ...config.source, path: config.source.path!, userNameIsEmail: profileOf(config).userNameIsEmail });
       expect(
         roster.rejected.map((r) => r.line),
         file,
@@ -64,7 +64,7 @@ describe('shipped example rosters', () => {
     const { checkRoster } = await import('../../src/plan/safety.js');
     for (const file of ['scim-sync.example.yaml', 'nintex.example.yaml', 'generic.example.yaml', 'demo.yaml']) {
       const config = loadConfig(`${dir}${file}`, env);
-      const roster = await readRoster({ ...config.source, userNameIsEmail: profileOf(config).userNameIsEmail });
+      const roster = await readRoster({ ...config.source, path: config.source.path!, userNameIsEmail: profileOf(config).userNameIsEmail });
       const refusal = checkRoster(roster, {
         maxDeactivations: config.sync.maxDeactivations,
         maxRejectedShare: config.source.maxRejectedShare,

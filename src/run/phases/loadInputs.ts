@@ -1,15 +1,17 @@
 import type { Roster } from '../../domain/roster.js';
 import { EMPTY_ROSTER_ADVICE, checkRoster, type Refusal, type SafetyPolicy } from '../../plan/safety.js';
-import { durationMs, unchangedSince } from '../../plan/unchangedCycle.js';
-import { readRoster, RosterFileError } from '../../roster/readRoster.js';
+import { conditionalValidators, durationMs, type FullRead, unchangedSince } from '../../plan/unchangedCycle.js';
+import { RosterFileError } from '../../roster/readRoster.js';
 import { fileSha256, settingsSha256 } from '../fingerprint.js';
+import { readConfiguredRoster, type RosterRead, rosterIsStreamed } from '../readConfiguredRoster.js';
 import type { RunContext, RunStop } from '../runContext.js';
-import { profileOf } from '../syncPolicy.js';
 
 export interface Inputs {
   roster: Roster;
-  /** The roster's and settings' fingerprints, when sync.fullReadEvery is on. */
-  fingerprint?: { rosterSha256: string; settingsSha256: string };
+  /** The roster's and settings' fingerprints (and a download's validators), when sync.fullReadEvery is on. */
+  fingerprint?: Omit<FullRead, 'at'>;
+  /** How the roster was read (source, bytes, time), for `validate`. */
+  read?: RosterRead;
 }
 
 /** The first rejected rows are logged one by one; all of them are in the report. */
@@ -24,29 +26,52 @@ export async function loadInputs(run: RunContext): Promise<Inputs | RunStop> {
   const { config, options } = run;
   // sync.fullReadEvery: when nothing on our side changed, this cycle sends nothing at all.
   const fullReadEveryMs = durationMs(config.sync.fullReadEvery);
-  const fingerprint = fullReadEveryMs === undefined ? undefined : await fingerprintOf(run);
   const deliberate = options.dryRun || options.only !== undefined || options.allowDeactivations !== undefined;
-  const unchanged = fingerprint && unchangedSince(run.state.lastFullRead, { now: run.startedAt, ...fingerprint, fullReadEveryMs, deliberate });
-  if (unchanged) {
-    return {
-      stop: { kind: 'succeeded' },
-      unchangedSince: unchanged,
-      result: `nothing read or sent: the roster and settings are unchanged since the full run at ${unchanged.since}; next full read after ${unchanged.nextFullReadAfter} (sync.fullReadEvery)`,
-    };
-  }
+  const cycle = { now: run.startedAt, settingsSha256: settingsSha256(config), fullReadEveryMs, deliberate };
+  const streamed = rosterIsStreamed(run);
+  // A file is hashed before it is parsed (an unchanged one isn't even parsed); a download or
+  // standard input can be read only once, so it is hashed while it is read, below.
+  let fingerprint = fullReadEveryMs === undefined || streamed ? undefined : await fingerprintOf(run);
+  let unchanged = fingerprint && unchangedSince(run.state.lastFullRead, { ...cycle, ...fingerprint });
+  if (unchanged) return unchangedStop(unchanged);
 
-  const read = await readRosterOrStop(run);
+  // A conditional GET only where a 304 would let the cycle skip everything.
+  const ifChangedSince = fullReadEveryMs === undefined ? undefined : conditionalValidators(run.state.lastFullRead, cycle);
+  const read = await readRosterOrStop(run, ifChangedSince);
   if ('stop' in read) return read;
-  const roster = read;
+  if (read.notModified) {
+    run.logger.info({ source: config.source.url }, 'the roster server answered 304 Not Modified: the roster is the one the last full run applied');
+    unchanged = unchangedSince(run.state.lastFullRead, { ...cycle, rosterSha256: run.state.lastFullRead!.rosterSha256 });
+    if (unchanged) return unchangedStop(unchanged);
+    // Not reachable (validators are only sent when a 304 means "unchanged"), but never plan on nothing.
+    return { stop: { kind: 'unusable-input' }, error: 'the roster server answered 304 unasked', result: 'the roster is unusable; nothing was sent' };
+  }
+  if (fullReadEveryMs !== undefined && read.sha256 !== undefined) {
+    fingerprint = { rosterSha256: read.sha256, settingsSha256: cycle.settingsSha256, rosterValidators: read.validators };
+    unchanged = unchangedSince(run.state.lastFullRead, { ...cycle, ...fingerprint });
+    if (unchanged) return unchangedStop(unchanged);
+  }
+  const roster = read.roster;
   logRejectedRows(run, roster);
   const refusal = checkRoster(roster, safetyPolicy(run));
   if (refusal) return { ...refusedBy(run, refusal), roster };
-  return { roster, fingerprint };
+  return { roster, fingerprint, read };
 }
 
-async function readRosterOrStop(run: RunContext): Promise<Roster | RunStop> {
+function unchangedStop(unchanged: { since: string; nextFullReadAfter: string }): RunStop {
+  return {
+    stop: { kind: 'succeeded' },
+    unchangedSince: unchanged,
+    result: `nothing read or sent: the roster and settings are unchanged since the full run at ${unchanged.since}; next full read after ${unchanged.nextFullReadAfter} (sync.fullReadEvery)`,
+  };
+}
+
+async function readRosterOrStop(
+  run: RunContext,
+  ifChangedSince: Parameters<typeof readConfiguredRoster>[1],
+): Promise<Awaited<ReturnType<typeof readConfiguredRoster>> | RunStop> {
   try {
-    return await readRoster({ ...run.config.source, userNameIsEmail: profileOf(run.config).userNameIsEmail });
+    return await readConfiguredRoster(run, ifChangedSince);
   } catch (error) {
     if (!(error instanceof RosterFileError)) throw error;
     if (error.empty) return refusedBy(run, { outcome: 'refused', reason: error.message, howToProceed: EMPTY_ROSTER_ADVICE });
@@ -89,7 +114,7 @@ export function refusedBy(run: RunContext, refusal: Refusal): RunStop {
 /** The roster's and the settings' fingerprints, or undefined when the roster can't be read (readRoster will say why). */
 async function fingerprintOf(run: RunContext): Promise<Inputs['fingerprint']> {
   try {
-    return { rosterSha256: await fileSha256(run.config.source.path), settingsSha256: settingsSha256(run.config) };
+    return { rosterSha256: await fileSha256(run.config.source.path!), settingsSha256: settingsSha256(run.config) };
   } catch {
     return undefined;
   }
