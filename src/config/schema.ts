@@ -144,6 +144,14 @@ const report = z
   .strict()
   .prefault({});
 
+const plan = z
+  .object({
+    /** `scim-sync apply` refuses a saved plan older than this: the service and the roster move on. */
+    maxAgeHours: z.number().positive().max(8760).default(24),
+  })
+  .strict()
+  .prefault({});
+
 const log = z
   .object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -185,6 +193,7 @@ export const configSchema = z
     target,
     sync,
     report,
+    plan,
     daemon,
     http,
     log,

@@ -25,6 +25,7 @@ export interface RunFacts {
   refused?: RunReport['refused'];
   error?: string;
   unchangedSince?: RunReport['unchangedSince'];
+  planFile?: RunReport['planFile'];
 }
 
 /** Pure: the report is a view of the facts, assembled in one place rather than field by field along the run. */
@@ -56,5 +57,6 @@ export function buildReport(facts: RunFacts): RunReport {
     stoppedBecause: facts.stoppedBecause,
     error: facts.error,
     unchangedSince: facts.unchangedSince,
+    planFile: facts.planFile,
   };
 }

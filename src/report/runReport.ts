@@ -33,6 +33,17 @@ export interface RunReport {
   error?: string;
   /** sync.fullReadEvery: this cycle read and sent nothing, since nothing on our side changed. */
   unchangedSince?: { since: string; nextFullReadAfter: string };
+  /**
+   * The plan file of this run: `saved` by `scim-sync plan` or for a refused plan (review it with
+   * `scim-sync show`, then `scim-sync apply`), or `applied` by `scim-sync apply`.
+   */
+  planFile?: PlanFileRef;
+}
+
+export interface PlanFileRef {
+  path: string;
+  digest: string;
+  use: 'saved' | 'applied';
 }
 
 export interface CountPair {
