@@ -15,7 +15,11 @@ import { tokenProblem } from './tokenProblem.js';
 export interface Config extends FileConfig {
   file: string;
   token: Secret;
+  /** notify.webhook with its URL resolved (from url or urlFile) and wrapped: its path is often the secret. */
+  webhook?: Webhook;
 }
+
+export type Webhook = Omit<NonNullable<FileConfig['notify']['webhook']>, 'url' | 'urlFile'> & { url: Secret };
 
 export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Config {
   const path = resolve(file);
@@ -67,10 +71,13 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   refuseCredentialsInUrl(settings, locate);
   refuseInsecureHttp(settings, locate);
   const token = readToken(settings, absolute, locate);
+  const webhook = readWebhook(settings, absolute, locate);
   return {
     ...settings,
     file: path,
     token,
+    webhook,
+    notify: {},
     source: { ...settings.source, path: absolute(settings.source.path) },
     target: { ...settings.target, token: undefined, tokenFile: settings.target.tokenFile && absolute(settings.target.tokenFile) },
     report: { ...settings.report, dir: absolute(settings.report.dir) },
@@ -97,6 +104,43 @@ function readToken(settings: FileConfig, absolute: (p: string) => string, locate
     const code = (error as NodeJS.ErrnoException).code;
     throw locate(['target', 'tokenFile'], `can't read ${tokenFile}: ${code}`);
   }
+}
+
+/**
+ * The webhook URL, from the file or urlFile. Its path is usually the credential (a Slack
+ * incoming webhook is `https://hooks.slack.com/services/T…/B…/<secret>`), so it is held as a
+ * Secret, must be https (or http to loopback: a test receiver, a local relay), and no error
+ * repeats it.
+ */
+function readWebhook(settings: FileConfig, absolute: (p: string) => string, locate: Locate): Webhook | undefined {
+  const webhook = settings.notify.webhook;
+  if (!webhook) return undefined;
+  const { url: inline, urlFile, ...rest } = webhook;
+  const key = inline !== undefined ? 'url' : 'urlFile';
+  let value = inline;
+  if (urlFile !== undefined) {
+    try {
+      value = readFileSync(absolute(urlFile), 'utf8').trim();
+    } catch (error) {
+      throw locate(['notify', 'webhook', 'urlFile'], `can't read ${absolute(urlFile)}: ${(error as NodeJS.ErrnoException).code}`);
+    }
+  }
+  let url: URL;
+  try {
+    url = new URL(value ?? '');
+  } catch {
+    throw locate(
+      ['notify', 'webhook', key],
+      'is not an absolute URL such as https://hooks.slack.com/services/… (the value is not shown: it may hold a secret)',
+    );
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+    throw locate(
+      ['notify', 'webhook', key],
+      `must be https (got ${url.protocol}//${url.host}): the URL's path is usually the webhook's secret; plain http is allowed to loopback only`,
+    );
+  }
+  return { ...rest, url: new Secret(url.href) };
 }
 
 /**
@@ -162,7 +206,7 @@ function toConfigError(file: string, issue: z.core.$ZodIssue, raw: unknown, loca
 
 /** A value as a config error may show it: never the token, never a password in a URL. */
 function shown(keyPath: (string | number)[], value: unknown): string {
-  if (keyPath.join('.') === 'target.token') return `a ${typeof value} (not shown)`;
+  if (keyPath.join('.') === 'target.token' || keyPath.join('.') === 'notify.webhook.url') return `a ${typeof value} (not shown)`;
   const text = JSON.stringify(value);
   return typeof value === 'string' ? text.replace(/(\/\/)[^/?#\s]*@/g, '$1[credentials removed]@') : text;
 }

@@ -16,6 +16,7 @@ import { discover, profileFits, readUsers } from './phases/readService.js';
 import { isStop, type RunContext, type RunOptions, type RunStop, startRun } from './runContext.js';
 import { requestContext } from './savePlan.js';
 import { ServiceConnection } from './serviceConnection.js';
+import { notifyAfterRun } from './notifyAfterRun.js';
 import { planPolicy } from './syncPolicy.js';
 
 /** One saved operation as `apply` judged it against the service read now. */
@@ -35,10 +36,17 @@ export interface JudgedOperation {
  */
 export async function applySavedPlan(config: Config, options: Omit<RunOptions, 'dryRun'> & { planFile: string }, logger: Logger): Promise<RunResult> {
   const run = startRun(config, { ...options, dryRun: false }, logger);
-  const loaded = loadPlan(run, options.planFile);
+  const result = await apply(run, options.planFile);
+  await notifyAfterRun(run, result);
+  return result;
+}
+
+async function apply(run: RunContext, file: string): Promise<RunResult> {
+  const { config, logger } = run;
+  const loaded = loadPlan(run, file);
   if (isStop(loaded)) return concludeStopped(run, {}, loaded);
   const saved = loaded.plan;
-  const planFile: PlanFileRef = { path: resolve(options.planFile), digest: saved.digest, use: 'applied' };
+  const planFile: PlanFileRef = { path: resolve(file), digest: saved.digest, use: 'applied' };
   logger.info({ planFile: planFile.path, digest: saved.digest, operations: saved.operations.length, createdAt: saved.createdAt }, 'applying a saved plan');
 
   const connection = new ServiceConnection(run);

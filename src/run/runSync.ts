@@ -9,6 +9,7 @@ import { isStop, type RunContext, type RunOptions, type RunStop, startRun } from
 import { ServiceConnection } from './serviceConnection.js';
 import { type PlanToSave, savePlan } from './savePlan.js';
 import { planPathBeside } from '../planFile/writePlanFile.js';
+import { notifyAfterRun } from './notifyAfterRun.js';
 
 export type { RunOptions } from './runContext.js';
 export type { RunResult } from './phases/conclude.js';
@@ -22,6 +23,12 @@ export { pageSizeFor } from './phases/readService.js';
  */
 export async function runSync(config: Config, options: RunOptions, logger: Logger): Promise<RunResult> {
   const run = startRun(config, options, logger);
+  const result = await reconcile(run);
+  await notifyAfterRun(run, result);
+  return result;
+}
+
+async function reconcile(run: RunContext): Promise<RunResult> {
   const inputs = await loadInputs(run);
   if (isStop(inputs)) return concludeStopped(run, { roster: inputs.roster }, inputs);
 
