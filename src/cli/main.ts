@@ -5,6 +5,7 @@ import { daemonCommand } from './daemonCommand.js';
 import { runCommand } from './runCommand.js';
 import { validateCommand } from './validateCommand.js';
 import { showCommand } from './showCommand.js';
+import { historyCommand } from './historyCommand.js';
 import type { OperationKind } from '../domain/plan.js';
 
 /**
@@ -68,6 +69,15 @@ program
   });
 
 program
+  .command('history')
+  .description('list past runs from report.dir, newest first: time, result, exit code, counts, requests, duration')
+  .addOption(configOption())
+  .option('--last <n>', 'how many runs', parsePositive, 20)
+  .action((opts: { config: string; last: number }) => {
+    process.exitCode = historyCommand(opts);
+  });
+
+program
   .command('daemon')
   .description('run on the schedule in daemon.schedule until SIGTERM; serves /healthz, /readyz, /metrics')
   .addOption(configOption())
@@ -91,6 +101,12 @@ function parseOpKind(value: string, all: OperationKind[] = []): OperationKind[] 
   const unknown = kinds.filter((k) => !OP_KINDS.includes(k as OperationKind));
   if (unknown.length > 0) throw new InvalidArgumentError(`expected one of ${OP_KINDS.join(', ')} (got ${unknown.join(', ')})`);
   return [...all, ...(kinds as OperationKind[])];
+}
+
+function parsePositive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
+  return n;
 }
 
 function parseCount(value: string): number {
