@@ -4,6 +4,9 @@ import { escapeControlChars } from '../display/escapeControlChars.js';
 import { daemonCommand } from './daemonCommand.js';
 import { runCommand } from './runCommand.js';
 import { validateCommand } from './validateCommand.js';
+import { showCommand } from './showCommand.js';
+import { historyCommand } from './historyCommand.js';
+import type { OperationKind } from '../domain/plan.js';
 
 /**
  * The command line. Only parses arguments and hands over; no decisions here.
@@ -46,6 +49,47 @@ program
   );
 
 program
+  .command('plan')
+  .description('read the roster and the service, show the plan and save it to a plan file for review and `apply`; sends no write')
+  .addOption(configOption())
+  .requiredOption('--out <file>', 'write the plan file here')
+  .option('--report <file>', 'write the JSON report here instead of a new file in report.dir')
+  .option('-q, --quiet', 'only warnings and errors', false)
+  .action(async (opts: { config: string; out: string; report?: string; quiet: boolean }) => {
+    process.exitCode = await runCommand({ config: opts.config, dryRun: true, savePlanTo: opts.out, report: opts.report, quiet: opts.quiet });
+  });
+
+program
+  .command('apply')
+  .description('send a saved plan: re-read the service, skip operations whose account changed since (stale), send the rest')
+  .argument('<file>', 'the plan file (from `scim-sync plan --out`, or saved beside a refused run’s report)')
+  .addOption(configOption())
+  .option('--report <file>', 'write the JSON report here instead of a new file in report.dir')
+  .option('-q, --quiet', 'only warnings and errors; print the summary only if something went wrong', false)
+  .option('--http-port <port>', 'serve /healthz, /readyz and /metrics on http.host while the run goes on', parseCount)
+  .action(async (file: string, opts: { config: string; report?: string; quiet: boolean; httpPort?: number }) => {
+    process.exitCode = await runCommand({ ...opts, dryRun: false, applyPlan: file });
+  });
+
+program
+  .command('show')
+  .description('print a plan file or a run report as a table; reads only the file')
+  .argument('<file>', 'a plan file or a report')
+  .option('--op <kind>', 'list only this kind of operation: create, update, deactivate, reactivate (repeatable)', parseOpKind)
+  .action((file: string, opts: { op?: OperationKind[] }) => {
+    process.exitCode = showCommand(file, opts);
+  });
+
+program
+  .command('history')
+  .description('list past runs from report.dir, newest first: time, result, exit code, counts, requests, duration')
+  .addOption(configOption())
+  .option('--last <n>', 'how many runs', parsePositive, 20)
+  .action((opts: { config: string; last: number }) => {
+    process.exitCode = historyCommand(opts);
+  });
+
+program
   .command('daemon')
   .description('run on the schedule in daemon.schedule until SIGTERM; serves /healthz, /readyz, /metrics')
   .addOption(configOption())
@@ -62,6 +106,21 @@ program
   .action(async (opts: { config: string; roster?: string }) => {
     process.exitCode = await validateCommand(opts);
   });
+
+const OP_KINDS: readonly OperationKind[] = ['create', 'update', 'deactivate', 'reactivate'];
+
+function parseOpKind(value: string, all: OperationKind[] = []): OperationKind[] {
+  const kinds = value.split(',').map((k) => k.trim());
+  const unknown = kinds.filter((k) => !OP_KINDS.includes(k as OperationKind));
+  if (unknown.length > 0) throw new InvalidArgumentError(`expected one of ${OP_KINDS.join(', ')} (got ${unknown.join(', ')})`);
+  return [...all, ...(kinds as OperationKind[])];
+}
+
+function parsePositive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
+  return n;
+}
 
 function parseCount(value: string): number {
   const n = Number(value);

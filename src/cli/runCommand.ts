@@ -13,6 +13,7 @@ import { escapeControlChars } from '../display/escapeControlChars.js';
 import { formatPlanTable, formatSummary } from '../report/formatPlanTable.js';
 import { acquireRunLock, type RunLock, RunLockedError } from '../state/runLock.js';
 import { runSync } from '../run/runSync.js';
+import { applySavedPlan } from '../run/applySavedPlan.js';
 import { exitCodeOf } from '../domain/runOutcome.js';
 import { inFlightGraceMs } from '../run/shutdownGrace.js';
 import { loadConfigOrReport } from './loadConfigOrExit.js';
@@ -34,6 +35,10 @@ export interface RunCommandOptions {
   rateWindowMs?: number;
   /** `--roster FILE|-`: read the roster from this file, or from standard input, instead of source.path / source.url. */
   roster?: string;
+  /** `scim-sync plan --out FILE`: a dry run that saves its plan to FILE. */
+  savePlanTo?: string;
+  /** `scim-sync apply FILE`: send this saved plan instead of planning. */
+  applyPlan?: string;
 }
 
 /** `scim-sync run`: load config, run once, print for people, return the exit code. */
@@ -55,23 +60,24 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
   const metrics = opts.httpPort === undefined ? undefined : new SyncMetrics();
   const health = metrics && (await startHealthServer(config.http.host, opts.httpPort!, { ready: () => ({ ready: true }) }, metrics.registry));
   try {
-    const { outcome, exitCode, report, reportPath } = await runSync(
-      config,
-      {
-        dryRun: opts.dryRun,
-        reportFile: opts.report,
-        allowDeactivations: opts.allowDeactivations,
-        only: opts.only,
-        quiet: opts.quiet,
-        signal: abort.signal,
-        inFlightGraceMs: inFlightGraceMs(config), // the same bound as the daemon's shutdown
-        observer: combineObservers(metrics, new ProgressReporter(logger, config.daemon.progressIntervalSeconds * 1000)),
-        rateBudget: entry.rateBudget,
-        rateWindowMs: opts.rateWindowMs,
-        coordination: entry.coordination,
-      },
-      logger,
-    );
+    const common = {
+      reportFile: opts.report,
+      quiet: opts.quiet,
+      signal: abort.signal,
+      inFlightGraceMs: inFlightGraceMs(config), // the same bound as the daemon's shutdown
+      observer: combineObservers(metrics, new ProgressReporter(logger, config.daemon.progressIntervalSeconds * 1000)),
+      rateBudget: entry.rateBudget,
+      rateWindowMs: opts.rateWindowMs,
+      coordination: entry.coordination,
+    };
+    const { outcome, exitCode, report, reportPath } =
+      opts.applyPlan !== undefined
+        ? await applySavedPlan(config, { ...common, planFile: opts.applyPlan }, logger)
+        : await runSync(
+            config,
+            { ...common, dryRun: opts.dryRun, allowDeactivations: opts.allowDeactivations, only: opts.only, savePlanTo: opts.savePlanTo },
+            logger,
+          );
     if (!opts.quiet || outcome.kind !== 'succeeded') {
       // People get a table; machines (cron, containers) read the JSON report and the pino line.
       if (process.stdout.isTTY || opts.dryRun || opts.showTable) process.stdout.write(formatPlanTable(report));

@@ -21,6 +21,8 @@ export interface Config extends FileConfig {
   rosterAuthorization?: Secret;
   /** HTTPS_PROXY, HTTP_PROXY, NO_PROXY (either case) as they were when the config was loaded. */
   proxyEnvironment: ProxyEnvironment;
+  /** notify.webhook with its URL resolved (from url or urlFile) and wrapped: its path is often the secret. */
+  webhook?: Webhook;
 }
 
 /** Command-line flags that replace config keys. */
@@ -31,6 +33,8 @@ export interface ConfigOverrides {
 
 /** `source.path` meaning "read the roster from standard input" (`--roster -`). */
 export const STDIN_ROSTER = '-';
+
+export type Webhook = Omit<NonNullable<FileConfig['notify']['webhook']>, 'url' | 'urlFile'> & { url: Secret };
 
 export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): Config {
   const path = resolve(file);
@@ -88,6 +92,7 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env, o
   checkProxies(settings, env, path, locate);
   const { auth: _auth, ...source } = settings.source;
   const rosterPath = source.path === undefined || source.path === STDIN_ROSTER ? source.path : absolute(source.path);
+  const webhook = readWebhook(settings, absolute, locate);
   return {
     ...settings,
     file: path,
@@ -96,6 +101,8 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env, o
     proxyEnvironment: proxyEnvironmentOf(env),
     source: { ...source, path: rosterPath },
     target: { ...settings.target, ...tls, token: undefined, tokenFile: settings.target.tokenFile && absolute(settings.target.tokenFile) },
+    webhook,
+    notify: {},
     report: { ...settings.report, dir: absolute(settings.report.dir) },
     state: { ...settings.state, dir: absolute(settings.state.dir) },
   };
@@ -120,6 +127,43 @@ function readToken(settings: FileConfig, absolute: (p: string) => string, locate
     const code = (error as NodeJS.ErrnoException).code;
     throw locate(['target', 'tokenFile'], `can't read ${tokenFile}: ${code}`);
   }
+}
+
+/**
+ * The webhook URL, from the file or urlFile. Its path is usually the credential (a Slack
+ * incoming webhook is `https://hooks.slack.com/services/T…/B…/<secret>`), so it is held as a
+ * Secret, must be https (or http to loopback: a test receiver, a local relay), and no error
+ * repeats it.
+ */
+function readWebhook(settings: FileConfig, absolute: (p: string) => string, locate: Locate): Webhook | undefined {
+  const webhook = settings.notify.webhook;
+  if (!webhook) return undefined;
+  const { url: inline, urlFile, ...rest } = webhook;
+  const key = inline !== undefined ? 'url' : 'urlFile';
+  let value = inline;
+  if (urlFile !== undefined) {
+    try {
+      value = readFileSync(absolute(urlFile), 'utf8').trim();
+    } catch (error) {
+      throw locate(['notify', 'webhook', 'urlFile'], `can't read ${absolute(urlFile)}: ${(error as NodeJS.ErrnoException).code}`);
+    }
+  }
+  let url: URL;
+  try {
+    url = new URL(value ?? '');
+  } catch {
+    throw locate(
+      ['notify', 'webhook', key],
+      'is not an absolute URL such as https://hooks.slack.com/services/… (the value is not shown: it may hold a secret)',
+    );
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+    throw locate(
+      ['notify', 'webhook', key],
+      `must be https (got ${url.protocol}//${url.host}): the URL's path is usually the webhook's secret; plain http is allowed to loopback only`,
+    );
+  }
+  return { ...rest, url: new Secret(url.href) };
 }
 
 /**
@@ -319,7 +363,7 @@ function toConfigError(file: string, issue: z.core.$ZodIssue, raw: unknown, loca
 
 /** A value as a config error may show it: never the token, never a password in a URL. */
 function shown(keyPath: (string | number)[], value: unknown): string {
-  if (keyPath.join('.') === 'target.token') return `a ${typeof value} (not shown)`;
+  if (keyPath.join('.') === 'target.token' || keyPath.join('.') === 'notify.webhook.url') return `a ${typeof value} (not shown)`;
   const text = JSON.stringify(value);
   return typeof value === 'string' ? text.replace(/(\/\/)[^/?#\s]*@/g, '$1[credentials removed]@') : text;
 }

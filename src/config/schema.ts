@@ -196,6 +196,42 @@ const report = z
   .strict()
   .prefault({});
 
+const plan = z
+  .object({
+    /** `scim-sync apply` refuses a saved plan older than this: the service and the roster move on. */
+    maxAgeHours: z.number().positive().max(8760).default(24),
+  })
+  .strict()
+  .prefault({});
+
+/** What a notification can be about (see notify/runEvent.ts). */
+export const NOTIFY_EVENTS = ['failed', 'refused', 'stopped', 'recovered', 'succeeded'] as const;
+
+const notify = z
+  .object({
+    webhook: z
+      .object({
+        /** The webhook's URL (its path is often the secret: Slack's hooks.slack.com/services/…); use ${SCIM_SYNC_WEBHOOK_URL}. */
+        url: nonEmpty.optional(),
+        /** Or a file holding it (a mounted secret). */
+        urlFile: nonEmpty.optional(),
+        format: z.enum(['slack', 'json']).default('json'),
+        on: z.array(z.enum(NOTIFY_EVENTS)).min(1, 'at least one event').default(['failed', 'refused', 'stopped', 'recovered']),
+        /** All attempts together may take this long; the run's end waits no longer. */
+        timeoutSeconds: z.number().positive().max(60).default(5),
+        /** Attempts after the first, after a network error, a timeout, 5xx or 429. */
+        retries: z.number().int().min(0).max(5).default(2),
+      })
+      .strict()
+      .refine((w) => (w.url === undefined) !== (w.urlFile === undefined), {
+        message: 'exactly one of notify.webhook.url or notify.webhook.urlFile',
+        path: ['url'],
+      })
+      .optional(),
+  })
+  .strict()
+  .prefault({});
+
 const log = z
   .object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -264,6 +300,8 @@ export const configSchema = z
     target,
     sync,
     report,
+    plan,
+    notify,
     daemon,
     http,
     log,

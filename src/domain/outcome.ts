@@ -14,7 +14,7 @@ export type OutcomeStatus =
   | 'failed'
   | 'planned' // dry run: would have been sent
   | 'not-attempted' // the run stopped (fatal error, circuit breaker, signal) before it started
-  | 'skipped'; // deliberately not sent (e.g. creates after "No slots available")
+  | 'skipped'; // deliberately not sent (e.g. creates after "No slots available", or stale in `apply`)
 
 export interface OperationOutcome {
   op: OperationKind;
@@ -29,6 +29,11 @@ export interface OperationOutcome {
   httpStatus?: number;
   failureKind?: FailureKind;
   detail?: string;
+  /**
+   * `apply` skipped this saved operation because its account changed since the plan was made:
+   * what changed ("active is now false; planned against true").
+   */
+  stale?: string;
 }
 
 export interface ExecutionResult {

@@ -15,6 +15,8 @@ export interface RunObserver {
   operationDone?(outcome: OperationOutcome): void;
   /** The run is over and its report written. */
   finished?(report: RunReport, durationMs: number): void;
+  /** A notification about the run was delivered, or given up on. */
+  notified?(outcome: 'sent' | 'failed'): void;
 }
 
 /** Fans one set of events out to several observers. */
@@ -25,5 +27,6 @@ export function combineObservers(...observers: (RunObserver | undefined)[]): Run
     executing: (n, rpm) => present.forEach((o) => o.executing?.(n, rpm)),
     operationDone: (outcome) => present.forEach((o) => o.operationDone?.(outcome)),
     finished: (report, ms) => present.forEach((o) => o.finished?.(report, ms)),
+    notified: (outcome) => present.forEach((o) => o.notified?.(outcome)),
   };
 }

@@ -56,6 +56,12 @@ export class SyncMetrics implements RunObserver {
   });
   readonly rosterUsers = new Gauge({ name: 'scim_sync_roster_users', help: 'Accepted roster rows in the last run.', registers: [this.registry] });
   readonly rosterRejected = new Gauge({ name: 'scim_sync_roster_rejected_rows', help: 'Rejected roster rows in the last run.', registers: [this.registry] });
+  readonly notifications = new Counter({
+    name: 'scim_sync_notifications_total',
+    help: 'Run notifications by outcome (sent, or failed after its retries).',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
   readonly remoteUsers = new Gauge({ name: 'scim_sync_remote_users', help: 'Users read from the service in the last run.', registers: [this.registry] });
 
   attempt: NonNullable<RunObserver['attempt']> = (event) => {
@@ -66,6 +72,10 @@ export class SyncMetrics implements RunObserver {
 
   operationDone: NonNullable<RunObserver['operationDone']> = (outcome) => {
     this.operations.inc({ op: outcome.op, outcome: outcome.outcome });
+  };
+
+  notified: NonNullable<RunObserver['notified']> = (outcome) => {
+    this.notifications.inc({ outcome });
   };
 
   /** A run that threw wrote no report; it is counted all the same. */

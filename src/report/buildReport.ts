@@ -26,6 +26,7 @@ export interface RunFacts {
   error?: string;
   unchangedSince?: RunReport['unchangedSince'];
   coordination?: RunReport['coordination'];
+  planFile?: RunReport['planFile'];
 }
 
 /** Pure: the report is a view of the facts, assembled in one place rather than field by field along the run. */
@@ -58,5 +59,6 @@ export function buildReport(facts: RunFacts): RunReport {
     error: facts.error,
     unchangedSince: facts.unchangedSince,
     coordination: facts.coordination,
+    planFile: facts.planFile,
   };
 }

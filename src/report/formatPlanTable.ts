@@ -14,8 +14,18 @@ export function formatPlanTable(report: Pick<RunReport, 'operations' | 'remote' 
     if (report.refused || report.error || !report.remote) return 'No plan was made: the run stopped before planning (the reason is below).\n';
     return 'Nothing to do: the service already matches the roster.\n';
   }
-  const rows = operations.map((o) => [o.op, o.userName, o.changes ?? '', o.outcome + (o.detail ? ` (${o.httpStatus ?? ''} ${o.detail})` : '')].map(tableCell));
-  const header = ['OPERATION', 'USER', 'CHANGE', 'OUTCOME'];
+  const rows = operations.map((o) => [
+    o.op,
+    o.userName,
+    o.changes ?? '',
+    o.outcome + (o.detail ? ` (${o.httpStatus !== undefined ? `${o.httpStatus} ` : ''}${o.detail})` : ''),
+  ]);
+  return formatTable(['OPERATION', 'USER', 'CHANGE', 'OUTCOME'], rows);
+}
+
+/** Rows under a header, in fixed-width columns (at most 60 wide; the last column runs on). */
+export function formatTable(header: string[], rawRows: string[][]): string {
+  const rows = rawRows.map((row) => row.map(tableCell));
   const widths = header.map((h, i) => Math.min(60, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
   const line = (cells: string[]) =>
     cells
@@ -54,6 +64,11 @@ export function formatSummary(report: RunReport, reportPath?: string): string {
     lines.push(`  stopped: ${report.stoppedBecause.reason}${report.stoppedBecause.detail ? ` — ${report.stoppedBecause.detail}` : ''}`);
   if (report.error) lines.push(`  error: ${report.error}`);
   if (reportPath) lines.push(`  report: ${reportPath}`);
+  if (report.planFile) {
+    const { path, digest, use } = report.planFile;
+    lines.push(`  plan file: ${path} (${use === 'applied' ? 'applied' : 'saved'}; digest ${digest})`);
+    if (use === 'saved' && !report.refused) lines.push(`  next: review it with \`scim-sync show ${path}\`, then \`scim-sync apply ${path}\``);
+  }
   // The result, refusal and error quote roster values and service replies: no raw control characters.
   return lines.map((line) => escapeControlChars(line)).join('\n') + '\n';
 }

@@ -38,6 +38,17 @@ export interface RunReport {
    * job whose lease the run held, and the lease's fencing token (larger for every later run of the job).
    */
   coordination?: { instance: string; key: string; job: string; fencingToken: number };
+  /**
+   * The plan file of this run: `saved` by `scim-sync plan` or for a refused plan (review it with
+   * `scim-sync show`, then `scim-sync apply`), or `applied` by `scim-sync apply`.
+   */
+  planFile?: PlanFileRef;
+}
+
+export interface PlanFileRef {
+  path: string;
+  digest: string;
+  use: 'saved' | 'applied';
 }
 
 export interface CountPair {

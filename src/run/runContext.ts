@@ -6,6 +6,7 @@ import type { Roster } from '../domain/roster.js';
 import type { RunOutcome } from '../domain/runOutcome.js';
 import type { RunObserver } from '../observe/runObserver.js';
 import type { RateBudget } from '../rateLimit/rateBudget.js';
+import type { PlanFileRef } from '../report/runReport.js';
 import type { ServiceCapabilities } from '../scim/serviceProviderConfig.js';
 import { readRunState, type RunState, writeRunState } from '../state/runState.js';
 
@@ -31,6 +32,11 @@ export interface RunOptions {
   rateBudget?: RateBudget;
   /** coordination.redis: who ran and under which lease, for the report. */
   coordination?: { instance: string; key: string; job: string; fencingToken: number };
+  /**
+   * `scim-sync plan --out FILE`: a dry run that writes its plan to FILE for review and `apply`;
+   * a safety limit the plan exceeds is reported in it rather than refusing it.
+   */
+  savePlanTo?: string;
   /** `--only`: plan and apply for just these userNames. */
   only?: readonly string[];
   /** Metrics, progress: watch the run, never steer it. */
@@ -85,6 +91,8 @@ export interface RunStop {
   roster?: Roster;
   /** A refused plan is still shown in full, every operation `planned`. */
   planned?: OperationOutcome[];
+  /** A refused plan is saved as a plan file beside the report, to review and apply. */
+  planFile?: PlanFileRef;
 }
 
 export function isStop<T extends object>(value: T | RunStop): value is RunStop {

@@ -1,12 +1,15 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/loadConfig.js';
-import { concludeExecuted, concludeStopped, type RunResult, type RunSoFar } from './phases/conclude.js';
+import { concludeExecuted, concludeStopped, reportPathOf, type RunResult, type RunSoFar } from './phases/conclude.js';
 import { executePlan } from './phases/executePlan.js';
 import { loadInputs } from './phases/loadInputs.js';
 import { planAndCheck } from './phases/planAndCheck.js';
 import { discover, profileFits, readUsers } from './phases/readService.js';
-import { isStop, type RunOptions, startRun } from './runContext.js';
+import { isStop, type RunContext, type RunOptions, type RunStop, startRun } from './runContext.js';
 import { ServiceConnection } from './serviceConnection.js';
+import { type PlanToSave, savePlan } from './savePlan.js';
+import { planPathBeside } from '../planFile/writePlanFile.js';
+import { notifyAfterRun } from './notifyAfterRun.js';
 
 export type { RunOptions } from './runContext.js';
 export type { RunResult } from './phases/conclude.js';
@@ -20,6 +23,12 @@ export { pageSizeFor } from './phases/readService.js';
  */
 export async function runSync(config: Config, options: RunOptions, logger: Logger): Promise<RunResult> {
   const run = startRun(config, options, logger);
+  const result = await reconcile(run);
+  await notifyAfterRun(run, result);
+  return result;
+}
+
+async function reconcile(run: RunContext): Promise<RunResult> {
   const inputs = await loadInputs(run);
   if (isStop(inputs)) return concludeStopped(run, { roster: inputs.roster }, inputs);
 
@@ -35,12 +44,30 @@ export async function runSync(config: Config, options: RunOptions, logger: Logge
     if (isStop(remote)) return concludeStopped(run, facts(service), remote);
     const read = { ...service, remote: { users: remote.users.length, pages: remote.pages } };
 
-    const { checked, refusal } = await planAndCheck(run, inputs.roster, remote.users);
-    if (refusal) return concludeStopped(run, facts({ ...read, plan: checked.plan }), refusal);
-
+    const { checked, refusal, finding } = await planAndCheck(run, inputs.roster, remote.users);
+    const toSave = { plan: checked.plan, roster: inputs.roster, remoteUsers: remote.users, capabilities: service.capabilities };
+    if (refusal) {
+      const saved = refusal.stop.kind === 'refused' ? await saveRefusedPlan(run, refusal, toSave) : refusal;
+      return concludeStopped(run, facts({ ...read, plan: checked.plan }), saved);
+    }
+    const planFile = run.options.savePlanTo === undefined ? undefined : await savePlan(run, run.options.savePlanTo, { ...toSave, safety: finding });
     const execution = await executePlan(run, connection, checked, service.capabilities);
-    return concludeExecuted(run, facts({ ...read, plan: checked.plan }), inputs, checked, execution);
+    return concludeExecuted(run, facts({ ...read, plan: checked.plan, planFile }), inputs, checked, execution, finding);
   } finally {
     await connection.close();
   }
+}
+
+/**
+ * A plan a safety limit refused is saved beside the report, so the admin approves exactly what
+ * was refused (`scim-sync show`, then `scim-sync apply`) instead of re-running with a higher
+ * limit against whatever the roster says by then.
+ */
+async function saveRefusedPlan(run: RunContext, refusal: RunStop, toSave: PlanToSave): Promise<RunStop> {
+  const path = planPathBeside(reportPathOf(run));
+  const planFile = await savePlan(run, path, { ...toSave, safety: refusal.refused });
+  const review = `review it with \`scim-sync show ${path}\`, then \`scim-sync apply ${path}\``;
+  run.logger.error({ planFile: path, digest: planFile.digest }, `the refused plan is saved: ${review}`);
+  const refused = refusal.refused && { ...refusal.refused, howToProceed: `${refusal.refused.howToProceed}; or ${review}` };
+  return { ...refusal, refused, planFile };
 }

@@ -11,6 +11,8 @@ export interface RunState {
   lastFullRead?: FullRead;
   /** Keys of "not updatable on this service" differences already reported (reported once). */
   notices?: string[];
+  /** Whether the last run (not a dry run) failed, was refused or stopped: the next good one is "recovered". */
+  lastRunBad?: boolean;
 }
 
 export function readRunState(dir: string): RunState {

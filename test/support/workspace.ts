@@ -78,6 +78,7 @@ export class Workspace {
   reports(): unknown[] {
     try {
       return readdirSync(join(this.dir, 'reports'))
+        .filter((f) => !f.endsWith('.plan.json')) // a refused run's plan, saved beside its report
         .sort()
         .map((f) => JSON.parse(readFileSync(join(this.dir, 'reports', f), 'utf8')));
     } catch {

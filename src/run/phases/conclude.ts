@@ -1,13 +1,15 @@
 import type { ExecutionResult } from '../../domain/outcome.js';
+import type { SavedPlan } from '../../domain/savedPlan.js';
 import { exitCodeOf, interruptedBy, type RunOutcome } from '../../domain/runOutcome.js';
 import { buildReport, type RunFacts } from '../../report/buildReport.js';
 import { pruneReports } from '../../report/pruneReports.js';
 import type { RunReport } from '../../report/runReport.js';
-import { writeReport } from '../../report/writeReport.js';
+import { reportPathFor, writeReport } from '../../report/writeReport.js';
 import type { ServiceCapabilities } from '../../scim/serviceProviderConfig.js';
 import { type RunContext, type RunStop, saveState } from '../runContext.js';
 import type { CheckedPlan } from './planAndCheck.js';
 import type { Inputs } from './loadInputs.js';
+import type { Refusal } from '../../plan/safety.js';
 
 export interface RunResult {
   outcome: RunOutcome;
@@ -31,6 +33,7 @@ export function concludeStopped(run: RunContext, soFar: RunSoFar, stop: RunStop)
     error: stop.error,
     unchangedSince: stop.unchangedSince,
     operations: stop.planned ?? soFar.operations,
+    planFile: stop.planFile,
   });
 }
 
@@ -38,7 +41,14 @@ export function concludeStopped(run: RunContext, soFar: RunSoFar, stop: RunStop)
  * Phase 5, for a run that executed its plan: how it ended, what later runs must know (the
  * notices, the shrink baseline, the last full read), and the report.
  */
-export function concludeExecuted(run: RunContext, soFar: RunSoFar, inputs: Inputs, checked: CheckedPlan, execution: ExecutionResult): RunResult {
+export function concludeExecuted(
+  run: RunContext,
+  soFar: RunSoFar,
+  inputs: Inputs,
+  checked: CheckedPlan,
+  execution: ExecutionResult,
+  finding?: Refusal,
+): RunResult {
   const { options, startedAt } = run;
   const failed = execution.outcomes.filter((o) => o.outcome !== 'succeeded' && o.outcome !== 'planned');
   const facts = { ...soFar, operations: execution.outcomes, stoppedBecause: execution.stoppedBecause };
@@ -57,11 +67,44 @@ export function concludeExecuted(run: RunContext, soFar: RunSoFar, inputs: Input
     return writeOut(run, facts, { kind: 'some-failed' }, `${failed.length} of ${execution.outcomes.length} operations did not succeed`);
   }
   const n = execution.outcomes.length;
-  const result = options.dryRun ? `${n} operations planned` : n === 0 ? 'nothing to do: the service matches the roster' : `all ${n} operations succeeded`;
+  const saved =
+    soFar.planFile && `, saved to ${soFar.planFile.path}${finding ? ` — it exceeds a safety limit (${finding.reason}): review it before applying` : ''}`;
+  const result = options.dryRun
+    ? `${n} operations planned${saved ?? ''}`
+    : n === 0
+      ? 'nothing to do: the service matches the roster'
+      : `all ${n} operations succeeded`;
   return writeOut(run, facts, { kind: 'succeeded' }, result);
 }
 
-function writeOut(run: RunContext, soFar: RunSoFar, outcome: RunOutcome, result: string, more: Partial<RunFacts> = {}): RunResult {
+/**
+ * Phase 5 of `apply`: the plan's roster is the shrink baseline now (the plan was approved and
+ * applied), and the service changed, so the next cycle must read it whole (sync.fullReadEvery).
+ * Operations skipped as stale are not failures: the service no longer is what was approved.
+ */
+export function concludeApplied(run: RunContext, soFar: RunSoFar, saved: SavedPlan, execution: ExecutionResult): RunResult {
+  const { options, startedAt } = run;
+  const outcomes = execution.outcomes;
+  const failed = outcomes.filter((o) => o.outcome !== 'succeeded' && o.stale === undefined);
+  const stale = outcomes.length - outcomes.filter((o) => o.stale === undefined).length;
+  const facts = { ...soFar, operations: outcomes, stoppedBecause: execution.stoppedBecause };
+  saveState(run, { lastFullRead: undefined });
+  if (options.signal?.aborted) return writeOut(run, facts, interruptedBy(options.signal), `interrupted: ${failed.length} operations of the plan not done`);
+  if (!execution.stoppedBecause) saveState(run, { lastSuccess: { at: startedAt.toISOString(), rosterUsers: saved.roster.users } });
+  const staleNote = stale > 0 ? `; ${stale} skipped as stale (their accounts changed since the plan was made; listed in the report)` : '';
+  const sent = outcomes.length - stale;
+  if (failed.length > 0 || execution.stoppedBecause) {
+    return writeOut(run, facts, { kind: 'some-failed' }, `applied the saved plan: ${failed.length} of ${sent} operations did not succeed${staleNote}`);
+  }
+  return writeOut(run, facts, { kind: 'succeeded' }, `applied the saved plan: ${sent === 0 ? 'nothing sent' : `all ${sent} operations succeeded`}${staleNote}`);
+}
+
+/** Where this run's report will be written (a saved plan goes beside it). */
+export function reportPathOf(run: RunContext): string {
+  return reportPathFor({ startedAt: run.startedAt.toISOString(), runId: run.runId }, { file: run.options.reportFile, dir: run.config.report.dir });
+}
+
+export function writeOut(run: RunContext, soFar: RunSoFar, outcome: RunOutcome, result: string, more: Partial<RunFacts> = {}): RunResult {
   const { config, options, logger } = run;
   const { capabilities, ...facts } = { ...soFar, ...more };
   const report = buildReport({

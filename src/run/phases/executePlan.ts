@@ -20,6 +20,7 @@ export async function executePlan(
   connection: ServiceConnection,
   { plan, policy }: CheckedPlan,
   capabilities: ServiceCapabilities,
+  { adopt = true }: { adopt?: boolean } = {},
 ): Promise<ExecutionResult> {
   const { config, options, logger } = run;
   const executor: Executor = options.dryRun
@@ -44,7 +45,8 @@ export async function executePlan(
   const adoptions: (Adoption & { index: number })[] = [];
   for (const found of conflicts) {
     const { index, user, accounts } = found;
-    const decision = planAdoption(user, accounts, policy);
+    // `apply` sends only what the plan holds: taking over an account would be a write nobody approved.
+    const decision = adopt ? planAdoption(user, accounts, policy) : { adopt: false as const, reason: NOT_IN_THE_PLAN };
     if (decision.adopt) {
       adoptions.push({ index, outcome: outcomes[index]!, existing: accounts[0]!, operations: decision.operations });
       continue;
@@ -60,6 +62,8 @@ export async function executePlan(
   adoptions.forEach((adoption, i) => (outcomes[adoption.index] = adopted.outcomes[i]!));
   return { outcomes, stoppedBecause: adopted.stoppedBecause ?? first.stoppedBecause };
 }
+
+const NOT_IN_THE_PLAN = '`apply` sends only the saved plan, and taking it over is not in it; the next run (or a new plan) will match it';
 
 /** The create stands failed, saying which account(s) the person may already have and why none was taken over. */
 function whyNotAdopted(outcome: OperationOutcome, { user, accounts, via }: FoundAccount, reason: string): string {

@@ -4,7 +4,7 @@ import type { Roster } from '../../domain/roster.js';
 import { userNameKey } from '../../domain/userNameKey.js';
 import { DryRunExecutor } from '../../execute/dryRunExecutor.js';
 import { plan } from '../../plan/plan.js';
-import { checkPlan } from '../../plan/safety.js';
+import { checkPlan, type Refusal } from '../../plan/safety.js';
 import type { RunContext, RunStop } from '../runContext.js';
 import { planPolicy } from '../syncPolicy.js';
 import { refusedBy, safetyPolicy } from './loadInputs.js';
@@ -19,7 +19,11 @@ export interface CheckedPlan {
  * Phase 3: the pure planner decides, then the safety checks judge the whole plan before a
  * single write. A refused plan still comes back (as `planned`) so the report shows it in full.
  */
-export async function planAndCheck(run: RunContext, roster: Roster, remoteUsers: readonly RemoteUser[]): Promise<{ checked: CheckedPlan; refusal?: RunStop }> {
+export async function planAndCheck(
+  run: RunContext,
+  roster: Roster,
+  remoteUsers: readonly RemoteUser[],
+): Promise<{ checked: CheckedPlan; refusal?: RunStop; finding?: Refusal }> {
   const policy = planPolicy(run.config, { only: run.options.only, noticed: run.state.notices });
   const thePlan = plan(roster, remoteUsers, policy);
   for (const notice of thePlan.notUpdatable.filter((n) => n.isNew)) {
@@ -39,6 +43,11 @@ export async function planAndCheck(run: RunContext, roster: Roster, remoteUsers:
     return { checked, refusal };
   }
   const refusal = checkPlan(thePlan, remoteUsers, safetyPolicy(run));
+  if (refusal && run.options.savePlanTo !== undefined) {
+    // `scim-sync plan` reports the limit instead of refusing: the saved plan is what gets reviewed.
+    run.logger.warn({ reason: refusal.reason }, 'the plan exceeds a safety limit: a run would refuse it; apply the saved plan only after reviewing it');
+    return { checked, finding: refusal };
+  }
   if (refusal) {
     const planned = (await new DryRunExecutor().execute(thePlan.operations)).outcomes;
     return { checked, refusal: { ...refusedBy(run, refusal), planned } };
