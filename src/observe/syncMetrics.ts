@@ -47,6 +47,11 @@ export class SyncMetrics implements RunObserver {
   readonly rosterUsers = new Gauge({ name: 'scim_sync_roster_users', help: 'Accepted roster rows in the last run.', registers: [this.registry] });
   readonly rosterRejected = new Gauge({ name: 'scim_sync_roster_rejected_rows', help: 'Rejected roster rows in the last run.', registers: [this.registry] });
   readonly remoteUsers = new Gauge({ name: 'scim_sync_remote_users', help: 'Users read from the service in the last run.', registers: [this.registry] });
+  readonly unmanagedAccounts = new Gauge({
+    name: 'scim_sync_unmanaged_accounts',
+    help: 'Accounts on the service the last run left alone because sync.manage does not make them its own.',
+    registers: [this.registry],
+  });
 
   attempt: NonNullable<RunObserver['attempt']> = (event) => {
     this.requests.inc({ method: event.method, status: event.status === undefined ? 'network' : String(event.status) });
@@ -72,6 +77,7 @@ export class SyncMetrics implements RunObserver {
       this.rosterRejected.set(report.roster.rejected.length);
     }
     if (report.remote) this.remoteUsers.set(report.remote.users);
+    if (report.unmanaged) this.unmanagedAccounts.set(report.unmanaged.count);
   };
 }
 

@@ -35,11 +35,12 @@ export async function runSync(config: Config, options: RunOptions, logger: Logge
     if (isStop(remote)) return concludeStopped(run, facts(service), remote);
     const read = { ...service, remote: { users: remote.users.length, pages: remote.pages } };
 
-    const { checked, refusal } = await planAndCheck(run, inputs.roster, remote.users);
-    if (refusal) return concludeStopped(run, facts({ ...read, plan: checked.plan }), refusal);
+    const { checked, refusal } = await planAndCheck(run, inputs.roster, remote.users, inputs.ledger.ledger);
+    const planned = { ...read, plan: checked.plan, manage: checked.manage };
+    if (refusal) return concludeStopped(run, facts(planned), refusal);
 
     const execution = await executePlan(run, connection, checked, service.capabilities);
-    return concludeExecuted(run, facts({ ...read, plan: checked.plan }), inputs, checked, execution);
+    return concludeExecuted(run, facts(planned), inputs, checked, execution);
   } finally {
     await connection.close();
   }

@@ -1,7 +1,9 @@
+import type { Ledger } from '../../domain/ledger.js';
 import type { Roster } from '../../domain/roster.js';
 import { EMPTY_ROSTER_ADVICE, checkRoster, type Refusal, type SafetyPolicy } from '../../plan/safety.js';
 import { durationMs, unchangedSince } from '../../plan/unchangedCycle.js';
 import { readRoster, RosterFileError } from '../../roster/readRoster.js';
+import { LedgerError, readLedger } from '../../state/ledgerFile.js';
 import { fileSha256, settingsSha256 } from '../fingerprint.js';
 import type { RunContext, RunStop } from '../runContext.js';
 import { profileOf } from '../syncPolicy.js';
@@ -10,6 +12,8 @@ export interface Inputs {
   roster: Roster;
   /** The roster's and settings' fingerprints, when sync.fullReadEvery is on. */
   fingerprint?: { rosterSha256: string; settingsSha256: string };
+  /** What this sync considers its own (state.dir/ledger.json), and the file's sections this version doesn't know. */
+  ledger: { ledger: Ledger; found: boolean; extra: Record<string, unknown> };
 }
 
 /** The first rejected rows are logged one by one; all of them are in the report. */
@@ -41,7 +45,20 @@ export async function loadInputs(run: RunContext): Promise<Inputs | RunStop> {
   logRejectedRows(run, roster);
   const refusal = checkRoster(roster, safetyPolicy(run));
   if (refusal) return { ...refusedBy(run, refusal), roster };
-  return { roster, fingerprint };
+  const ledger = readLedgerOrStop(run);
+  if ('stop' in ledger) return { ...ledger, roster };
+  return { roster, fingerprint, ledger };
+}
+
+/** A ledger that can't be read stops the run (exit 2): taking it for empty would shrink what this sync manages without a word. */
+function readLedgerOrStop(run: RunContext): Inputs['ledger'] | RunStop {
+  try {
+    return readLedger(run.config.state.dir);
+  } catch (error) {
+    if (!(error instanceof LedgerError)) throw error;
+    run.logger.error({ file: error.file }, error.message);
+    return { stop: { kind: 'unusable-input' }, error: error.message, result: 'the ledger is unusable; nothing was sent' };
+  }
 }
 
 async function readRosterOrStop(run: RunContext): Promise<Roster | RunStop> {
