@@ -72,7 +72,7 @@ const manage = z
     /** userName domains whose accounts are ours. Unset: the roster's domains plus those of earlier runs (the ledger). */
     domains: z
       .array(manageDomain)
-      .refine((list) => !list.includes('*') || list.length === 1, { message: '"*" means every account: give it on its own' })
+      .refine((list) => !list.includes('*') || list.length === 1, { message: 'a list of domains, or "*" alone (it means every account)' })
       .optional(),
     /** Also the accounts this sync created or matched before (the ledger in state.dir). */
     linked: z.boolean().default(true),
