@@ -2,7 +2,9 @@ import pino from 'pino';
 import { budgetWarning, frequencyWarning, shortestGapMs } from '../daemon/scheduleWarnings.js';
 import { exitCodeOf } from '../domain/runOutcome.js';
 import { loadInputs } from '../run/phases/loadInputs.js';
-import { discover, pageSizeFor, profileFits } from '../run/phases/readService.js';
+import { planAndCheck } from '../run/phases/planAndCheck.js';
+import { discover, pageSizeFor, profileFits, readUsers } from '../run/phases/readService.js';
+import { describeAccounts } from '../report/formatPlanTable.js';
 import { isStop, type RunStop, startRun } from '../run/runContext.js';
 import { ServiceConnection } from '../run/serviceConnection.js';
 import { escapeControlChars } from '../display/escapeControlChars.js';
@@ -11,9 +13,17 @@ import { loadConfigOrReport } from './loadConfigOrExit.js';
 import { describeNetworkPath, tlsResult } from './networkPathLines.js';
 
 /**
+ * validate reads the whole user list to count managed and unmanaged accounts only when that
+ * takes at most this long at the budget (and no longer than the schedule's gap): it is a quick
+ * check, and `run --dry-run` shows the same counts for a directory of any size.
+ */
+const MAX_VALIDATE_READ_MS = 60_000;
+
+/**
  * `scim-sync validate`: everything a run would check before writing, and nothing else —
- * config (the daemon's schedule and time zone included), roster, `/ServiceProviderConfig` and
- * one page of `/Users`. It runs a run's own first phases, so it can't judge differently from
+ * config (the daemon's schedule and time zone included), roster, the ledger, `/ServiceProviderConfig`,
+ * one page of `/Users`, then the whole list, planned on to show which accounts `sync.manage`
+ * makes this sync's (and the first unmanaged ones), before the first real run. It runs a run's own first phases, so it can't judge differently from
  * `run`; it prints for people instead of writing a report. Sends no write.
  */
 export async function validateCommand(opts: { config: string; roster?: string }): Promise<number> {
@@ -68,10 +78,24 @@ export async function validateCommand(opts: { config: string; roster?: string })
     out(
       `  page size: asked for ${pageSize}, got ${received}${honoured ? ' (honoured)' : ` (the service caps pages at ${received}; reading all users takes more requests)`}`,
     );
+    const fullReadMs = Number.isFinite(total) && received > 0 ? (Math.ceil(total / received) / config.target.requestsPerMinute) * 60_000 : undefined;
     if (Number.isFinite(total) && received > 0) {
       const slow = budgetWarning(config.daemon.schedule, gapMs, Math.ceil(total / received), config.target.requestsPerMinute);
       if (slow) out(`  warning: ${slow}`);
     }
+    if (fullReadMs !== undefined && fullReadMs > Math.min(MAX_VALIDATE_READ_MS, gapMs)) {
+      out(
+        `accounts: not counted here (reading every user takes about ${Math.round(fullReadMs / 1000)} s at the budget); \`run --dry-run\` shows managed and unmanaged accounts`,
+      );
+      out('ok: a run can start (no write was sent)');
+      return exitCodeOf({ kind: 'succeeded' });
+    }
+    const remote = await readUsers(run, connection.client, capabilities);
+    if (isStop(remote)) return refuse(remote, `service: ${remote.error ?? remote.result}`);
+    const { checked, refusal } = await planAndCheck(run, inputs.roster, remote.users, inputs.ledger.ledger);
+    const { unmanaged } = checked.plan;
+    out(`accounts: ${describeAccounts(checked.manage, { count: unmanaged.length, sample: unmanaged.slice(0, 20).map((u) => u.userName) })}`);
+    if (refusal?.refused) out(`  warning: a run now would be refused: ${refusal.refused.reason}`);
     out('ok: a run can start (no write was sent)');
     return exitCodeOf({ kind: 'succeeded' });
   } catch (error) {

@@ -62,6 +62,40 @@ const rosterAuth = z
     message: 'exactly one of basic, bearer or bearerFile',
   });
 
+/**
+ * One `source.scope` condition: the row's value in `column` is (`in`) or is not (`notIn`) one of
+ * these, compared case-insensitively. A row is in scope when every condition holds.
+ */
+const scopeCondition = z
+  .object({
+    column: nonEmpty,
+    in: z.array(nonEmpty).min(1, 'at least one value').optional(),
+    notIn: z.array(nonEmpty).min(1, 'at least one value').optional(),
+  })
+  .strict()
+  .refine((c) => (c.in === undefined) !== (c.notIn === undefined), { message: 'exactly one of in or notIn' });
+export type ScopeCondition = z.infer<typeof scopeCondition>;
+
+/** A userName domain such as corp.example, or "*" (every account) on its own. */
+const manageDomain = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(\*|[^\s@*]+)$/, 'a domain such as corp.example (no "@"), or "*" for every account');
+
+const manage = z
+  .object({
+    /** userName domains whose accounts are ours. Unset: the roster's domains plus those of earlier runs (the ledger). */
+    domains: z
+      .array(manageDomain)
+      .refine((list) => !list.includes('*') || list.length === 1, { message: 'a list of domains, or "*" alone (it means every account)' })
+      .optional(),
+    /** Also the accounts this sync created or matched before (the ledger in state.dir). */
+    linked: z.boolean().default(true),
+  })
+  .strict()
+  .prefault({});
+
 const source = z
   .object({
     /** The roster file; `-` reads standard input. Exactly one of path and url (checked in loadConfig, after --roster). */
@@ -95,6 +129,8 @@ const source = z
       .optional(),
     /** Share of rejected rows above which the whole roster is considered broken. */
     maxRejectedShare: z.number().min(0).max(1).default(0.05),
+    /** Conditions on roster columns, all of which a row must meet to be this sync's (Entra's scoping filters). */
+    scope: z.array(scopeCondition).min(1, 'at least one condition (or leave source.scope out)').optional(),
   })
   .strict();
 
@@ -171,6 +207,10 @@ const sync = z
   .object({
     deactivateMissing: z.boolean().default(true),
     protect: z.array(nonEmpty).default([]),
+    /** Which accounts on the service this sync may change; every other one is left alone and listed. */
+    manage,
+    /** A row that leaves source.scope: leave its account alone (ignore) or deactivate it as a leaver. */
+    outOfScope: z.enum(['ignore', 'deactivate']).default('ignore'),
     /** A count ("25") or a share of managed users ("10%"). */
     maxDeactivations: z.union([z.number().int().min(0), z.string().regex(/^\d+(\.\d+)?%$/, 'a count or a percentage like "10%"')]).default('10%'),
     /** Consecutive failures of one kind that stop the run (circuit breaker). */

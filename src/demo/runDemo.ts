@@ -6,7 +6,9 @@
  *
  * The team is chosen so that the sync shows every kind of change: Bob's name is out of date,
  * Carol left and came back, Dave is gone from the roster, Erin is "terminated" in it, Ivan's row
- * is broken (so he is left alone), the admin is protected, and six people are new hires.
+ * is broken (so he is left alone), the admin is protected, and six people are new hires. A
+ * deploy bot in another domain (ci.example.net) is not in the roster and not in `protect`: it is
+ * unmanaged (sync.manage), so both runs leave it alone and the summary says so.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

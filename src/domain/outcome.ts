@@ -1,4 +1,4 @@
-import type { OperationKind } from './plan.js';
+import type { DeactivationReason, ManagedBy, OperationKind } from './plan.js';
 import type { RemoteUser } from './remoteUser.js';
 import type { RosterUser } from './roster.js';
 
@@ -24,6 +24,10 @@ export interface OperationOutcome {
   outcome: OutcomeStatus;
   /** What changes, for people reading the report ("givenName: Bob → Robert"). */
   changes?: string;
+  /** A deactivation's why: missing from the roster, inactive in it, or left `source.scope`. */
+  reason?: DeactivationReason;
+  /** For an account missing from the roster: what makes it this sync's (its domain, the ledger, or `"*"`). */
+  managedBy?: ManagedBy;
   /** A create that met 409 and took over the existing account. */
   adopted?: boolean;
   httpStatus?: number;

@@ -1,4 +1,5 @@
 import type { AttrValue } from './attributePaths.js';
+import type { LedgerEntry } from './ledger.js';
 import type { RemoteUser } from './remoteUser.js';
 import type { RosterUser } from './roster.js';
 
@@ -11,12 +12,33 @@ import type { RosterUser } from './roster.js';
 export type Operation =
   | { kind: 'create'; user: RosterUser }
   | { kind: 'update'; user: RosterUser; remote: RemoteUser; changes: FieldChange[] }
-  | { kind: 'deactivate'; remote: RemoteUser; reason: DeactivationReason; user?: RosterUser }
+  | { kind: 'deactivate'; remote: RemoteUser; reason: DeactivationReason; user?: RosterUser; managedBy?: ManagedBy }
   | { kind: 'reactivate'; user: RosterUser; remote: RemoteUser; changes: FieldChange[] };
 
 export type OperationKind = Operation['kind'];
 
-export type DeactivationReason = 'missing-from-roster' | 'inactive-in-roster';
+export type DeactivationReason = 'missing-from-roster' | 'inactive-in-roster' | 'left-scope';
+
+/**
+ * Why an account no in-scope row matches is this sync's to deactivate: its userName's domain is
+ * managed, it is in the ledger (this sync created or matched it), or every account is (`"*"`).
+ */
+export type ManagedBy = 'domain' | 'ledger' | 'every-account';
+
+/**
+ * Which accounts on the service this sync may change (`sync.manage`, `sync.outOfScope`), as
+ * plain data. Without it the planner manages every account (what `domains: ["*"]` says).
+ */
+export interface ManagePolicy {
+  /** Lower-case userName domains whose accounts are ours, or every account. */
+  domains: '*' | readonly string[];
+  /** Whether ledger accounts count as ours (`sync.manage.linked`). */
+  linked: boolean;
+  /** The ledger's accounts by service id (also used for "was in scope at the last run", whatever `linked` says). */
+  ledger: ReadonlyMap<string, LedgerEntry>;
+  /** A row that left `source.scope`: leave its account alone, or deactivate it as a leaver. */
+  outOfScope: 'ignore' | 'deactivate';
+}
 
 /** One attribute to change, by canonical SCIM path (`name.givenName`, `userName`, `title`, …). */
 export interface FieldChange {
@@ -52,6 +74,8 @@ export interface PlanPolicy {
   updatable?: ReadonlySet<string>;
   /** Keys of NotUpdatable notices reported by earlier runs. */
   noticed?: ReadonlySet<string>;
+  /** Which accounts are ours; absent: every account. */
+  manage?: ManagePolicy;
 }
 
 export interface Plan {
@@ -62,12 +86,28 @@ export interface Plan {
   skipped: SkippedUser[];
   /** Differences the service can't apply (e.g. locale on Postman). */
   notUpdatable: NotUpdatable[];
+  /** Accounts that aren't this sync's (sync.manage): never changed, only counted and listed. */
+  unmanaged: UnmanagedAccount[];
+  /** Accounts matched one-to-one by an in-scope row (protected ones aside): this sync's, kept in the ledger. */
+  matched: string[];
 }
 
 export interface SkippedUser {
   userName: string;
   id?: string;
-  reason: 'protected' | 'rejected-row' | 'inactive-not-on-service' | 'ambiguous-match';
+  reason: 'protected' | 'rejected-row' | 'inactive-not-on-service' | 'ambiguous-match' | 'out-of-scope';
+}
+
+/** An account scim-sync leaves alone because it isn't one it manages. */
+export interface UnmanagedAccount {
+  id: string;
+  userName: string;
+  active: boolean;
+  /**
+   * This sync once deactivated it as a leaver (it is in the ledger) and someone has reactivated it
+   * since: another sync took the person over, or an admin decided so. It leaves the ledger.
+   */
+  released?: boolean;
 }
 
 /** The userName an operation is about: the roster's for a create, the service's otherwise. */

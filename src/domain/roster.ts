@@ -23,6 +23,16 @@ export interface RejectedRow {
   userName?: string;
 }
 
+/**
+ * A row `source.scope` leaves out: not this sync's person. Only its identifiers are kept, so the
+ * planner can leave its account alone (or, with `sync.outOfScope: deactivate`, treat it as a leaver).
+ */
+export interface OutOfScopeRow {
+  line: number;
+  externalId?: string;
+  userName?: string;
+}
+
 export interface Roster {
   /** Absolute path of the CSV file that was read. */
   file: string;
@@ -30,4 +40,6 @@ export interface Roster {
   rows: number;
   users: RosterUser[];
   rejected: RejectedRow[];
+  /** Rows outside `source.scope` (absent when the source has no scope). */
+  outOfScope?: OutOfScopeRow[];
 }

@@ -1,5 +1,6 @@
 import type { FieldChange, Operation } from '../domain/plan.js';
 import { operationUserName } from '../domain/plan.js';
+import { userNameDomain } from '../domain/ledger.js';
 import type { OperationOutcome, OutcomeStatus } from '../domain/outcome.js';
 
 /** The report line for an operation before anything is known about how it went. */
@@ -11,7 +12,24 @@ export function describeOperation(op: Operation, outcome: OutcomeStatus): Operat
     id: op.kind === 'create' ? undefined : op.remote.id,
     outcome,
     changes: describeWhatChanges(op),
+    ...(op.kind === 'deactivate' && { reason: op.reason, ...(op.managedBy && { managedBy: op.managedBy }) }),
   };
+}
+
+/** Why an account is deactivated, in words: the admin checks these before the first real run. */
+function whyDeactivated(op: Extract<Operation, { kind: 'deactivate' }>): string {
+  if (op.reason === 'inactive-in-roster') return 'inactive in roster';
+  if (op.reason === 'left-scope') return 'left source.scope; sync.outOfScope is deactivate';
+  switch (op.managedBy) {
+    case 'domain':
+      return `missing from roster; managed by domain ${userNameDomain(op.remote.userName) ?? ''}`;
+    case 'ledger':
+      return 'missing from roster; managed by ledger (this sync created or matched it)';
+    case 'every-account':
+      return 'missing from roster; sync.manage.domains is "*"';
+    case undefined:
+      return 'missing from roster';
+  }
 }
 
 /** "givenName: Robert → Bob", for people reading reports and the dry-run table. */
@@ -20,7 +38,7 @@ function describeWhatChanges(op: Operation): string {
     case 'create':
       return 'new user';
     case 'deactivate':
-      return `active: true → false (${op.reason})`;
+      return `active: true → false (${whyDeactivated(op)})`;
     case 'reactivate':
       return ['active: false → true', ...op.changes.map(describeChange)].join(', ');
     case 'update':

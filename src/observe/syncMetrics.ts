@@ -63,6 +63,11 @@ export class SyncMetrics implements RunObserver {
     registers: [this.registry],
   });
   readonly remoteUsers = new Gauge({ name: 'scim_sync_remote_users', help: 'Users read from the service in the last run.', registers: [this.registry] });
+  readonly unmanagedAccounts = new Gauge({
+    name: 'scim_sync_unmanaged_accounts',
+    help: 'Accounts on the service the last run left alone because sync.manage does not make them its own.',
+    registers: [this.registry],
+  });
 
   attempt: NonNullable<RunObserver['attempt']> = (event) => {
     this.requests.inc({ method: event.method, status: event.status === undefined ? 'network' : String(event.status) });
@@ -92,6 +97,7 @@ export class SyncMetrics implements RunObserver {
       this.rosterRejected.set(report.roster.rejected.length);
     }
     if (report.remote) this.remoteUsers.set(report.remote.users);
+    if (report.unmanaged) this.unmanagedAccounts.set(report.unmanaged.count);
   };
 }
 

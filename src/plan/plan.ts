@@ -1,9 +1,19 @@
-import { operationUserName, type FieldChange, type NotUpdatable, type Operation, type Plan, type PlanPolicy, type SkippedUser } from '../domain/plan.js';
+import {
+  operationUserName,
+  type FieldChange,
+  type NotUpdatable,
+  type Operation,
+  type Plan,
+  type PlanPolicy,
+  type SkippedUser,
+  type UnmanagedAccount,
+} from '../domain/plan.js';
 import type { RejectedRow, Roster, RosterUser } from '../domain/roster.js';
 import type { RemoteUser } from '../domain/remoteUser.js';
 import { sameValue } from '../domain/attributePaths.js';
 import { remoteValue, rosterValue } from '../domain/attributeValues.js';
 import { userNameKey } from '../domain/userNameKey.js';
+import { accountScope } from './accountScope.js';
 
 /**
  * The functional core: every decision about who is created, renamed, deactivated or
@@ -16,9 +26,11 @@ import { userNameKey } from '../domain/userNameKey.js';
  *   - protected userNames are never touched;
  *   - a remote user that two roster rows (or two keys) point at ambiguously is left alone,
  *     unless the row says the person left: then every account that is certainly theirs is
- *     deactivated (a wrong guess must fail towards less access, never more).
+ *     deactivated (a wrong guess must fail towards less access, never more);
+ *   - an account no in-scope row matches is a leaver only if it is this sync's (see accountScope:
+ *     `source.scope`, `sync.manage`); every other account is unmanaged, never changed.
  */
-export function plan(roster: Pick<Roster, 'users' | 'rejected'>, remoteUsers: readonly RemoteUser[], policy: PlanPolicy): Plan {
+export function plan(roster: Pick<Roster, 'users' | 'rejected' | 'outOfScope'>, remoteUsers: readonly RemoteUser[], policy: PlanPolicy): Plan {
   const protectedNames = new Set(policy.protect.map(userNameKey));
   const shield = shieldFromRejectedRows(roster.rejected);
   const index = indexRemote(remoteUsers);
@@ -27,6 +39,9 @@ export function plan(roster: Pick<Roster, 'users' | 'rejected'>, remoteUsers: re
   const operations: Operation[] = [];
   const skipped: SkippedUser[] = [];
   const notUpdatable: NotUpdatable[] = [];
+  const unmanaged: UnmanagedAccount[] = [];
+  const matched: string[] = [];
+  const scopeOf = accountScope(roster.outOfScope, policy.manage);
   const claimed = new Set<string>(); // remote ids accounted for by a roster row or a skip
   let unchanged = 0;
 
@@ -57,6 +72,7 @@ export function plan(roster: Pick<Roster, 'users' | 'rejected'>, remoteUsers: re
       skipped.push({ userName: remote?.userName ?? user.userName, id: remote?.id, reason: 'protected' });
       continue;
     }
+    if (remote) matched.push(remote.id);
     const diff = remote ? differ(user, remote) : { changes: [], blocked: [] };
     notUpdatable.push(...diff.blocked);
     const operation = decideForRosterUser(user, remote, diff.changes);
@@ -74,17 +90,26 @@ export function plan(roster: Pick<Roster, 'users' | 'rejected'>, remoteUsers: re
       skipped.push({ userName: remote.userName, id: remote.id, reason: 'protected' });
     } else if (shield.covers(remote)) {
       skipped.push({ userName: remote.userName, id: remote.id, reason: 'rejected-row' });
-    } else if (remote.active && policy.deactivateMissing) {
-      operations.push({ kind: 'deactivate', remote, reason: 'missing-from-roster' });
     } else {
-      // Inactive already, or leavers are not ours to deactivate: nothing to do.
+      const scope = scopeOf(remote);
+      if (scope.kind === 'out-of-scope') skipped.push({ userName: remote.userName, id: remote.id, reason: 'out-of-scope' });
+      else if (scope.kind === 'left-scope') operations.push({ kind: 'deactivate', remote, reason: 'left-scope' });
+      else if (scope.kind === 'unmanaged')
+        unmanaged.push({ id: remote.id, userName: remote.userName, active: remote.active, ...(scope.released && { released: true }) });
+      else if (remote.active && policy.deactivateMissing) {
+        operations.push({ kind: 'deactivate', remote, reason: 'missing-from-roster', ...(scope.by && { managedBy: scope.by }) });
+      } else {
+        // Inactive already, or leavers are not ours to deactivate: nothing to do.
+      }
     }
   }
 
   operations.sort(byExecutionOrder);
   skipped.sort((a, b) => compareText(a.userName, b.userName));
   notUpdatable.sort((a, b) => compareText(a.key, b.key));
-  return { operations: restrictTo(operations, policy.only), unchanged, skipped, notUpdatable };
+  unmanaged.sort((a, b) => compareText(a.userName, b.userName));
+  matched.sort(compareText);
+  return { operations: restrictTo(operations, policy.only), unchanged, skipped, notUpdatable, unmanaged, matched };
 }
 
 /**

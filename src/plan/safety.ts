@@ -48,6 +48,16 @@ export function checkRoster(roster: Roster, policy: SafetyPolicy): Refusal | und
       howToProceed: 'fix the rows listed under roster.rejected in the report, or raise source.maxRejectedShare',
     };
   }
+  const outOfScope = roster.outOfScope?.length ?? 0;
+  if (roster.users.length === 0 && outOfScope > 0) {
+    // Every usable row is out of scope: most likely a typo in a scope value ("Employe"), and
+    // applying it would treat everyone this sync manages as a leaver.
+    return {
+      outcome: 'refused',
+      reason: `no row of the roster ${roster.file} is in source.scope (${outOfScope} of ${roster.rows} rows are out of scope)`,
+      howToProceed: 'check the values in source.scope against the roster (they are compared case-insensitively) and the export itself',
+    };
+  }
   const previous = policy.previousRosterRows;
   const lost = previous === undefined ? 0 : previous - roster.users.length;
   if (previous && lost > 0 && policy.allowDeactivations === undefined) {
@@ -68,27 +78,31 @@ export function checkRoster(roster: Roster, policy: SafetyPolicy): Refusal | und
 /** Checks on the plan: never deactivate more than the cap unless the operator allowed it. */
 export function checkPlan(plan: Plan, remoteUsers: readonly RemoteUser[], policy: SafetyPolicy): Refusal | undefined {
   const deactivations = plan.operations.filter((op) => op.kind === 'deactivate').length;
-  const cap = deactivationCap(remoteUsers, policy);
+  const cap = deactivationCap(remoteUsers, policy, plan);
   if (deactivations <= cap) return undefined;
   if (policy.allowDeactivations !== undefined && deactivations <= policy.allowDeactivations) return undefined;
   return {
     outcome: 'refused',
-    reason: `the plan deactivates ${deactivations} users, more than sync.maxDeactivations allows (${cap}${typeof policy.maxDeactivations === 'string' ? ` = ${policy.maxDeactivations} of ${managedCount(remoteUsers, policy)} managed users` : ''})`,
+    reason: `the plan deactivates ${deactivations} users, more than sync.maxDeactivations allows (${cap}${typeof policy.maxDeactivations === 'string' ? ` = ${policy.maxDeactivations} of ${managedCount(remoteUsers, policy, plan)} managed users` : ''})`,
     howToProceed: policy.dryRun
       ? `check the planned deactivations listed in the report; if they are right, run without --dry-run, with --allow-deactivations ${deactivations}, or raise sync.maxDeactivations`
       : `check the planned deactivations in the report (or with --dry-run); if they are right, re-run with --allow-deactivations ${deactivations} or raise sync.maxDeactivations`,
   };
 }
 
-/** Users scim-sync would otherwise manage: active on the service and not protected. */
-function managedCount(remoteUsers: readonly RemoteUser[], policy: SafetyPolicy): number {
+/**
+ * Users scim-sync manages: active on the service, not protected, and not unmanaged (sync.manage).
+ * A service full of bots and guests must not widen the share of employees one run may lock out.
+ */
+function managedCount(remoteUsers: readonly RemoteUser[], policy: SafetyPolicy, plan?: Pick<Plan, 'unmanaged'>): number {
   const protectedNames = new Set(policy.protect.map(userNameKey));
-  return remoteUsers.filter((u) => u.active && !protectedNames.has(userNameKey(u.userName))).length;
+  const unmanaged = new Set((plan?.unmanaged ?? []).map((u) => u.id));
+  return remoteUsers.filter((u) => u.active && !protectedNames.has(userNameKey(u.userName)) && !unmanaged.has(u.id)).length;
 }
 
 /** A percentage rounds up, so "10%" of a 5-person team still allows one leaver. */
-export function deactivationCap(remoteUsers: readonly RemoteUser[], policy: SafetyPolicy): number {
-  return capOf(policy.maxDeactivations, managedCount(remoteUsers, policy));
+export function deactivationCap(remoteUsers: readonly RemoteUser[], policy: SafetyPolicy, plan?: Pick<Plan, 'unmanaged'>): number {
+  return capOf(policy.maxDeactivations, managedCount(remoteUsers, policy, plan));
 }
 
 /**

@@ -19,6 +19,7 @@ export interface RunFacts {
   service?: { provider: string } & ServiceCapabilities;
   requests?: RunReport['requests'];
   plan?: Plan;
+  manage?: RunReport['manage'];
   /** The executed (or, for a refused plan, planned) operations. */
   operations?: OperationOutcome[];
   stoppedBecause?: ExecutionResult['stoppedBecause'];
@@ -28,6 +29,9 @@ export interface RunFacts {
   coordination?: RunReport['coordination'];
   planFile?: RunReport['planFile'];
 }
+
+/** How many unmanaged userNames the report names; the count says how many there are. */
+const UNMANAGED_SAMPLE = 20;
 
 /** Pure: the report is a view of the facts, assembled in one place rather than field by field along the run. */
 export function buildReport(facts: RunFacts): RunReport {
@@ -46,7 +50,10 @@ export function buildReport(facts: RunFacts): RunReport {
       rows: facts.roster.rows,
       accepted: facts.roster.users.length,
       rejected: facts.roster.rejected.map(({ line, reason }) => ({ line, reason })),
+      ...(facts.roster.outOfScope && { outOfScope: facts.roster.outOfScope.length }),
     },
+    manage: facts.manage,
+    unmanaged: facts.plan && { count: facts.plan.unmanaged.length, sample: facts.plan.unmanaged.slice(0, UNMANAGED_SAMPLE).map((u) => u.userName) },
     remote: facts.remote,
     service: facts.service,
     notUpdatable: facts.plan?.notUpdatable.filter((n) => n.isNew).map(({ key: _key, isNew: _new, ...n }) => n),

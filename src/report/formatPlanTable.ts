@@ -54,11 +54,15 @@ export function formatSummary(report: RunReport, reportPath?: string): string {
     `  ${[pair('create', s.create), pair('update', s.update), pair('deactivate', s.deactivate), pair('reactivate', s.reactivate)].join(', ')}; ` +
       `unchanged ${s.unchanged}, failed ${s.failed}, skipped ${s.skipped}, not attempted ${s.notAttempted}`,
   ];
-  if (report.roster) lines.push(`  roster: ${report.roster.accepted} of ${report.roster.rows} rows accepted, ${report.roster.rejected.length} rejected`);
+  if (report.roster) {
+    const outOfScope = report.roster.outOfScope === undefined ? '' : `, ${report.roster.outOfScope} out of scope`;
+    lines.push(`  roster: ${report.roster.accepted} of ${report.roster.rows} rows accepted, ${report.roster.rejected.length} rejected${outOfScope}`);
+  }
   if (report.remote)
     lines.push(
       `  service: ${count(report.remote.users, 'user')} read in ${count(report.remote.pages, 'page')}; ${count(report.requests.total, 'request')}, ${report.requests.retries} retries, ${report.requests.throttled} throttled`,
     );
+  if (report.manage && report.unmanaged) lines.push(`  accounts: ${describeAccounts(report.manage, report.unmanaged)}`);
   if (report.refused) lines.push(`  refused: ${report.refused.reason}`, `  next: ${report.refused.howToProceed}`);
   if (report.stoppedBecause)
     lines.push(`  stopped: ${report.stoppedBecause.reason}${report.stoppedBecause.detail ? ` — ${report.stoppedBecause.detail}` : ''}`);
@@ -72,6 +76,24 @@ export function formatSummary(report: RunReport, reportPath?: string): string {
   // The result, refusal and error quote roster values and service replies: no raw control characters.
   return lines.map((line) => escapeControlChars(line)).join('\n') + '\n';
 }
+
+/**
+ * "9 managed (domains corp.example; ledger), 2 unmanaged, left alone: bot@tools.example, guest@partner.example".
+ * `validate` prints the same line, so the effect of sync.manage is seen before the first real run.
+ */
+export function describeAccounts(manage: NonNullable<RunReport['manage']>, unmanaged: NonNullable<RunReport['unmanaged']>): string {
+  const why = [
+    manage.domains === '*' ? 'every account (domains "*")' : `domains ${manage.domains.length > 0 ? manage.domains.join(', ') : '(none)'}`,
+    ...(manage.linked ? [`ledger (${count(manage.ledgerAccounts, 'account')})`] : []),
+  ].join(' + ');
+  const shown = unmanaged.sample.slice(0, UNMANAGED_SHOWN);
+  const more = unmanaged.count > shown.length ? `, … (${unmanaged.count - shown.length} more in the report)` : '';
+  const names = unmanaged.count === 0 ? '' : `, left alone: ${shown.map((n) => showInput(n)).join(', ')}${more}`;
+  return `${manage.managed} managed by ${why}; ${unmanaged.count} unmanaged${names}`;
+}
+
+/** Unmanaged userNames named in the summary; the report names 20. */
+const UNMANAGED_SHOWN = 5;
 
 function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;

@@ -17,7 +17,18 @@ export interface RunReport {
   /** One line a person can read: what happened overall. */
   result: string;
   config: { file: string; baseUrl: string };
-  roster?: { file: string; rows: number; accepted: number; rejected: Pick<RejectedRow, 'line' | 'reason'>[] };
+  roster?: {
+    file: string;
+    rows: number;
+    accepted: number;
+    rejected: Pick<RejectedRow, 'line' | 'reason'>[];
+    /** Rows outside source.scope: not this sync's people (present when source.scope is set). */
+    outOfScope?: number;
+  };
+  /** Which accounts this run considered its own, and why (sync.manage). */
+  manage?: ManageSummary;
+  /** Accounts this sync left alone because they aren't its own: how many, and the first 20 userNames. */
+  unmanaged?: { count: number; sample: string[] };
   remote?: { users: number; pages: number };
   /** The target profile and what the service said it supports. */
   service?: { provider: string } & ServiceCapabilities;
@@ -49,6 +60,19 @@ export interface PlanFileRef {
   path: string;
   digest: string;
   use: 'saved' | 'applied';
+}
+
+export interface ManageSummary {
+  /** userName domains managed this run, or every account. */
+  domains: '*' | string[];
+  /** `config`: sync.manage.domains; `roster-and-ledger`: the default (the roster's domains and those of earlier runs). */
+  domainsFrom: 'config' | 'roster-and-ledger';
+  /** Whether accounts in the ledger are managed whatever their domain. */
+  linked: boolean;
+  /** Accounts in the ledger as the run found it. */
+  ledgerAccounts: number;
+  /** Accounts read that are this sync's (every one not unmanaged or out of scope; protected ones included). */
+  managed: number;
 }
 
 export interface CountPair {

@@ -1,4 +1,4 @@
-import type { ValueSpec } from '../config/schema.js';
+import type { ScopeCondition, ValueSpec } from '../config/schema.js';
 
 /**
  * Where the HR roster lives and how its columns map to SCIM attributes.
@@ -27,4 +27,6 @@ export interface RosterSource {
    * (compared case-insensitively after trim). Without `status` every row is active.
    */
   status?: { column: string; active: string[] };
+  /** Conditions on columns every row must meet to be this sync's (`source.scope`); others are out of scope. */
+  scope?: readonly ScopeCondition[];
 }

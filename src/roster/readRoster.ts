@@ -1,7 +1,7 @@
 import type { Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import type { RejectedRow, Roster, RosterUser } from '../domain/roster.js';
+import type { OutOfScopeRow, RejectedRow, Roster, RosterUser } from '../domain/roster.js';
 import { ByteGuard } from './byteGuard.js';
 import { Interner } from './interner.js';
 import { LineTracker } from './lineTracker.js';
@@ -11,6 +11,7 @@ import { rejectDuplicates } from './rejectDuplicates.js';
 import { resolveHeader, type ColumnIndexes } from './resolveHeader.js';
 import { RosterFileError } from './RosterFileError.js';
 import type { RosterSource } from './RosterSource.js';
+import { compileScope, type ScopeVerdict } from './rowScope.js';
 import { toRosterFileError } from './toRosterFileError.js';
 import { Utf8Guard } from './utf8Guard.js';
 
@@ -61,8 +62,10 @@ export async function readRoster(source: RosterSource, from?: RosterBytes, hash?
   // Rows with a wrong field count don't: their cells may be shifted, and a shifted value must
   // not make an innocent row look like a duplicate (they still shield their identifiers).
   const comparable: RejectedRow[] = [];
+  const outOfScope: OutOfScopeRow[] = [];
   let header: readonly string[] | undefined;
   let columns: ColumnIndexes | undefined;
+  let inScope: ((record: readonly string[]) => ScopeVerdict) | undefined;
   let rows = 0;
 
   const onRecord = (record: string[], parserLines: number): void => {
@@ -70,11 +73,22 @@ export async function readRoster(source: RosterSource, from?: RosterBytes, hash?
     if (isBlankRecord(record)) return;
     if (columns === undefined) {
       columns = resolveHeader(record, source, file, line);
+      inScope = compileScope(columns.scope);
       header = record;
       return;
     }
     rows++;
-    const outcome = readRow(record, line, columns, activeValues, names, source.userNameIsEmail ?? true);
+    // source.scope first: a row out of scope is somebody else's, so its other cells are not ours
+    // to judge either. A row whose fields are shifted can't be placed and is rejected below.
+    const scope = inScope && record.length === columns.width ? inScope(record) : undefined;
+    if (scope?.kind === 'out') {
+      outOfScope.push(identifiers(line, columns.externalId(record), columns.userName(record)));
+      return;
+    }
+    const outcome =
+      scope?.kind === 'empty'
+        ? { ...identifiers(line, columns.externalId(record), columns.userName(record)), reason: `${scope.column} is empty (a source.scope column)` }
+        : readRow(record, line, columns, activeValues, names, source.userNameIsEmail ?? true);
     if (!('reason' in outcome)) users.push(outcome);
     else {
       rejected.push(outcome);
@@ -111,5 +125,10 @@ export async function readRoster(source: RosterSource, from?: RosterBytes, hash?
     empty.empty = true;
     throw empty;
   }
-  return { file, rows, ...rejectDuplicates(users, rejected, comparable) };
+  return { file, rows, ...rejectDuplicates(users, rejected, comparable), ...(source.scope && { outOfScope }) };
+}
+
+/** The identifiers of a row that isn't read further (out of scope, or rejected for its scope cell). */
+function identifiers(line: number, externalId: string, userName: string): OutOfScopeRow {
+  return { line, ...(externalId !== '' && { externalId }), ...(userName !== '' && { userName }) };
 }

@@ -19,10 +19,21 @@ export interface ColumnIndexes {
   status: number | undefined;
   /** Further mapped SCIM attributes (title, roles, …), by canonical path. */
   extras: ReadonlyArray<{ path: string; read: (record: readonly string[]) => AttrValue | undefined }>;
+  /** `source.scope`'s conditions with their column's index (empty without a scope). */
+  scope: readonly ScopeColumn[];
   /** Number of header cells: every data row must have exactly this many fields. */
   width: number;
   /** The header names (trimmed), by column index, for messages about a cell. */
   names: readonly string[];
+}
+
+/** A `source.scope` condition and where its column is. */
+export interface ScopeColumn {
+  column: string;
+  index: number;
+  /** Values the cell must be one of (`in`), or must not be one of (`notIn`: negated). */
+  values: readonly string[];
+  negated: boolean;
 }
 
 const IDENTITY = new Set(['externalId', 'userName', 'givenName', 'familyName', 'name.givenName', 'name.familyName', 'locale']);
@@ -52,6 +63,7 @@ export function resolveHeader(cells: readonly string[], source: RosterSource, fi
     column.headers.map((header): [string, string] => [attribute, header]),
   );
   if (source.status !== undefined) wanted.push(['status', source.status.column]);
+  for (const condition of source.scope ?? []) wanted.push(['source.scope', condition.column]);
 
   const missing = wanted.filter(([, header]) => !firstIndex.has(header));
   if (missing.length > 0) {
@@ -90,6 +102,12 @@ export function resolveHeader(cells: readonly string[], source: RosterSource, fi
     extras: compiled
       .filter(({ attribute }) => !IDENTITY.has(attribute))
       .map(({ attribute, column }) => ({ path: canonicalPath(attribute), read: (record) => column.valueOf((header) => cell(record, at(header)!)) })),
+    scope: (source.scope ?? []).map((c) => ({
+      column: c.column,
+      index: at(c.column)!,
+      values: c.in ?? c.notIn ?? [],
+      negated: c.in === undefined,
+    })),
     width: names.length,
     names,
   };

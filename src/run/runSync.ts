@@ -44,15 +44,16 @@ async function reconcile(run: RunContext): Promise<RunResult> {
     if (isStop(remote)) return concludeStopped(run, facts(service), remote);
     const read = { ...service, remote: { users: remote.users.length, pages: remote.pages } };
 
-    const { checked, refusal, finding } = await planAndCheck(run, inputs.roster, remote.users);
+    const { checked, refusal, finding } = await planAndCheck(run, inputs.roster, remote.users, inputs.ledger.ledger);
+    const planned = { ...read, plan: checked.plan, manage: checked.manage };
     const toSave = { plan: checked.plan, roster: inputs.roster, remoteUsers: remote.users, capabilities: service.capabilities };
     if (refusal) {
       const saved = refusal.stop.kind === 'refused' ? await saveRefusedPlan(run, refusal, toSave) : refusal;
-      return concludeStopped(run, facts({ ...read, plan: checked.plan }), saved);
+      return concludeStopped(run, facts(planned), saved);
     }
     const planFile = run.options.savePlanTo === undefined ? undefined : await savePlan(run, run.options.savePlanTo, { ...toSave, safety: finding });
     const execution = await executePlan(run, connection, checked, service.capabilities);
-    return concludeExecuted(run, facts({ ...read, plan: checked.plan, planFile }), inputs, checked, execution, finding);
+    return concludeExecuted(run, facts({ ...planned, planFile }), inputs, checked, execution, finding);
   } finally {
     await connection.close();
   }

@@ -1,5 +1,5 @@
 import type { Config } from '../config/loadConfig.js';
-import type { PlanPolicy } from '../domain/plan.js';
+import type { ManagePolicy, PlanPolicy } from '../domain/plan.js';
 import { canonicalPath } from '../domain/attributePaths.js';
 import { PROFILES, type TargetProfile, updateMethod } from '../providers/targetProfile.js';
 
@@ -16,7 +16,7 @@ export function profileOf(config: Config): TargetProfile {
  * The planner's policy for this config and service: compare every mapped attribute, and let
  * the profile say which of them can be changed after creation.
  */
-export function planPolicy(config: Config, extra: { only?: readonly string[]; noticed?: readonly string[] } = {}): PlanPolicy {
+export function planPolicy(config: Config, extra: { only?: readonly string[]; noticed?: readonly string[]; manage?: ManagePolicy } = {}): PlanPolicy {
   const profile = profileOf(config);
   const compare = mappedPaths(config).filter((p) => p !== 'userName');
   const updatable = new Set(['userName', ...compare].filter((p) => updateMethod(profile, p) !== 'none'));
@@ -27,5 +27,6 @@ export function planPolicy(config: Config, extra: { only?: readonly string[]; no
     compare,
     updatable,
     noticed: new Set(extra.noticed ?? []),
+    manage: extra.manage,
   };
 }

@@ -16,8 +16,37 @@ describe('scim-sync validate', () => {
     expect(r.stdout).toContain('patch supported: true; filter supported: true (maxResults 5)');
     expect(r.stdout).toContain('users on the service: 7');
     expect(r.stdout).toContain('page size: asked for 5, got 5 (honoured)'); // the largest page the service advertises, not target.pageSize
-    expect(emulator.requestLog.map((e) => `${e.method} ${e.path}`)).toEqual(['GET /scim/v2/ServiceProviderConfig', 'GET /scim/v2/Users']);
+    // One page to check the page size, then the whole list (2 pages of 5) to count managed accounts.
+    expect(emulator.requestLog.map((e) => `${e.method} ${e.path}`)).toEqual([
+      'GET /scim/v2/ServiceProviderConfig',
+      'GET /scim/v2/Users',
+      'GET /scim/v2/Users',
+      'GET /scim/v2/Users',
+    ]);
+    // The roster's domain (example.com) makes all 7 accounts this sync's: none is unmanaged.
+    expect(r.stdout).toContain('accounts: 7 managed by domains example.com + ledger (0 accounts); 0 unmanaged\n');
     expect(r.stdout + r.stderr).not.toContain(TEST_TOKEN);
+  });
+
+  test('validate shows the effect of sync.manage before the first real run: managed and unmanaged counts and the first unmanaged userNames', async ({
+    ws,
+    emulators,
+  }) => {
+    const users = [
+      { userName: 'ada@corp.example', givenName: 'Ada', familyName: 'L', externalId: 'E1' },
+      { userName: 'gone@corp.example', givenName: 'Gone', familyName: 'G', externalId: 'E2' },
+      { userName: 'ci-bot@tools.example', givenName: 'CI', familyName: 'Bot' },
+      { userName: 'guest@partner.example', givenName: 'Guest', familyName: 'P' },
+    ];
+    const emulator = await emulators.start({ users });
+    ws.writeRoster([{ employee_id: 'E1', email: 'ada@corp.example', first_name: 'Ada', last_name: 'L' }]);
+    ws.config(emulator.url, { sync: { protect: [] } });
+    const r = await runCli(['validate', '--config', ws.configPath], { SCIM_TOKEN: TEST_TOKEN });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(
+      'accounts: 2 managed by domains corp.example + ledger (0 accounts); 2 unmanaged, left alone: ci-bot@tools.example, guest@partner.example\n',
+    );
+    expect(emulator.requestLog.filter((e) => e.method !== 'GET')).toEqual([]);
   });
 
   test('validate warns about a schedule more frequent than a run can take, and shorter than a full read at the budget', async ({ ws, emulators }) => {
@@ -30,6 +59,10 @@ describe('scim-sync validate', () => {
     expect(r.stdout).toContain('  warning: daemon.schedule "*/30 * * * * *" starts a run every 30 s: more often than once a minute');
     expect(r.stdout).toContain(
       '  warning: reading every user takes about 20 requests, 40 s at target.requestsPerMinute 30, longer than the 30 s between runs of daemon.schedule "*/30 * * * * *"',
+    );
+    // Counting managed accounts would read for longer than a run may take: validate says where to look instead.
+    expect(r.stdout).toContain(
+      'accounts: not counted here (reading every user takes about 40 s at the budget); `run --dry-run` shows managed and unmanaged accounts',
     );
   });
 

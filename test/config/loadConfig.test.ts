@@ -59,8 +59,27 @@ describe('loadConfig', () => {
 
   it('a typo’d key is an error naming the line, the key and the likely intended key', () => {
     expect(errorOf(VALID.replace('  protect:', '  protekt:'))).toBe(
-      `${file} line 12: sync.protekt: unknown key (did you mean "sync.protect"?); allowed here: deactivateMissing, protect, maxDeactivations, maxConsecutiveFailures, fullReadEvery`,
+      `${file} line 12: sync.protekt: unknown key (did you mean "sync.protect"?); allowed here: deactivateMissing, protect, manage, outOfScope, maxDeactivations, maxConsecutiveFailures, fullReadEvery`,
     );
+  });
+
+  it('sync.manage and source.scope: defaults, and each mistake named with its line and key', () => {
+    expect(load(VALID).sync).toMatchObject({ manage: { linked: true }, outOfScope: 'ignore' });
+    expect(load(VALID).sync.manage.domains).toBeUndefined(); // the roster's domains plus the ledger's
+    expect(errorOf(VALID + '  manage: { domains: [corp.example, "*"] }\n')).toContain(
+      'sync.manage.domains: got ["corp.example","*"], expected a list of domains, or "*" alone (it means every account)',
+    );
+    expect(errorOf(VALID + '  manage: { domains: ["@corp.example"] }\n')).toContain(
+      'sync.manage.domains.0: got "@corp.example", expected a domain such as corp.example (no "@")',
+    );
+    expect(load(VALID + '  manage: { domains: [Corp.Example] }\n').sync.manage.domains).toEqual(['corp.example']);
+    expect(errorOf(VALID + '  outOfScope: delete\n')).toContain('sync.outOfScope');
+    const scoped = (condition: string) => VALID.replace('target:', `  scope:\n    - ${condition}\ntarget:`);
+    expect(load(scoped('{ column: Worker Type, in: [Employee, Intern] }')).source.scope).toEqual([{ column: 'Worker Type', in: ['Employee', 'Intern'] }]);
+    expect(errorOf(scoped('{ column: Worker Type, in: [Employee], notIn: [Intern] }'))).toContain(
+      'line 9: source.scope.0: got {"column":"Worker Type","in":["Employee"],"notIn":["Intern"]}, expected exactly one of in or notIn',
+    );
+    expect(errorOf(scoped('{ column: Worker Type, is: [Employee] }'))).toContain('source.scope.0.is: unknown key');
   });
 
   it('a wrong type names the key, the value found and what was expected', () => {

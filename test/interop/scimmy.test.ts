@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runSync } from '../../src/run/runSync.js';
+import { BOT, twoRostersByDomain } from '../support/twoRosters.js';
 import { TEST_TOKEN, Workspace, type RosterRow } from '../support/workspace.js';
 import { type ScimmyServer, type SeedUser, startScimmyServer } from './scimmyServer.js';
 
@@ -50,6 +51,23 @@ describe('interop: runSync against scimmy (an independent SCIM 2.0 server)', () 
   const writes = (s: ScimmyServer) => s.requests.filter((r) => WRITES.has(r.method));
   /** Why a run failed, with what scimmy answered, so an interop break reads as a finding. */
   const failures = (s: ScimmyServer) => s.requests.filter((r) => r.status >= 400);
+
+  it('two rosters into one scimmy server, split by domain, do not fight, and a mover is handed over without a duplicate', async () => {
+    const s = await start([{ userName: BOT, givenName: 'CI', familyName: 'Bot', active: true }]);
+    await twoRostersByDomain(
+      {
+        url: s.url,
+        accounts: () =>
+          s
+            .users()
+            .map((u) => `${u.userName}|${u.externalId ?? '-'}|${u.active === false ? 'inactive' : 'active'}`)
+            .sort(),
+        writes: () => writes(s).length,
+      },
+      GENERIC,
+    );
+    expect(failures(s)).toEqual([]);
+  });
 
   it('an initial load into an empty scimmy server creates every active roster user with names, externalId and active', async () => {
     const s = await start();

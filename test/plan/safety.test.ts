@@ -25,6 +25,8 @@ const planDeactivating = (remote: RemoteUser[], count: number): Plan => ({
   unchanged: 0,
   skipped: [],
   notUpdatable: [],
+  unmanaged: [],
+  matched: [],
 });
 
 describe('checkRoster', () => {

@@ -5,6 +5,8 @@ import { buildReport, type RunFacts } from '../../report/buildReport.js';
 import { pruneReports } from '../../report/pruneReports.js';
 import type { RunReport } from '../../report/runReport.js';
 import { reportPathFor, writeReport } from '../../report/writeReport.js';
+import { nextLedger } from '../../plan/nextLedger.js';
+import { writeLedger } from '../../state/ledgerFile.js';
 import type { ServiceCapabilities } from '../../scim/serviceProviderConfig.js';
 import { type RunContext, type RunStop, saveState } from '../runContext.js';
 import type { CheckedPlan } from './planAndCheck.js';
@@ -52,7 +54,14 @@ export function concludeExecuted(
   const { options, startedAt } = run;
   const failed = execution.outcomes.filter((o) => o.outcome !== 'succeeded' && o.outcome !== 'planned');
   const facts = { ...soFar, operations: execution.outcomes, stoppedBecause: execution.stoppedBecause };
-  if (!options.dryRun) saveState(run, { notices: checked.plan.notUpdatable.map((n) => n.key) });
+  if (!options.dryRun) {
+    saveState(run, { notices: checked.plan.notUpdatable.map((n) => n.key) });
+    // Whatever happened to single operations (or a signal): what was matched, created or
+    // deactivated is known now, and the next run's idea of "ours" must include it.
+    const { plan, remoteUsers, manage } = checked;
+    const ledger = nextLedger(inputs.ledger.ledger, { plan, outcomes: execution.outcomes, remoteUsers, domains: manage.domains, now: startedAt });
+    writeLedger(run.config.state.dir, ledger, inputs.ledger.extra);
+  }
   if (options.signal?.aborted) return writeOut(run, facts, interruptedBy(options.signal), `interrupted: ${failed.length} operations not done`);
   // The roster passed every check and was applied in full (a few operations may have failed
   // on their own): it is the baseline the next run's shrink check compares with. Waiting for

@@ -18,7 +18,7 @@ import type { CheckedPlan } from './planAndCheck.js';
 export async function executePlan(
   run: RunContext,
   connection: ServiceConnection,
-  { plan, policy }: CheckedPlan,
+  { plan, policy }: Pick<CheckedPlan, 'plan' | 'policy'>,
   capabilities: ServiceCapabilities,
   { adopt = true }: { adopt?: boolean } = {},
 ): Promise<ExecutionResult> {

@@ -1,7 +1,9 @@
+import type { Ledger } from '../../domain/ledger.js';
 import type { Roster } from '../../domain/roster.js';
 import { EMPTY_ROSTER_ADVICE, checkRoster, type Refusal, type SafetyPolicy } from '../../plan/safety.js';
 import { conditionalValidators, durationMs, type FullRead, unchangedSince } from '../../plan/unchangedCycle.js';
 import { RosterFileError } from '../../roster/readRoster.js';
+import { LedgerError, readLedger } from '../../state/ledgerFile.js';
 import { fileSha256, settingsSha256 } from '../fingerprint.js';
 import { readConfiguredRoster, type RosterRead, rosterIsStreamed } from '../readConfiguredRoster.js';
 import type { RunContext, RunStop } from '../runContext.js';
@@ -12,6 +14,8 @@ export interface Inputs {
   fingerprint?: Omit<FullRead, 'at'>;
   /** How the roster was read (source, bytes, time), for `validate`. */
   read?: RosterRead;
+  /** What this sync considers its own (state.dir/ledger.json), and the file's sections this version doesn't know. */
+  ledger: { ledger: Ledger; found: boolean; extra: Record<string, unknown> };
 }
 
 /** The first rejected rows are logged one by one; all of them are in the report. */
@@ -55,7 +59,20 @@ export async function loadInputs(run: RunContext): Promise<Inputs | RunStop> {
   logRejectedRows(run, roster);
   const refusal = checkRoster(roster, safetyPolicy(run));
   if (refusal) return { ...refusedBy(run, refusal), roster };
-  return { roster, fingerprint, read };
+  const ledger = readLedgerOrStop(run);
+  if ('stop' in ledger) return { ...ledger, roster };
+  return { roster, fingerprint, read, ledger };
+}
+
+/** A ledger that can't be read stops the run (exit 2): taking it for empty would shrink what this sync manages without a word. */
+function readLedgerOrStop(run: RunContext): Inputs['ledger'] | RunStop {
+  try {
+    return readLedger(run.config.state.dir);
+  } catch (error) {
+    if (!(error instanceof LedgerError)) throw error;
+    run.logger.error({ file: error.file }, error.message);
+    return { stop: { kind: 'unusable-input' }, error: error.message, result: 'the ledger is unusable; nothing was sent' };
+  }
 }
 
 function unchangedStop(unchanged: { since: string; nextFullReadAfter: string }): RunStop {

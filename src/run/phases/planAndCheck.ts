@@ -1,10 +1,13 @@
-import type { Plan, PlanPolicy } from '../../domain/plan.js';
+import type { Ledger } from '../../domain/ledger.js';
+import type { ManagePolicy, Plan, PlanPolicy } from '../../domain/plan.js';
 import type { RemoteUser } from '../../domain/remoteUser.js';
 import type { Roster } from '../../domain/roster.js';
 import { userNameKey } from '../../domain/userNameKey.js';
 import { DryRunExecutor } from '../../execute/dryRunExecutor.js';
 import { plan } from '../../plan/plan.js';
+import { managedDomains } from '../../plan/managedDomains.js';
 import { checkPlan, type Refusal } from '../../plan/safety.js';
+import type { ManageSummary } from '../../report/runReport.js';
 import type { RunContext, RunStop } from '../runContext.js';
 import { planPolicy } from '../syncPolicy.js';
 import { refusedBy, safetyPolicy } from './loadInputs.js';
@@ -13,6 +16,10 @@ export interface CheckedPlan {
   plan: Plan;
   /** The policy it was made by; a 409's adoption is planned by the same one. */
   policy: PlanPolicy;
+  /** The user list it was made from (the ledger is brought up to date from it). */
+  remoteUsers: readonly RemoteUser[];
+  /** Which accounts were this run's to change, and why (the report's `manage`). */
+  manage: ManageSummary;
 }
 
 /**
@@ -23,16 +30,25 @@ export async function planAndCheck(
   run: RunContext,
   roster: Roster,
   remoteUsers: readonly RemoteUser[],
+  ledger: Ledger,
 ): Promise<{ checked: CheckedPlan; refusal?: RunStop; finding?: Refusal }> {
-  const policy = planPolicy(run.config, { only: run.options.only, noticed: run.state.notices });
+  const { manage, summary } = managePolicy(run, roster, ledger);
+  const policy = planPolicy(run.config, { only: run.options.only, noticed: run.state.notices, manage });
   const thePlan = plan(roster, remoteUsers, policy);
+  const outOfScope = thePlan.skipped.filter((s) => s.reason === 'out-of-scope').length;
+  const checked = { plan: thePlan, policy, remoteUsers, manage: { ...summary, managed: remoteUsers.length - thePlan.unmanaged.length - outOfScope } };
+  for (const account of thePlan.unmanaged.filter((u) => u.released)) {
+    run.logger.warn(
+      { userName: account.userName, id: account.id },
+      `${account.userName} was deactivated by this sync as a leaver and has been reactivated since (by another sync or an admin): it leaves the ledger and is no longer managed`,
+    );
+  }
   for (const notice of thePlan.notUpdatable.filter((n) => n.isNew)) {
     run.logger.warn(
       { userName: notice.userName, id: notice.id, field: notice.field, from: notice.from, to: notice.to },
       `not updatable on this service: ${notice.field} of ${notice.userName}`,
     );
   }
-  const checked = { plan: thePlan, policy };
   const unknown = unknownOnlyNames(run.options.only, roster, remoteUsers);
   if (unknown.length > 0) {
     const refusal = refusedBy(run, {
@@ -53,6 +69,16 @@ export async function planAndCheck(
     return { checked, refusal: { ...refusedBy(run, refusal), planned } };
   }
   return { checked };
+}
+
+/** `sync.manage` and `sync.outOfScope` for this run: the domains (configured, or the default), the ledger. */
+function managePolicy(run: RunContext, roster: Roster, ledger: Ledger): { manage: ManagePolicy; summary: Omit<ManageSummary, 'managed'> } {
+  const { manage: settings, outOfScope } = run.config.sync;
+  const { domains, from } = managedDomains(settings.domains, roster.users, ledger.domains);
+  return {
+    manage: { domains, linked: settings.linked, ledger: ledger.users, outOfScope },
+    summary: { domains, domainsFrom: from, linked: settings.linked, ledgerAccounts: ledger.users.size },
+  };
 }
 
 /** `--only` names that match nobody: a typo must not look like a fix that had nothing to do. */
