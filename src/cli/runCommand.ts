@@ -24,6 +24,8 @@ export interface RunCommandOptions {
   httpPort?: number;
   /** Print the operations table even when stdout is not a terminal (demo, dry run). */
   showTable?: boolean;
+  /** Tests only (hidden `--now`): the time start and end dates are judged at. */
+  now?: Date;
 }
 
 /** `scim-sync run`: load config, run once, print for people, return the exit code. */
@@ -51,6 +53,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
     logger.warn({ signal }, 'signal received: finishing in-flight requests, starting nothing new');
     abort.abort(signal);
   });
+  if (opts.now) logger.warn({ now: opts.now.toISOString() }, 'start and end dates are judged at --now, not the clock (for tests only)');
   const metrics = opts.httpPort === undefined ? undefined : new SyncMetrics();
   const health = metrics && (await startHealthServer(config.http.host, opts.httpPort!, { ready: () => ({ ready: true }) }, metrics.registry));
   try {
@@ -62,6 +65,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
         allowDeactivations: opts.allowDeactivations,
         only: opts.only,
         quiet: opts.quiet,
+        now: opts.now,
         signal: abort.signal,
         inFlightGraceMs: inFlightGraceMs(config), // the same bound as the daemon's shutdown
         observer: combineObservers(metrics, new ProgressReporter(logger, config.daemon.progressIntervalSeconds * 1000)),

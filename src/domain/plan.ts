@@ -67,7 +67,8 @@ export interface Plan {
 export interface SkippedUser {
   userName: string;
   id?: string;
-  reason: 'protected' | 'rejected-row' | 'inactive-not-on-service' | 'ambiguous-match';
+  /** `before-start`: the row's start date is further ahead than sync.createDaysBeforeStart (see the report's `pending`). */
+  reason: 'protected' | 'rejected-row' | 'inactive-not-on-service' | 'ambiguous-match' | 'before-start';
 }
 
 /** The userName an operation is about: the roster's for a create, the service's otherwise. */

@@ -1,4 +1,5 @@
 import type { RunOutcomeKind } from '../domain/runOutcome.js';
+import type { UpcomingChange } from '../domain/lifecycle.js';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RunObserver } from './runObserver.js';
 
@@ -47,6 +48,12 @@ export class SyncMetrics implements RunObserver {
   readonly rosterUsers = new Gauge({ name: 'scim_sync_roster_users', help: 'Accepted roster rows in the last run.', registers: [this.registry] });
   readonly rosterRejected = new Gauge({ name: 'scim_sync_roster_rejected_rows', help: 'Rejected roster rows in the last run.', registers: [this.registry] });
   readonly remoteUsers = new Gauge({ name: 'scim_sync_remote_users', help: 'Users read from the service in the last run.', registers: [this.registry] });
+  readonly upcoming = new Gauge({
+    name: 'scim_sync_upcoming_operations',
+    help: 'Operations the roster start and end dates will cause in the next 14 days, as of the last run that planned.',
+    labelNames: ['op'],
+    registers: [this.registry],
+  });
 
   attempt: NonNullable<RunObserver['attempt']> = (event) => {
     this.requests.inc({ method: event.method, status: event.status === undefined ? 'network' : String(event.status) });
@@ -72,8 +79,14 @@ export class SyncMetrics implements RunObserver {
       this.rosterRejected.set(report.roster.rejected.length);
     }
     if (report.remote) this.remoteUsers.set(report.remote.users);
+    if (report.upcoming) {
+      // Every op gets a value, 0 included, so an alert on a label doesn't see a stale count.
+      for (const op of UPCOMING_OPS) this.upcoming.set({ op }, report.upcoming.filter((u) => u.op === op).length);
+    }
   };
 }
+
+const UPCOMING_OPS: readonly UpcomingChange['op'][] = ['create', 'reactivate', 'deactivate'];
 
 /** The metric's label values (documented, scraped by dashboards): unchanged since they were first published. */
 const OUTCOME_LABEL: Record<RunOutcomeKind, string> = {

@@ -2,12 +2,17 @@ import type { OperationOutcome } from '../domain/outcome.js';
 import { showInput } from '../display/quoteInput.js';
 import { escapeControlChars } from '../display/escapeControlChars.js';
 import type { RunReport } from './runReport.js';
+import { UPCOMING_DAYS } from '../domain/lifecycle.js';
 
 /**
  * The plan / outcomes as a fixed-width table for a terminal. With no operations it says why:
  * nothing to do, or no plan at all because the run was refused or stopped before planning.
  */
-export function formatPlanTable(report: Pick<RunReport, 'operations' | 'remote' | 'refused' | 'error' | 'unchangedSince'>): string {
+export function formatPlanTable(report: Pick<RunReport, 'operations' | 'remote' | 'refused' | 'error' | 'unchangedSince' | 'upcoming'>): string {
+  return formatOperations(report) + formatUpcoming(report.upcoming ?? []);
+}
+
+function formatOperations(report: Pick<RunReport, 'operations' | 'remote' | 'refused' | 'error' | 'unchangedSince'>): string {
   const operations: readonly OperationOutcome[] = report.operations;
   if (operations.length === 0) {
     if (report.unchangedSince) return 'Nothing read or sent: the roster and settings are unchanged since the last complete run (sync.fullReadEvery).\n';
@@ -15,7 +20,23 @@ export function formatPlanTable(report: Pick<RunReport, 'operations' | 'remote' 
     return 'Nothing to do: the service already matches the roster.\n';
   }
   const rows = operations.map((o) => [o.op, o.userName, o.changes ?? '', o.outcome + (o.detail ? ` (${o.httpStatus ?? ''} ${o.detail})` : '')].map(tableCell));
-  const header = ['OPERATION', 'USER', 'CHANGE', 'OUTCOME'];
+  return formatTable(['OPERATION', 'USER', 'CHANGE', 'OUTCOME'], rows);
+}
+
+/**
+ * What the start and end dates will do next, so an admin can check a start or a termination
+ * before it happens (times in UTC, as in the report).
+ */
+function formatUpcoming(upcoming: NonNullable<RunReport['upcoming']>): string {
+  if (upcoming.length === 0) return '';
+  const rows = upcoming.map((u) => [u.at.replace('T', ' ').replace(/Z$/, ' UTC'), u.op, u.userName].map(tableCell));
+  return (
+    `\nUpcoming in the next ${UPCOMING_DAYS} days (from the roster's start and end dates, if it stays as it is):\n` +
+    formatTable(['FROM', 'OPERATION', 'USER'], rows)
+  );
+}
+
+function formatTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.min(60, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
   const line = (cells: string[]) =>
     cells
@@ -45,6 +66,14 @@ export function formatSummary(report: RunReport, reportPath?: string): string {
       `unchanged ${s.unchanged}, failed ${s.failed}, skipped ${s.skipped}, not attempted ${s.notAttempted}`,
   ];
   if (report.roster) lines.push(`  roster: ${report.roster.accepted} of ${report.roster.rows} rows accepted, ${report.roster.rejected.length} rejected`);
+  if (report.pending?.length || report.upcoming?.length) {
+    const next = report.pending?.[0];
+    lines.push(
+      `  dates: ${people(report.pending?.length ?? 0)} waiting for their start date` +
+        (next ? ` (next: ${next.userName} on ${next.createOn})` : '') +
+        `, ${count(report.upcoming?.length ?? 0, 'change')} in the next ${UPCOMING_DAYS} days`,
+    );
+  }
   if (report.remote)
     lines.push(
       `  service: ${count(report.remote.users, 'user')} read in ${count(report.remote.pages, 'page')}; ${count(report.requests.total, 'request')}, ${report.requests.retries} retries, ${report.requests.throttled} throttled`,
@@ -56,6 +85,10 @@ export function formatSummary(report: RunReport, reportPath?: string): string {
   if (reportPath) lines.push(`  report: ${reportPath}`);
   // The result, refusal and error quote roster values and service replies: no raw control characters.
   return lines.map((line) => escapeControlChars(line)).join('\n') + '\n';
+}
+
+function people(n: number): string {
+  return `${n} ${n === 1 ? 'person' : 'people'}`;
 }
 
 function count(n: number, noun: string): string {

@@ -1,5 +1,6 @@
 import { canonicalPath, type AttrValue } from '../domain/attributePaths.js';
 import { compileColumn } from './columnSpec.js';
+import { compileDateCells, type RowDates } from './dateCells.js';
 import { delimiterHint } from './delimiterHint.js';
 import { cell } from './cell.js';
 import { quoteInput, quoteList } from '../display/quoteInput.js';
@@ -23,6 +24,8 @@ export interface ColumnIndexes {
   width: number;
   /** The header names (trimmed), by column index, for messages about a cell. */
   names: readonly string[];
+  /** Start and end dates and their zone, when the config maps a date column. */
+  dates: ((record: readonly string[]) => RowDates) | undefined;
 }
 
 const IDENTITY = new Set(['externalId', 'userName', 'givenName', 'familyName', 'name.givenName', 'name.familyName', 'locale']);
@@ -52,6 +55,10 @@ export function resolveHeader(cells: readonly string[], source: RosterSource, fi
     column.headers.map((header): [string, string] => [attribute, header]),
   );
   if (source.status !== undefined) wanted.push(['status', source.status.column]);
+  if (source.startDate !== undefined) wanted.push(['startDate', source.startDate.column]);
+  if (source.endDate !== undefined) wanted.push(['endDate', source.endDate.column]);
+  const zoneColumn = typeof source.timezone === 'object' ? source.timezone.column : undefined;
+  if (zoneColumn !== undefined) wanted.push(['timezone', zoneColumn]);
 
   const missing = wanted.filter(([, header]) => !firstIndex.has(header));
   if (missing.length > 0) {
@@ -92,5 +99,6 @@ export function resolveHeader(cells: readonly string[], source: RosterSource, fi
       .map(({ attribute, column }) => ({ path: canonicalPath(attribute), read: (record) => column.valueOf((header) => cell(record, at(header)!)) })),
     width: names.length,
     names,
+    dates: compileDateCells(source, { startDate: at(source.startDate?.column), endDate: at(source.endDate?.column), timeZone: at(zoneColumn) }, names),
   };
 }

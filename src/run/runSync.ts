@@ -36,10 +36,11 @@ export async function runSync(config: Config, options: RunOptions, logger: Logge
     const read = { ...service, remote: { users: remote.users.length, pages: remote.pages } };
 
     const { checked, refusal } = await planAndCheck(run, inputs.roster, remote.users);
-    if (refusal) return concludeStopped(run, facts({ ...read, plan: checked.plan }), refusal);
+    const planned = { ...read, plan: checked.plan, lifecycle: checked.lifecycle };
+    if (refusal) return concludeStopped(run, facts(planned), refusal);
 
     const execution = await executePlan(run, connection, checked, service.capabilities);
-    return concludeExecuted(run, facts({ ...read, plan: checked.plan }), inputs, checked, execution);
+    return concludeExecuted(run, facts(planned), inputs, checked, execution);
   } finally {
     await connection.close();
   }

@@ -3,7 +3,10 @@ import type { RemoteUser } from '../../domain/remoteUser.js';
 import type { Roster } from '../../domain/roster.js';
 import { userNameKey } from '../../domain/userNameKey.js';
 import { DryRunExecutor } from '../../execute/dryRunExecutor.js';
+import type { PendingStart, UpcomingChange } from '../../domain/lifecycle.js';
+import { applyLifecycleDates } from '../../plan/lifecycleDates.js';
 import { plan } from '../../plan/plan.js';
+import { resolveUpcoming } from '../../plan/upcomingOperations.js';
 import { checkPlan } from '../../plan/safety.js';
 import type { RunContext, RunStop } from '../runContext.js';
 import { planPolicy } from '../syncPolicy.js';
@@ -13,6 +16,15 @@ export interface CheckedPlan {
   plan: Plan;
   /** The policy it was made by; a 409's adoption is planned by the same one. */
   policy: PlanPolicy;
+  /** What the roster's start and end dates decided at the run's `now`. */
+  lifecycle: Lifecycle;
+}
+
+export interface Lifecycle {
+  pending: PendingStart[];
+  upcoming: UpcomingChange[];
+  /** The next instant a date changes a row's state (ISO, UTC): a cycle after it must read and plan again. */
+  nextChangeAt?: string;
 }
 
 /**
@@ -21,14 +33,18 @@ export interface CheckedPlan {
  */
 export async function planAndCheck(run: RunContext, roster: Roster, remoteUsers: readonly RemoteUser[]): Promise<{ checked: CheckedPlan; refusal?: RunStop }> {
   const policy = planPolicy(run.config, { only: run.options.only, noticed: run.state.notices });
-  const thePlan = plan(roster, remoteUsers, policy);
+  // Dated rows become active, inactive or pending at the run's `now` first; the planner then
+  // decides from that as from any status column.
+  const dated = applyLifecycleDates(roster.users, { now: run.now, createDaysBeforeStart: run.config.sync.createDaysBeforeStart });
+  const thePlan = plan({ users: dated.users, rejected: roster.rejected }, remoteUsers, policy);
+  const lifecycle = { pending: dated.pending, upcoming: resolveUpcoming(dated.upcoming, remoteUsers), nextChangeAt: dated.nextChangeAt };
   for (const notice of thePlan.notUpdatable.filter((n) => n.isNew)) {
     run.logger.warn(
       { userName: notice.userName, id: notice.id, field: notice.field, from: notice.from, to: notice.to },
       `not updatable on this service: ${notice.field} of ${notice.userName}`,
     );
   }
-  const checked = { plan: thePlan, policy };
+  const checked = { plan: thePlan, policy, lifecycle };
   const unknown = unknownOnlyNames(run.options.only, roster, remoteUsers);
   if (unknown.length > 0) {
     const refusal = refusedBy(run, {
