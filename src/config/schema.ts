@@ -140,8 +140,6 @@ const sync = z
     protect: z.array(nonEmpty).default([]),
     /** A count ("25") or a share of managed users ("10%"). */
     maxDeactivations: z.union([z.number().int().min(0), z.string().regex(/^\d+(\.\d+)?%$/, 'a count or a percentage like "10%"')]).default('10%'),
-    /** Days before the start date (source.startDate) on which the account is created; 0: on the start day. */
-    createDaysBeforeStart: z.number().int().min(0).max(365).default(0),
     /** Consecutive failures of one kind that stop the run (circuit breaker). */
     maxConsecutiveFailures: z.number().int().positive().default(10),
     /**
@@ -152,6 +150,8 @@ const sync = z
       .string()
       .regex(/^\d+\s*[smhd]$/, 'a duration such as "30m", "6h" or "1d"')
       .optional(),
+    /** Days before the start date (source.startDate) on which the account is created; 0: on the start day. */
+    createDaysBeforeStart: z.number().int().min(0).max(365).default(0),
   })
   .strict()
   .prefault({});
