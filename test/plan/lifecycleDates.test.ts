@@ -174,3 +174,39 @@ describe('rows without dates', () => {
     expect(dated).toMatchObject({ pending: [], upcoming: [], nextChangeAt: undefined });
   });
 });
+
+describe('the README timeline (createDaysBeforeStart 7, America/New_York)', () => {
+  const zone = 'America/New_York';
+  const nia = row({ externalId: 'E1', userName: 'nia@example.com', startDate: '2026-03-15', timeZone: zone });
+  const lee = row({ externalId: 'E2', userName: 'lee@example.com', endDate: '2026-03-05', timeZone: zone });
+  const kai = row({ externalId: 'E3', userName: 'kai@example.com', endDate: '2025-12-31', startDate: '2026-04-01', timeZone: zone });
+  const accounts = {
+    lee: account({ id: 'lee', externalId: 'E2', userName: 'lee@example.com' }),
+    kai: account({ id: 'kai', externalId: 'E3', userName: 'kai@example.com' }),
+  };
+
+  /** What a run at `now` plans, given the accounts as the earlier rows of the table left them. */
+  function opsAt(now: string, remote: RemoteUser[]): string[] {
+    const dated = applyLifecycleDates([nia, lee, kai], { now: at(now), createDaysBeforeStart: 7 });
+    return plan({ users: dated.users, rejected: [] }, remote, policy).operations.map(
+      (op) => `${op.kind} ${op.kind === 'create' ? op.user.userName : op.remote.userName}`,
+    );
+  }
+  const disabled = (user: RemoteUser) => ({ ...user, active: false });
+  const nias = account({ id: 'nia', externalId: 'E1', userName: 'nia@example.com' });
+
+  it('holds row by row', () => {
+    const first = applyLifecycleDates([nia, lee, kai], { now: at('2026-03-01T12:00:00Z'), createDaysBeforeStart: 7 });
+    expect(first.upcoming.map((u) => `${u.op} ${u.userName} ${u.at}`)).toEqual([
+      'deactivate lee@example.com 2026-03-06T05:00:00Z',
+      'create nia@example.com 2026-03-08T05:00:00Z',
+    ]);
+    expect(first.pending.map((p) => `${p.userName} ${p.createOn}`)).toEqual(['nia@example.com 2026-03-08', 'kai@example.com 2026-03-25']);
+    expect(opsAt('2026-03-01T12:00:00Z', [accounts.lee, accounts.kai])).toEqual(['deactivate kai@example.com']);
+    expect(opsAt('2026-03-06T04:59:00Z', [accounts.lee, disabled(accounts.kai)])).toEqual([]);
+    expect(opsAt('2026-03-06T05:01:00Z', [accounts.lee, disabled(accounts.kai)])).toEqual(['deactivate lee@example.com']);
+    expect(opsAt('2026-03-08T05:01:00Z', [disabled(accounts.lee), disabled(accounts.kai)])).toEqual(['create nia@example.com']);
+    expect(opsAt('2026-03-25T03:59:00Z', [nias, disabled(accounts.lee), disabled(accounts.kai)])).toEqual([]);
+    expect(opsAt('2026-03-25T04:01:00Z', [nias, disabled(accounts.lee), disabled(accounts.kai)])).toEqual(['reactivate kai@example.com']);
+  });
+});
