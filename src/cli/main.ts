@@ -33,6 +33,8 @@ program
   .option('-q, --quiet', 'only warnings and errors; print the summary only if something went wrong', false)
   .option('--http-port <port>', 'serve /healthz, /readyz and /metrics on http.host while the run goes on', parseCount)
   .addOption(rosterOption())
+  // For tests only, hidden from --help: judge the roster's start and end dates at this time.
+  .addOption(new Option('--now <time>', 'judge start and end dates at this ISO time (tests only)').argParser(parseInstant).hideHelp())
   .action(
     async (opts: {
       config: string;
@@ -43,6 +45,7 @@ program
       quiet: boolean;
       httpPort?: number;
       roster?: string;
+      now?: Date;
     }) => {
       process.exitCode = await runCommand(opts);
     },
@@ -120,6 +123,14 @@ function parsePositive(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
   return n;
+}
+
+/** An ISO 8601 time with its offset (`2026-03-08T12:00:00Z`): a time without one would depend on the host's zone. */
+function parseInstant(value: string): Date {
+  const at = new Date(value);
+  if (!/(Z|[+-]\d\d:?\d\d)$/i.test(value) || Number.isNaN(at.getTime()))
+    throw new InvalidArgumentError('expected an ISO time with an offset, e.g. 2026-03-08T12:00:00Z');
+  return at;
 }
 
 function parseCount(value: string): number {

@@ -39,6 +39,8 @@ export interface RunCommandOptions {
   savePlanTo?: string;
   /** `scim-sync apply FILE`: send this saved plan instead of planning. */
   applyPlan?: string;
+  /** Tests only (hidden `--now`): the time start and end dates are judged at. */
+  now?: Date;
 }
 
 /** `scim-sync run`: load config, run once, print for people, return the exit code. */
@@ -57,6 +59,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
     logger.warn({ signal }, 'signal received: finishing in-flight requests, starting nothing new');
     abort.abort(signal);
   });
+  if (opts.now) logger.warn({ now: opts.now.toISOString() }, 'start and end dates are judged at --now, not the clock (for tests only)');
   const metrics = opts.httpPort === undefined ? undefined : new SyncMetrics();
   const health = metrics && (await startHealthServer(config.http.host, opts.httpPort!, { ready: () => ({ ready: true }) }, metrics.registry));
   try {
@@ -69,6 +72,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
       rateBudget: entry.rateBudget,
       rateWindowMs: opts.rateWindowMs,
       coordination: entry.coordination,
+      now: opts.now,
     };
     const { outcome, exitCode, report, reportPath } =
       opts.applyPlan !== undefined

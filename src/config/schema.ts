@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cronProblem, timezoneProblem } from './validateSchedule.js';
 import { checkPath } from '../domain/attributePaths.js';
+import { dateFormatProblem, ianaZoneProblem } from './validateDates.js';
 
 /**
  * The config file's shape. Every object is strict, so a typo'd key is an error instead of a
@@ -131,8 +132,26 @@ const source = z
     maxRejectedShare: z.number().min(0).max(1).default(0.05),
     /** Conditions on roster columns, all of which a row must meet to be this sync's (Entra's scoping filters). */
     scope: z.array(scopeCondition).min(1, 'at least one condition (or leave source.scope out)').optional(),
+    /** The first working day: before it (less `sync.createDaysBeforeStart`) no account is made. */
+    startDate: z.object({ column: nonEmpty }).strict().optional(),
+    /** The last working day: after its end, in the row's zone, the row is inactive whatever its status. Empty cell: no end date. */
+    endDate: z.object({ column: nonEmpty }).strict().optional(),
+    /** How every date cell of the file is written (Luxon tokens). */
+    dateFormat: nonEmpty.default('yyyy-MM-dd').superRefine(checkWith(dateFormatProblem)),
+    /** The IANA zone the dates are in, or the column giving each row's zone. */
+    timezone: z.union([nonEmpty.superRefine(checkWith(ianaZoneProblem)), z.object({ column: nonEmpty }).strict()]).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((source, ctx) => {
+    // No default zone: guessing one would move every termination by hours, unnoticed.
+    if ((source.startDate || source.endDate) && source.timezone === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['timezone'],
+        message: 'the zone the dates are in, such as "America/New_York" or { column: Time Zone } (required with source.startDate or source.endDate)',
+      });
+    }
+  });
 
 const target = z
   .object({
@@ -223,6 +242,8 @@ const sync = z
       .string()
       .regex(/^\d+\s*[smhd]$/, 'a duration such as "30m", "6h" or "1d"')
       .optional(),
+    /** Days before the start date (source.startDate) on which the account is created; 0: on the start day. */
+    createDaysBeforeStart: z.number().int().min(0).max(365).default(0),
   })
   .strict()
   .prefault({});

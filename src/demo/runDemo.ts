@@ -5,8 +5,9 @@
  * has nothing to do.
  *
  * The team is chosen so that the sync shows every kind of change: Bob's name is out of date,
- * Carol left and came back, Dave is gone from the roster, Erin is "terminated" in it, Ivan's row
- * is broken (so he is left alone), the admin is protected, and six people are new hires. A
+ * Carol left and came back, Dave is gone from the roster, Erin is "terminated" in it, Nina's last
+ * day has passed though her status still says active, Ivan's row is broken (so he is left alone),
+ * the admin is protected, six people are new hires, and Omar starts in 2031 (he is pending). A
  * deploy bot in another domain (ci.example.net) is not in the roster and not in `protect`: it is
  * unmanaged (sync.manage), so both runs leave it alone and the summary says so.
  */

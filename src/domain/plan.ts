@@ -95,7 +95,8 @@ export interface Plan {
 export interface SkippedUser {
   userName: string;
   id?: string;
-  reason: 'protected' | 'rejected-row' | 'inactive-not-on-service' | 'ambiguous-match' | 'out-of-scope';
+  /** `before-start`: the row's start date is further ahead than sync.createDaysBeforeStart (see the report's `pending`). */
+  reason: 'protected' | 'rejected-row' | 'inactive-not-on-service' | 'ambiguous-match' | 'out-of-scope' | 'before-start';
 }
 
 /** An account scim-sync leaves alone because it isn't one it manages. */

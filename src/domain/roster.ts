@@ -13,6 +13,18 @@ export interface RosterUser {
   active: boolean;
   /** Further mapped attributes by canonical SCIM path (title, emails[type eq "work"].value, roles, …). */
   attributes?: Readonly<Record<string, AttrValue>>;
+  /** First working day (`source.startDate`), an ISO calendar date `yyyy-MM-dd` in `timeZone`. */
+  startDate?: string;
+  /** Last working day (`source.endDate`), an ISO calendar date in `timeZone`; absent: no end date. */
+  endDate?: string;
+  /** IANA time zone the row's dates are in (`source.timezone`); set whenever a date is. */
+  timeZone?: string;
+  /**
+   * Set by the lifecycle-date step (src/plan/lifecycleDates.ts), never by the reader: the person
+   * starts later, so until this instant (ISO, UTC) no account is created or reactivated for them
+   * and an account already matched is left as it is.
+   */
+  pendingUntil?: string;
 }
 
 /** A roster row that could not be used. Its identifiers (if any) shield the matching remote user. */

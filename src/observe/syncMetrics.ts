@@ -1,4 +1,5 @@
 import type { RunOutcomeKind } from '../domain/runOutcome.js';
+import type { UpcomingChange } from '../domain/lifecycle.js';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RunObserver } from './runObserver.js';
 
@@ -68,6 +69,12 @@ export class SyncMetrics implements RunObserver {
     help: 'Accounts on the service the last run left alone because sync.manage does not make them its own.',
     registers: [this.registry],
   });
+  readonly upcoming = new Gauge({
+    name: 'scim_sync_upcoming_operations',
+    help: 'Operations the roster start and end dates will cause in the next 14 days, as of the last run that planned.',
+    labelNames: ['op'],
+    registers: [this.registry],
+  });
 
   attempt: NonNullable<RunObserver['attempt']> = (event) => {
     this.requests.inc({ method: event.method, status: event.status === undefined ? 'network' : String(event.status) });
@@ -98,8 +105,14 @@ export class SyncMetrics implements RunObserver {
     }
     if (report.remote) this.remoteUsers.set(report.remote.users);
     if (report.unmanaged) this.unmanagedAccounts.set(report.unmanaged.count);
+    if (report.upcoming) {
+      // Every op gets a value, 0 included, so an alert on a label doesn't see a stale count.
+      for (const op of UPCOMING_OPS) this.upcoming.set({ op }, report.upcoming.filter((u) => u.op === op).length);
+    }
   };
 }
+
+const UPCOMING_OPS: readonly UpcomingChange['op'][] = ['create', 'reactivate', 'deactivate'];
 
 /** The metric's label values (documented, scraped by dashboards): unchanged since they were first published. */
 const OUTCOME_LABEL: Record<RunOutcomeKind, string> = {

@@ -73,6 +73,13 @@ export function plan(roster: Pick<Roster, 'users' | 'rejected' | 'outOfScope'>, 
       continue;
     }
     if (remote) matched.push(remote.id);
+    if (user.active && user.pendingUntil !== undefined) {
+      // Before their start window (src/plan/lifecycleDates.ts): nothing is created or reactivated,
+      // and an account already there is left as it is — a window shortened in the config must
+      // not take back an account made early.
+      skipped.push({ userName: remote?.userName ?? user.userName, id: remote?.id, reason: 'before-start' });
+      continue;
+    }
     const diff = remote ? differ(user, remote) : { changes: [], blocked: [] };
     notUpdatable.push(...diff.blocked);
     const operation = decideForRosterUser(user, remote, diff.changes);
@@ -226,7 +233,7 @@ function accountsRenamedAway(users: readonly RosterUser[], index: RemoteIndex, p
   if (policy.updatable && !policy.updatable.has('userName')) return renamed;
   const none = () => false; // one pass on the plain matches, so row order can't matter
   for (const user of users) {
-    if (!user.active) continue;
+    if (!user.active || user.pendingUntil !== undefined) continue; // a pending row changes nothing yet
     const match = findMatch(user, index, none);
     if (
       match.kind === 'one' &&

@@ -14,6 +14,11 @@ export interface FullRead {
   settingsSha256: string;
   /** A downloaded roster's ETag / Last-Modified then, so the next run can ask "changed since?" (conditional GET). */
   rosterValidators?: { etag?: string; lastModified?: string };
+  /**
+   * The next instant a start or end date changes a row's state (ISO): from then on the same
+   * roster means a different plan, so the cycle must read and plan again.
+   */
+  nextDateChangeAt?: string;
 }
 
 export interface CycleFacts {
@@ -29,7 +34,8 @@ export interface CycleFacts {
 export function unchangedSince(last: FullRead | undefined, facts: CycleFacts): { since: string; nextFullReadAfter: string } | undefined {
   if (facts.fullReadEveryMs === undefined || facts.deliberate || last === undefined) return undefined;
   if (last.rosterSha256 !== facts.rosterSha256 || last.settingsSha256 !== facts.settingsSha256) return undefined;
-  const due = Date.parse(last.at) + facts.fullReadEveryMs;
+  const interval = Date.parse(last.at) + facts.fullReadEveryMs;
+  const due = last.nextDateChangeAt === undefined ? interval : Math.min(interval, Date.parse(last.nextDateChangeAt));
   if (!(facts.now.getTime() < due)) return undefined;
   return { since: last.at, nextFullReadAfter: new Date(due).toISOString() };
 }

@@ -1,4 +1,5 @@
 import type { ExecutionResult, OperationOutcome } from '../domain/outcome.js';
+import type { PendingStart, UpcomingChange } from '../domain/lifecycle.js';
 import type { Plan } from '../domain/plan.js';
 import type { Roster } from '../domain/roster.js';
 import { exitCodeOf, type RunOutcome } from '../domain/runOutcome.js';
@@ -20,6 +21,8 @@ export interface RunFacts {
   requests?: RunReport['requests'];
   plan?: Plan;
   manage?: RunReport['manage'];
+  /** What the start and end dates decided (with the plan). */
+  lifecycle?: { pending: PendingStart[]; upcoming: UpcomingChange[] };
   /** The executed (or, for a refused plan, planned) operations. */
   operations?: OperationOutcome[];
   stoppedBecause?: ExecutionResult['stoppedBecause'];
@@ -61,6 +64,8 @@ export function buildReport(facts: RunFacts): RunReport {
     requests: facts.requests ?? { total: 0, byMethod: {}, retries: 0, throttled: 0 },
     operations,
     skipped: facts.plan?.skipped ?? [],
+    pending: facts.lifecycle?.pending,
+    upcoming: facts.lifecycle?.upcoming.map(({ op, userName, externalId, at }) => ({ op, userName, externalId, at })),
     refused: facts.refused,
     stoppedBecause: facts.stoppedBecause,
     error: facts.error,

@@ -2,12 +2,17 @@ import type { OperationOutcome } from '../domain/outcome.js';
 import { showInput } from '../display/quoteInput.js';
 import { escapeControlChars } from '../display/escapeControlChars.js';
 import type { RunReport } from './runReport.js';
+import { UPCOMING_DAYS } from '../domain/lifecycle.js';
 
 /**
  * The plan / outcomes as a fixed-width table for a terminal. With no operations it says why:
  * nothing to do, or no plan at all because the run was refused or stopped before planning.
  */
-export function formatPlanTable(report: Pick<RunReport, 'operations' | 'remote' | 'refused' | 'error' | 'unchangedSince'>): string {
+export function formatPlanTable(report: Pick<RunReport, 'operations' | 'remote' | 'refused' | 'error' | 'unchangedSince' | 'upcoming'>): string {
+  return formatOperations(report) + formatUpcoming(report.upcoming ?? []);
+}
+
+function formatOperations(report: Pick<RunReport, 'operations' | 'remote' | 'refused' | 'error' | 'unchangedSince'>): string {
   const operations: readonly OperationOutcome[] = report.operations;
   if (operations.length === 0) {
     if (report.unchangedSince) return 'Nothing read or sent: the roster and settings are unchanged since the last complete run (sync.fullReadEvery).\n';
@@ -21,6 +26,19 @@ export function formatPlanTable(report: Pick<RunReport, 'operations' | 'remote' 
     o.outcome + (o.detail ? ` (${o.httpStatus !== undefined ? `${o.httpStatus} ` : ''}${o.detail})` : ''),
   ]);
   return formatTable(['OPERATION', 'USER', 'CHANGE', 'OUTCOME'], rows);
+}
+
+/**
+ * What the start and end dates will do next, so an admin can check a start or a termination
+ * before it happens (times in UTC, as in the report).
+ */
+function formatUpcoming(upcoming: NonNullable<RunReport['upcoming']>): string {
+  if (upcoming.length === 0) return '';
+  const rows = upcoming.map((u) => [u.at.replace('T', ' ').replace(/Z$/, ' UTC'), u.op, u.userName]);
+  return (
+    `\nUpcoming in the next ${UPCOMING_DAYS} days (from the roster's start and end dates, if it stays as it is):\n` +
+    formatTable(['FROM', 'OPERATION', 'USER'], rows)
+  );
 }
 
 /** Rows under a header, in fixed-width columns (at most 60 wide; the last column runs on). */
@@ -58,6 +76,14 @@ export function formatSummary(report: RunReport, reportPath?: string): string {
     const outOfScope = report.roster.outOfScope === undefined ? '' : `, ${report.roster.outOfScope} out of scope`;
     lines.push(`  roster: ${report.roster.accepted} of ${report.roster.rows} rows accepted, ${report.roster.rejected.length} rejected${outOfScope}`);
   }
+  if (report.pending?.length || report.upcoming?.length) {
+    const next = report.pending?.[0];
+    lines.push(
+      `  dates: ${people(report.pending?.length ?? 0)} waiting for their start date` +
+        (next ? ` (next: ${next.userName} on ${next.createOn})` : '') +
+        `, ${count(report.upcoming?.length ?? 0, 'change')} in the next ${UPCOMING_DAYS} days`,
+    );
+  }
   if (report.remote)
     lines.push(
       `  service: ${count(report.remote.users, 'user')} read in ${count(report.remote.pages, 'page')}; ${count(report.requests.total, 'request')}, ${report.requests.retries} retries, ${report.requests.throttled} throttled`,
@@ -94,6 +120,10 @@ export function describeAccounts(manage: NonNullable<RunReport['manage']>, unman
 
 /** Unmanaged userNames named in the summary; the report names 20. */
 const UNMANAGED_SHOWN = 5;
+
+function people(n: number): string {
+  return `${n} ${n === 1 ? 'person' : 'people'}`;
+}
 
 function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;

@@ -3,6 +3,7 @@ import type { NotUpdatable, SkippedUser } from '../domain/plan.js';
 import type { RejectedRow } from '../domain/roster.js';
 import type { ServiceCapabilities } from '../scim/serviceProviderConfig.js';
 import type { ExecutionResult, OperationOutcome } from '../domain/outcome.js';
+import type { PendingStart, UpcomingChange } from '../domain/lifecycle.js';
 
 /** The JSON report written once per run. Field names are a contract with admins' tooling. */
 export interface RunReport {
@@ -38,6 +39,10 @@ export interface RunReport {
   requests: { total: number; byMethod: Record<string, number>; retries: number; throttled: number };
   operations: OperationOutcome[];
   skipped: SkippedUser[];
+  /** People whose start date is further ahead than sync.createDaysBeforeStart, with the day their account comes (present once planned). */
+  pending?: PendingStart[];
+  /** What the start and end dates will do in the next UPCOMING_DAYS (14) days, soonest first, `at` in UTC (present once planned). */
+  upcoming?: UpcomingChange[];
   /** Why the run refused to start writing, or stopped early. */
   refused?: { reason: string; howToProceed: string };
   stoppedBecause?: ExecutionResult['stoppedBecause'];

@@ -29,4 +29,12 @@ export interface RosterSource {
   status?: { column: string; active: string[] };
   /** Conditions on columns every row must meet to be this sync's (`source.scope`); others are out of scope. */
   scope?: readonly ScopeCondition[];
+  /** Column of the first working day; an empty cell means none. */
+  startDate?: { column: string };
+  /** Column of the last working day; an empty cell means none. */
+  endDate?: { column: string };
+  /** How the date cells are written (Luxon tokens); default `yyyy-MM-dd`. */
+  dateFormat?: string;
+  /** The IANA zone the dates are in, or the column holding each row's zone. Required with a date column. */
+  timezone?: string | { column: string };
 }

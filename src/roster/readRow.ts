@@ -5,6 +5,7 @@ import { isPlausibleEmail } from './isPlausibleEmail.js';
 import { cell } from './cell.js';
 import { quoteInput, showInput } from '../display/quoteInput.js';
 import type { ColumnIndexes } from './resolveHeader.js';
+import type { RowDates } from './dateCells.js';
 
 /**
  * Turns one data record into a RosterUser, or a RejectedRow saying everything wrong with it.
@@ -65,8 +66,28 @@ export function readRow(
     }
   }
 
-  if (problems !== undefined) return rejected(line, problems.join('; '), externalId, userName);
+  const dates = columns.dates?.(record);
+  if (dates?.problems) (problems ??= []).push(...dates.problems);
 
+  if (problems !== undefined) return rejected(line, problems.join('; '), externalId, userName);
+  if (dates !== undefined && (dates.startDate !== undefined || dates.endDate !== undefined)) {
+    return withDates(readUser(record, line, columns, externalId, userName, givenName, familyName, active, names), dates, names);
+  }
+  return readUser(record, line, columns, externalId, userName, givenName, familyName, active, names);
+}
+
+/** The accepted row as a compact RosterUser (its values already checked by readRow). */
+function readUser(
+  record: readonly string[],
+  line: number,
+  columns: ColumnIndexes,
+  externalId: string,
+  userName: string,
+  givenName: string,
+  familyName: string,
+  active: boolean,
+  names: Interner,
+): RosterUser {
   const locale = columns.locale === undefined ? '' : columns.locale(record);
   const given = names.intern(givenName);
   const family = names.intern(familyName);
@@ -81,6 +102,14 @@ export function readRow(
   return locale === ''
     ? { line, externalId, userName, givenName: given, familyName: family, active }
     : { line, externalId, userName, givenName: given, familyName: family, locale: names.intern(locale), active };
+}
+
+/** A dated row carries its dates and zone (shared strings: many rows have the same hire date and zone). */
+function withDates(user: RosterUser, dates: RowDates, names: Interner): RosterUser {
+  if (dates.startDate !== undefined) user.startDate = names.intern(dates.startDate);
+  if (dates.endDate !== undefined) user.endDate = names.intern(dates.endDate);
+  if (dates.timeZone !== undefined) user.timeZone = names.intern(dates.timeZone);
+  return user;
 }
 
 /** The further mapped attributes of a row; repeated values (titles, departments) are shared. */

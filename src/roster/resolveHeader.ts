@@ -1,5 +1,6 @@
 import { canonicalPath, type AttrValue } from '../domain/attributePaths.js';
 import { compileColumn } from './columnSpec.js';
+import { compileDateCells, type RowDates } from './dateCells.js';
 import { delimiterHint } from './delimiterHint.js';
 import { cell } from './cell.js';
 import { quoteInput, quoteList } from '../display/quoteInput.js';
@@ -25,6 +26,8 @@ export interface ColumnIndexes {
   width: number;
   /** The header names (trimmed), by column index, for messages about a cell. */
   names: readonly string[];
+  /** Start and end dates and their zone, when the config maps a date column. */
+  dates: ((record: readonly string[]) => RowDates) | undefined;
 }
 
 /** A `source.scope` condition and where its column is. */
@@ -64,6 +67,10 @@ export function resolveHeader(cells: readonly string[], source: RosterSource, fi
   );
   if (source.status !== undefined) wanted.push(['status', source.status.column]);
   for (const condition of source.scope ?? []) wanted.push(['source.scope', condition.column]);
+  if (source.startDate !== undefined) wanted.push(['startDate', source.startDate.column]);
+  if (source.endDate !== undefined) wanted.push(['endDate', source.endDate.column]);
+  const zoneColumn = typeof source.timezone === 'object' ? source.timezone.column : undefined;
+  if (zoneColumn !== undefined) wanted.push(['timezone', zoneColumn]);
 
   const missing = wanted.filter(([, header]) => !firstIndex.has(header));
   if (missing.length > 0) {
@@ -110,5 +117,6 @@ export function resolveHeader(cells: readonly string[], source: RosterSource, fi
     })),
     width: names.length,
     names,
+    dates: compileDateCells(source, { startDate: at(source.startDate?.column), endDate: at(source.endDate?.column), timeZone: at(zoneColumn) }, names),
   };
 }

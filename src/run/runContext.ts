@@ -50,6 +50,11 @@ export interface RunOptions {
   quiet?: boolean;
   /** Where `--roster -` reads from; process.stdin unless a test hands in its own. */
   stdin?: AsyncIterable<Uint8Array>;
+  /**
+   * For tests only (the hidden `run --now`): the time the start and end dates are judged at,
+   * instead of the clock. Reports, the lock and the state keep the real time.
+   */
+  now?: Date;
 }
 
 /** What every phase of one run may read: the settings, the caller's options and the state of earlier runs. */
@@ -59,12 +64,15 @@ export interface RunContext {
   readonly logger: Logger;
   readonly runId: string;
   readonly startedAt: Date;
+  /** The time the roster's start and end dates are judged at: `startedAt`, unless a test set `options.now`. */
+  readonly now: Date;
   /** The state file as this run found it; `saveState` updates both. */
   readonly state: RunState;
 }
 
 export function startRun(config: Config, options: RunOptions, logger: Logger): RunContext {
-  return { config, options, logger, runId: randomUUID(), startedAt: new Date(), state: readRunState(config.state.dir) };
+  const startedAt = new Date();
+  return { config, options, logger, runId: randomUUID(), startedAt, now: options.now ?? startedAt, state: readRunState(config.state.dir) };
 }
 
 /** Records what later runs must know (notices, the shrink baseline, the last full read). */

@@ -45,7 +45,7 @@ async function reconcile(run: RunContext): Promise<RunResult> {
     const read = { ...service, remote: { users: remote.users.length, pages: remote.pages } };
 
     const { checked, refusal, finding } = await planAndCheck(run, inputs.roster, remote.users, inputs.ledger.ledger);
-    const planned = { ...read, plan: checked.plan, manage: checked.manage };
+    const planned = { ...read, plan: checked.plan, manage: checked.manage, lifecycle: checked.lifecycle };
     const toSave = { plan: checked.plan, roster: inputs.roster, remoteUsers: remote.users, capabilities: service.capabilities };
     if (refusal) {
       const saved = refusal.stop.kind === 'refused' ? await saveRefusedPlan(run, refusal, toSave) : refusal;

@@ -59,7 +59,7 @@ describe('loadConfig', () => {
 
   it('a typo’d key is an error naming the line, the key and the likely intended key', () => {
     expect(errorOf(VALID.replace('  protect:', '  protekt:'))).toBe(
-      `${file} line 12: sync.protekt: unknown key (did you mean "sync.protect"?); allowed here: deactivateMissing, protect, manage, outOfScope, maxDeactivations, maxConsecutiveFailures, fullReadEvery`,
+      `${file} line 12: sync.protekt: unknown key (did you mean "sync.protect"?); allowed here: deactivateMissing, protect, manage, outOfScope, maxDeactivations, maxConsecutiveFailures, fullReadEvery, createDaysBeforeStart`,
     );
   });
 
@@ -219,6 +219,45 @@ describe('loadConfig', () => {
 
   it('invalid YAML names the line', () => {
     expect(errorOf('source:\n  path: [unclosed\n')).toMatch(new RegExp(`^${file} line \\d: invalid YAML`));
+  });
+
+  describe('start and end dates', () => {
+    const DATED = VALID.replace(
+      '    familyName: last_name\n',
+      '    familyName: last_name\n  startDate: { column: Hire Date }\n  endDate: { column: Termination Date }\n',
+    );
+
+    it('dates are read with a zone and a format (default yyyy-MM-dd); createDaysBeforeStart defaults to 0', () => {
+      const config = load(DATED.replace('target:', '  timezone: America/New_York\ntarget:'));
+      expect(config.source).toMatchObject({
+        startDate: { column: 'Hire Date' },
+        endDate: { column: 'Termination Date' },
+        dateFormat: 'yyyy-MM-dd',
+        timezone: 'America/New_York',
+      });
+      expect(config.sync.createDaysBeforeStart).toBe(0);
+      expect(load(DATED.replace('target:', '  timezone: { column: Time Zone }\n  dateFormat: dd.MM.yyyy\ntarget:')).source.timezone).toEqual({
+        column: 'Time Zone',
+      });
+    });
+
+    it('an unknown source.timezone is an error naming the key and line', () => {
+      expect(errorOf(DATED.replace('target:', '  timezone: America/Springfield\ntarget:'))).toBe(
+        `${file} line 10: source.timezone: got "America/Springfield", expected an IANA time zone such as "America/New_York", "Asia/Kolkata" or "UTC"`,
+      );
+    });
+
+    it('a dateFormat that cannot read back the date it writes (mm is minutes, no day) is an error naming the key', () => {
+      for (const format of ['yyyy-mm-dd', 'yyyy-MM', 'banana']) {
+        expect(errorOf(DATED.replace('target:', `  timezone: UTC\n  dateFormat: ${format}\ntarget:`))).toMatch(
+          new RegExp(`^${file} line 11: source.dateFormat: got "${format}", expected a date format with year, month and day such as "yyyy-MM-dd"`),
+        );
+      }
+    });
+
+    it('date columns without source.timezone are an error: no zone is guessed', () => {
+      expect(errorOf(DATED)).toMatch(new RegExp(`^${file} line 1: source.timezone: got nothing, expected the zone the dates are in`));
+    });
   });
 
   it('a missing file says so and how to point at another', () => {

@@ -22,6 +22,12 @@ describe('unchangedSince (sync.fullReadEvery)', () => {
     expect(unchangedSince(last, facts({ now: new Date('2026-11-23T11:00:00.000Z') }))).toBeUndefined();
   });
 
+  it('an unchanged roster whose start or end date takes effect before the interval ends is read again from that instant on', () => {
+    const dated: FullRead = { ...last, nextDateChangeAt: '2026-11-23T10:45:00.000Z' };
+    expect(unchangedSince(dated, facts())).toEqual({ since: last.at, nextFullReadAfter: '2026-11-23T10:45:00.000Z' });
+    expect(unchangedSince(dated, facts({ now: new Date('2026-11-23T10:45:00.000Z') }))).toBeUndefined();
+  });
+
   it('reads everything when the option is off (the default), when there was no complete run yet, or for a deliberate run (dry run, --only, --allow-deactivations)', () => {
     expect(unchangedSince(last, facts({ fullReadEveryMs: undefined }))).toBeUndefined();
     expect(unchangedSince(undefined, facts())).toBeUndefined();

@@ -1,4 +1,4 @@
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -80,6 +80,25 @@ describe('bad input: a clear error and no writes', () => {
     expect(emulator.requestLog.filter((r) => WRITE.has(r.method))).toHaveLength(2); // Ada and Grace
   });
 
+  it('bad-dates.csv: an unparsable date, a day that does not exist and an unknown zone each reject their row; those accounts are left alone, the rest is synced', async () => {
+    const { exitCode, report } = await runWith('bad-dates.csv', {
+      startDate: { column: 'hire_date' },
+      endDate: { column: 'termination_date' },
+      timezone: { column: 'time_zone' },
+      maxRejectedShare: 0.7,
+    });
+    expect(report.roster?.rejected).toEqual([
+      { line: 3, reason: expect.stringMatching(/^endDate "2026-02-30" in column 8 \("termination_date"\) is not a day of the calendar/) as string },
+      { line: 4, reason: 'time zone "Mars/Base" in column 9 ("time_zone") is not an IANA time zone such as "America/New_York"' },
+      { line: 5, reason: 'startDate "31/01/2026" in column 7 ("hire_date") is not a date in the format yyyy-MM-dd (source.dateFormat)' },
+    ]);
+    expect(exitCode).toBe(0);
+    // Its row says the last day was 2020-01-31, but the row can't be trusted: the account stays as it is.
+    expect(emulator.store.findByUserName('someone@example.com')?.active).toBe(true);
+    expect(report.skipped).toEqual([{ userName: 'someone@example.com', id: expect.any(String) as string, reason: 'rejected-row' }]);
+    expect(report.operations.map((o) => `${o.op} ${o.userName}`)).toEqual(['create ada@example.com', 'create mary@example.com']);
+  });
+
   const rowErrors: Array<[fixture: string, line: number, reason: string]> = [
     ['duplicate-external-id.csv', 2, 'duplicate externalId'],
     ['duplicate-email-case.csv', 2, 'duplicate userName'],
@@ -136,6 +155,24 @@ describe('bad input: a clear error and no writes', () => {
     writeFileSync(ws.configPath, 'source:\n  path: ./roster.csv\n  colums: {}\n');
     expect(() => ws.loadWrittenConfig()).toThrow(ConfigError);
     expect(() => ws.loadWrittenConfig()).toThrow(`${ws.configPath} line 3: source.colums: unknown key (did you mean "source.columns"?)`);
+    expect(emulator.requestLog).toHaveLength(0);
+  });
+
+  it('an unknown source.timezone or an unusable source.dateFormat: the error names file, line and key; no request at all', () => {
+    const dated = { startDate: { column: 'hire_date' }, timezone: 'Europe/Berln' };
+    // The line is the key's in the written YAML; the message names it, the key and what was expected.
+    const lineOf = (key: string) =>
+      readFileSync(ws.configPath, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.trimStart().startsWith(`${key}:`)) + 1;
+    ws.writeConfig(emulator.url, { source: dated });
+    expect(() => ws.loadWrittenConfig()).toThrow(
+      `${ws.configPath} line ${lineOf('timezone')}: source.timezone: got "Europe/Berln", expected an IANA time zone such as "America/New_York", "Asia/Kolkata" or "UTC"`,
+    );
+    ws.writeConfig(emulator.url, { source: { ...dated, timezone: 'UTC', dateFormat: 'dd/mm/yyyy' } });
+    expect(() => ws.loadWrittenConfig()).toThrow(
+      `${ws.configPath} line ${lineOf('dateFormat')}: source.dateFormat: got "dd/mm/yyyy", expected a date format with year, month and day`,
+    );
     expect(emulator.requestLog).toHaveLength(0);
   });
 

@@ -70,7 +70,8 @@ export function concludeExecuted(
   // Only a run that read everything and applied every operation may stand in for later cycles.
   if (inputs.fingerprint && !options.dryRun && options.only === undefined) {
     const complete = failed.length === 0 && !execution.stoppedBecause;
-    saveState(run, { lastFullRead: complete ? { at: startedAt.toISOString(), ...inputs.fingerprint } : undefined });
+    const nextDateChangeAt = checked.lifecycle.nextChangeAt;
+    saveState(run, { lastFullRead: complete ? { at: startedAt.toISOString(), ...inputs.fingerprint, nextDateChangeAt } : undefined });
   }
   if (failed.length > 0 || execution.stoppedBecause) {
     return writeOut(run, facts, { kind: 'some-failed' }, `${failed.length} of ${execution.outcomes.length} operations did not succeed`);

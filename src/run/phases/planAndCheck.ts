@@ -4,10 +4,13 @@ import type { RemoteUser } from '../../domain/remoteUser.js';
 import type { Roster } from '../../domain/roster.js';
 import { userNameKey } from '../../domain/userNameKey.js';
 import { DryRunExecutor } from '../../execute/dryRunExecutor.js';
+import type { PendingStart, UpcomingChange } from '../../domain/lifecycle.js';
+import { applyLifecycleDates } from '../../plan/lifecycleDates.js';
 import { plan } from '../../plan/plan.js';
 import { managedDomains } from '../../plan/managedDomains.js';
 import { checkPlan, type Refusal } from '../../plan/safety.js';
 import type { ManageSummary } from '../../report/runReport.js';
+import { resolveUpcoming } from '../../plan/upcomingOperations.js';
 import type { RunContext, RunStop } from '../runContext.js';
 import { planPolicy } from '../syncPolicy.js';
 import { refusedBy, safetyPolicy } from './loadInputs.js';
@@ -20,6 +23,15 @@ export interface CheckedPlan {
   remoteUsers: readonly RemoteUser[];
   /** Which accounts were this run's to change, and why (the report's `manage`). */
   manage: ManageSummary;
+  /** What the roster's start and end dates decided at the run's `now`. */
+  lifecycle: Lifecycle;
+}
+
+export interface Lifecycle {
+  pending: PendingStart[];
+  upcoming: UpcomingChange[];
+  /** The next instant a date changes a row's state (ISO, UTC): a cycle after it must read and plan again. */
+  nextChangeAt?: string;
 }
 
 /**
@@ -34,9 +46,14 @@ export async function planAndCheck(
 ): Promise<{ checked: CheckedPlan; refusal?: RunStop; finding?: Refusal }> {
   const { manage, summary } = managePolicy(run, roster, ledger);
   const policy = planPolicy(run.config, { only: run.options.only, noticed: run.state.notices, manage });
-  const thePlan = plan(roster, remoteUsers, policy);
+  // Dated rows become active, inactive or pending at the run's `now` first; the planner then
+  // decides from that as from any status column.
+  const dated = applyLifecycleDates(roster.users, { now: run.now, createDaysBeforeStart: run.config.sync.createDaysBeforeStart });
+  const thePlan = plan({ ...roster, users: dated.users }, remoteUsers, policy);
+  const lifecycle = { pending: dated.pending, upcoming: resolveUpcoming(dated.upcoming, remoteUsers), nextChangeAt: dated.nextChangeAt };
   const outOfScope = thePlan.skipped.filter((s) => s.reason === 'out-of-scope').length;
-  const checked = { plan: thePlan, policy, remoteUsers, manage: { ...summary, managed: remoteUsers.length - thePlan.unmanaged.length - outOfScope } };
+  const managed = remoteUsers.length - thePlan.unmanaged.length - outOfScope;
+  const checked = { plan: thePlan, policy, remoteUsers, manage: { ...summary, managed }, lifecycle };
   for (const account of thePlan.unmanaged.filter((u) => u.released)) {
     run.logger.warn(
       { userName: account.userName, id: account.id },
