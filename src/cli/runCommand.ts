@@ -52,6 +52,9 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
     abort.abort(signal);
   });
   const metrics = opts.httpPort === undefined ? undefined : new SyncMetrics();
+  // A person at a terminal (stdout and stderr on one) reads the table and the summary; the log
+  // lines that repeat the run's end are then kept out of their way (they stay in JSON logs).
+  const summaryShown = !opts.quiet && process.stdout.isTTY === true && process.stderr.isTTY === true;
   const health = metrics && (await startHealthServer(config.http.host, opts.httpPort!, { ready: () => ({ ready: true }) }, metrics.registry));
   try {
     const { outcome, exitCode, report, reportPath } = await runSync(
@@ -62,6 +65,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
         allowDeactivations: opts.allowDeactivations,
         only: opts.only,
         quiet: opts.quiet,
+        summaryOnTerminal: summaryShown,
         signal: abort.signal,
         inFlightGraceMs: inFlightGraceMs(config), // the same bound as the daemon's shutdown
         observer: combineObservers(metrics, new ProgressReporter(logger, config.daemon.progressIntervalSeconds * 1000)),

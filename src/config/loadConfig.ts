@@ -15,6 +15,11 @@ import { tokenProblem } from './tokenProblem.js';
 export interface Config extends FileConfig {
   file: string;
   token: Secret;
+  /**
+   * Line of each `source.columns.<key>` and of `source.status.column` in the file (keyed by the
+   * dotted key path), so a roster error about a column can point at the config line that named it.
+   */
+  keyLines: Readonly<Record<string, number>>;
 }
 
 export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Config {
@@ -49,7 +54,10 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
     raw = applyEnvOverrides(interpolateEnv(withoutOverriddenKeys(doc.toJS() ?? {}, env), env), env);
   } catch (error) {
     if (error instanceof MissingEnvError) {
-      throw locate(error.keyPath, `${error.message} (the value is "\${${error.variable}}")`);
+      // The token has a second way in: point the admin at it rather than only at the variable.
+      const tokenHint =
+        error.keyPath.join('.') === 'target.token' ? `; set ${error.variable}, or give the token in a file with target.tokenFile (or SCIM_TOKEN_FILE)` : '';
+      throw locate(error.keyPath, `${error.message} (the value is "\${${error.variable}}")${tokenHint}`);
     }
     throw error;
   }
@@ -67,10 +75,15 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   refuseCredentialsInUrl(settings, locate);
   refuseInsecureHttp(settings, locate);
   const token = readToken(settings, absolute, locate);
+  const columnKeys = [...Object.keys(settings.source.columns).map((key) => ['source', 'columns', key]), ['source', 'status', 'column']];
+  const keyLines = Object.fromEntries(
+    columnKeys.flatMap((keyPath) => (lineOf(doc, lines, keyPath) === undefined ? [] : [[keyPath.join('.'), lineOf(doc, lines, keyPath)!]])),
+  );
   return {
     ...settings,
     file: path,
     token,
+    keyLines,
     source: { ...settings.source, path: absolute(settings.source.path) },
     target: { ...settings.target, token: undefined, tokenFile: settings.target.tokenFile && absolute(settings.target.tokenFile) },
     report: { ...settings.report, dir: absolute(settings.report.dir) },

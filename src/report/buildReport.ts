@@ -25,6 +25,8 @@ export interface RunFacts {
   refused?: RunReport['refused'];
   error?: string;
   unchangedSince?: RunReport['unchangedSince'];
+  /** Mapped attributes the provider can't set (see neverSentWarning). */
+  notSent?: string[];
 }
 
 /** Pure: the report is a view of the facts, assembled in one place rather than field by field along the run. */
@@ -47,6 +49,8 @@ export function buildReport(facts: RunFacts): RunReport {
     },
     remote: facts.remote,
     service: facts.service,
+    notSent: facts.notSent,
+    unmatchedProtect: facts.plan?.unmatchedProtect,
     notUpdatable: facts.plan?.notUpdatable.filter((n) => n.isNew).map(({ key: _key, isNew: _new, ...n }) => n),
     summary: summarise(operations, facts.plan?.unchanged ?? 0, facts.plan?.skipped.length ?? 0),
     requests: facts.requests ?? { total: 0, byMethod: {}, retries: 0, throttled: 0 },

@@ -7,7 +7,15 @@ import type { RunReport } from './runReport.js';
  * half-written report that tooling would choke on. Owner-only (see privateFile.ts). Returns the path written.
  */
 export function writeReport(report: RunReport, target: { file?: string; dir: string }): string {
-  const path = target.file ?? join(target.dir, `scim-sync-${report.startedAt.replace(/[:.]/g, '-')}-${report.runId.slice(0, 8)}.json`);
+  const path = target.file ?? join(target.dir, reportFileName(report));
   writePrivateFileAtomically(path, JSON.stringify(report, null, 2) + '\n'); // 0600 in a 0700 folder: it lists your staff
   return path;
+}
+
+/**
+ * `scim-sync-<startedAt>-<runId8>[-dry-run]-exit<code>.json`: a listing of the folder shows which
+ * runs were dry runs and which failed, without opening them. Sorts by time like before.
+ */
+export function reportFileName(report: Pick<RunReport, 'startedAt' | 'runId' | 'dryRun' | 'exitCode'>): string {
+  return `scim-sync-${report.startedAt.replace(/[:.]/g, '-')}-${report.runId.slice(0, 8)}${report.dryRun ? '-dry-run' : ''}-exit${report.exitCode}.json`;
 }

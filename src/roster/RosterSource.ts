@@ -22,4 +22,6 @@ export interface RosterSource {
    * (compared case-insensitively after trim). Without `status` every row is active.
    */
   status?: { column: string; active: string[] };
+  /** Where the columns were configured, so a missing header's error can name the config line. */
+  configuredAt?: { file: string; keyLines: Readonly<Record<string, number>> };
 }

@@ -40,6 +40,14 @@ export interface RunOptions {
    * all in the report, and too many of them still refuse the run with a summary.
    */
   quiet?: boolean;
+  /**
+   * A person reads this run's end on a terminal (`run` with stdout and stderr on one): the caller
+   * prints the table and the summary, so the log lines that say the same (the closing line, a
+   * refusal, an unusable input) go at debug level instead of repeating it in pretty-printed JSON.
+   */
+  summaryOnTerminal?: boolean;
+  /** Started by the daemon, whose operator can't pass flags: advice names a one-shot `run` instead. */
+  byDaemon?: boolean;
 }
 
 /** What every phase of one run may read: the settings, the caller's options and the state of earlier runs. */
@@ -81,6 +89,14 @@ export interface RunStop {
   roster?: Roster;
   /** A refused plan is still shown in full, every operation `planned`. */
   planned?: OperationOutcome[];
+}
+
+/**
+ * Logs how the run ended — at `level` for log readers, at debug when the caller shows the same to a
+ * person on a terminal (see RunOptions.summaryOnTerminal), so it is said once.
+ */
+export function logRunEnd(run: RunContext, level: 'info' | 'error', fields: Record<string, unknown>, message: string): void {
+  run.logger[run.options.summaryOnTerminal ? 'debug' : level](fields, message);
 }
 
 export function isStop<T extends object>(value: T | RunStop): value is RunStop {

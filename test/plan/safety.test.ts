@@ -25,6 +25,7 @@ const planDeactivating = (remote: RemoteUser[], count: number): Plan => ({
   unchanged: 0,
   skipped: [],
   notUpdatable: [],
+  unmatchedProtect: [],
 });
 
 describe('checkRoster', () => {

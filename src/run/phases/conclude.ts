@@ -4,8 +4,10 @@ import { buildReport, type RunFacts } from '../../report/buildReport.js';
 import { pruneReports } from '../../report/pruneReports.js';
 import type { RunReport } from '../../report/runReport.js';
 import { writeReport } from '../../report/writeReport.js';
+import { countOf } from '../../display/countOf.js';
+import { neverSentWarning } from '../syncPolicy.js';
 import type { ServiceCapabilities } from '../../scim/serviceProviderConfig.js';
-import { type RunContext, type RunStop, saveState } from '../runContext.js';
+import { logRunEnd, type RunContext, type RunStop, saveState } from '../runContext.js';
 import type { CheckedPlan } from './planAndCheck.js';
 import type { Inputs } from './loadInputs.js';
 
@@ -43,7 +45,7 @@ export function concludeExecuted(run: RunContext, soFar: RunSoFar, inputs: Input
   const failed = execution.outcomes.filter((o) => o.outcome !== 'succeeded' && o.outcome !== 'planned');
   const facts = { ...soFar, operations: execution.outcomes, stoppedBecause: execution.stoppedBecause };
   if (!options.dryRun) saveState(run, { notices: checked.plan.notUpdatable.map((n) => n.key) });
-  if (options.signal?.aborted) return writeOut(run, facts, interruptedBy(options.signal), `interrupted: ${failed.length} operations not done`);
+  if (options.signal?.aborted) return writeOut(run, facts, interruptedBy(options.signal), `interrupted: ${countOf(failed.length, 'operation')} not done`);
   // The roster passed every check and was applied in full (a few operations may have failed
   // on their own): it is the baseline the next run's shrink check compares with. Waiting for
   // a run without any failure would let one permanently failing user freeze an old baseline.
@@ -54,15 +56,21 @@ export function concludeExecuted(run: RunContext, soFar: RunSoFar, inputs: Input
     saveState(run, { lastFullRead: complete ? { at: startedAt.toISOString(), ...inputs.fingerprint } : undefined });
   }
   if (failed.length > 0 || execution.stoppedBecause) {
-    return writeOut(run, facts, { kind: 'some-failed' }, `${failed.length} of ${execution.outcomes.length} operations did not succeed`);
+    return writeOut(run, facts, { kind: 'some-failed' }, `${failed.length} of ${countOf(execution.outcomes.length, 'operation')} did not succeed`);
   }
   const n = execution.outcomes.length;
-  const result = options.dryRun ? `${n} operations planned` : n === 0 ? 'nothing to do: the service matches the roster' : `all ${n} operations succeeded`;
+  const result = options.dryRun
+    ? `${countOf(n, 'operation')} planned`
+    : n === 0
+      ? 'nothing to do: the service matches the roster'
+      : n === 1
+        ? 'the 1 operation succeeded'
+        : `all ${n} operations succeeded`;
   return writeOut(run, facts, { kind: 'succeeded' }, result);
 }
 
 function writeOut(run: RunContext, soFar: RunSoFar, outcome: RunOutcome, result: string, more: Partial<RunFacts> = {}): RunResult {
-  const { config, options, logger } = run;
+  const { config, options } = run;
   const { capabilities, ...facts } = { ...soFar, ...more };
   const report = buildReport({
     ...facts,
@@ -73,11 +81,13 @@ function writeOut(run: RunContext, soFar: RunSoFar, outcome: RunOutcome, result:
     config: { file: config.file, baseUrl: config.target.baseUrl },
     outcome,
     result,
+    notSent: neverSentWarning(config)?.paths,
   });
   const reportPath = writeReport(report, { file: options.reportFile, dir: config.report.dir });
   if (!options.reportFile) pruneReports(config.report.dir, config.report.keep);
   const exitCode = exitCodeOf(outcome);
-  logger.info({ runId: report.runId, exitCode, summary: report.summary, requests: report.requests, reportPath }, result);
+  // Watchers first: the progress bar is cleared before the closing line is written under it.
   options.observer?.finished?.(report, Date.now() - run.startedAt.getTime());
+  logRunEnd(run, 'info', { runId: report.runId, exitCode, summary: report.summary, requests: report.requests, reportPath }, result);
   return { outcome, exitCode, report, reportPath, capabilities };
 }

@@ -3,8 +3,8 @@ import { EMPTY_ROSTER_ADVICE, checkRoster, type Refusal, type SafetyPolicy } fro
 import { durationMs, unchangedSince } from '../../plan/unchangedCycle.js';
 import { readRoster, RosterFileError } from '../../roster/readRoster.js';
 import { fileSha256, settingsSha256 } from '../fingerprint.js';
-import type { RunContext, RunStop } from '../runContext.js';
-import { profileOf } from '../syncPolicy.js';
+import { logRunEnd, type RunContext, type RunStop } from '../runContext.js';
+import { neverSentWarning, profileOf } from '../syncPolicy.js';
 
 export interface Inputs {
   roster: Roster;
@@ -22,6 +22,8 @@ const MAX_LOGGED_REJECTIONS = 20;
  */
 export async function loadInputs(run: RunContext): Promise<Inputs | RunStop> {
   const { config, options } = run;
+  const neverSent = neverSentWarning(config);
+  if (neverSent) run.logger.warn({ attributes: neverSent.paths }, neverSent.message);
   // sync.fullReadEvery: when nothing on our side changed, this cycle sends nothing at all.
   const fullReadEveryMs = durationMs(config.sync.fullReadEvery);
   const fingerprint = fullReadEveryMs === undefined ? undefined : await fingerprintOf(run);
@@ -46,11 +48,17 @@ export async function loadInputs(run: RunContext): Promise<Inputs | RunStop> {
 
 async function readRosterOrStop(run: RunContext): Promise<Roster | RunStop> {
   try {
-    return await readRoster({ ...run.config.source, userNameIsEmail: profileOf(run.config).userNameIsEmail });
+    const { config } = run;
+    return await readRoster({
+      ...config.source,
+      userNameIsEmail: profileOf(config).userNameIsEmail,
+      configuredAt: { file: config.file, keyLines: config.keyLines },
+    });
   } catch (error) {
     if (!(error instanceof RosterFileError)) throw error;
     if (error.empty) return refusedBy(run, { outcome: 'refused', reason: error.message, howToProceed: EMPTY_ROSTER_ADVICE });
-    return { stop: { kind: 'unusable-input' }, error: error.message, result: 'the roster is unusable; nothing was sent' };
+    logRunEnd(run, 'error', { file: run.config.source.path, reason: error.message }, `the roster is unusable: ${error.message}`);
+    return { stop: { kind: 'unusable-input' }, error: error.message, result: `the roster is unusable: ${error.message}; nothing was sent` };
   }
 }
 
@@ -73,12 +81,13 @@ export function safetyPolicy(run: RunContext): SafetyPolicy {
     maxRejectedShare: config.source.maxRejectedShare,
     protect: config.sync.protect,
     previousRosterRows: run.state.lastSuccess?.rosterUsers,
+    daemonConfigFile: options.byDaemon ? config.file : undefined,
   };
 }
 
 /** A safety refusal as the end of the run: logged as an error, nothing sent. */
 export function refusedBy(run: RunContext, refusal: Refusal): RunStop {
-  run.logger.error({ reason: refusal.reason, howToProceed: refusal.howToProceed }, 'run refused: nothing was sent');
+  logRunEnd(run, 'error', { reason: refusal.reason, howToProceed: refusal.howToProceed }, `run refused: ${refusal.reason}; nothing was sent`);
   return {
     stop: { kind: refusal.outcome },
     refused: { reason: refusal.reason, howToProceed: refusal.howToProceed },

@@ -28,6 +28,12 @@ export async function planAndCheck(run: RunContext, roster: Roster, remoteUsers:
       `not updatable on this service: ${notice.field} of ${notice.userName}`,
     );
   }
+  if (thePlan.unmatchedProtect.length > 0) {
+    run.logger.warn(
+      { unmatchedProtect: thePlan.unmatchedProtect },
+      `sync.protect entries that match no account on the service: ${thePlan.unmatchedProtect.map((e) => JSON.stringify(e)).join(', ')} (check the spelling)`,
+    );
+  }
   const checked = { plan: thePlan, policy };
   const unknown = unknownOnlyNames(run.options.only, roster, remoteUsers);
   if (unknown.length > 0) {
