@@ -2,9 +2,9 @@ import pino from 'pino';
 import { budgetWarning, frequencyWarning, shortestGapMs } from '../daemon/scheduleWarnings.js';
 import { exitCodeOf } from '../domain/runOutcome.js';
 import { loadInputs } from '../run/phases/loadInputs.js';
-import { discover, pageSizeFor, profileFits, readUsers } from '../run/phases/readService.js';
+import { discover, pageSizeFor, profileFits } from '../run/phases/readService.js';
 import { neverSentWarning } from '../run/syncPolicy.js';
-import { protectList } from '../plan/protectList.js';
+import { checkProtect } from './checkProtect.js';
 import { isStop, type RunStop, startRun } from '../run/runContext.js';
 import { ServiceConnection } from '../run/serviceConnection.js';
 import { escapeControlChars } from '../display/escapeControlChars.js';
@@ -71,15 +71,7 @@ export async function validateCommand(opts: { config: string }): Promise<number>
       const slow = budgetWarning(config.daemon.schedule, gapMs, Math.ceil(total / received), config.target.requestsPerMinute);
       if (slow) out(`  warning: ${slow}`);
     }
-    if (config.sync.protect.length > 0) {
-      // Every page: an entry is unmatched only if no account anywhere on the service matches it.
-      const remote = await readUsers(run, connection.client, capabilities);
-      if (isStop(remote)) return refuse(remote, `service: ${remote.error ?? remote.result}`);
-      const unmatched = protectList(config.sync.protect).unmatched(remote.users.map((u) => u.userName));
-      if (unmatched.length > 0)
-        out(`  warning: sync.protect entries that match no account on the service: ${unmatched.map((e) => JSON.stringify(e)).join(', ')} (check the spelling)`);
-      else out(`  sync.protect: every entry matches an account (${remote.users.length} users read in ${remote.pages} pages)`);
-    }
+    for (const line of await checkProtect(config, connection.client, page, capabilities.filter.supported)) out(`  ${line}`);
     out('ok: a run can start (no write was sent)');
     return exitCodeOf({ kind: 'succeeded' });
   } catch (error) {

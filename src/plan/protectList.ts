@@ -18,7 +18,7 @@ export function protectList(entries: readonly string[]): ProtectList {
   const patterns: { entry: string; test: (key: string) => boolean }[] = [];
   for (const entry of entries) {
     const key = userNameKey(entry);
-    if (isGlob(key)) patterns.push({ entry, test: picomatch(key, GLOB_OPTIONS) });
+    if (isProtectPattern(key)) patterns.push({ entry, test: picomatch(key, GLOB_OPTIONS) });
     else exact.set(key, entry);
   }
   const covers = (userName: string) => {
@@ -44,6 +44,7 @@ export function protectList(entries: readonly string[]): ProtectList {
 /** Extglobs (`+(…)`, `!(…)`) are off: `+` is common in addresses (`ops+alerts@…`). */
 const GLOB_OPTIONS = { nocase: true, dot: true, noextglob: true } as const;
 
-function isGlob(key: string): boolean {
+/** Whether a `sync.protect` entry is a glob pattern rather than one userName. */
+export function isProtectPattern(key: string): boolean {
   return picomatch.scan(key, { noext: true }).isGlob;
 }

@@ -1,4 +1,5 @@
 import { editDistance } from '../config/suggestKey.js';
+import { quoteInput } from '../display/quoteInput.js';
 
 /**
  * What a configured column that isn't in the header row most likely meant, as a hint:
@@ -11,7 +12,7 @@ import { editDistance } from '../config/suggestKey.js';
 export function suggestHeader(configured: string, headers: readonly string[], configKey: string): string | undefined {
   const commented = headers.find((h) => h.startsWith(`${configured} #`));
   if (commented !== undefined) {
-    return `the header is ${JSON.stringify(commented)}: in YAML an unquoted " #" starts a comment, so quote it: ${configKey}: ${JSON.stringify(commented)}`;
+    return `the header is ${quoteInput(commented)}: in YAML an unquoted " #" starts a comment, so quote it: ${configKey}: ${quoteInput(commented)}`;
   }
   const wanted = loose(configured);
   let best: { header: string; distance: number } | undefined;
@@ -21,7 +22,7 @@ export function suggestHeader(configured: string, headers: readonly string[], co
     if (!best || distance < best.distance) best = { header, distance };
   }
   if (!best || best.distance > Math.max(2, Math.floor(wanted.length / 4))) return undefined;
-  return `did you mean ${JSON.stringify(best.header)}?`;
+  return `did you mean ${quoteInput(best.header)}?`;
 }
 
 function loose(name: string): string {

@@ -92,10 +92,11 @@ export interface RunStop {
 }
 
 /**
- * Logs how the run ended — at `level` for log readers, at debug when the caller shows the same to a
+ * Logs what the summary also shows (how the run ended, a refusal, an unusable input, unmatched
+ * protect entries) — at `level` for log readers, at debug when the caller shows the summary to a
  * person on a terminal (see RunOptions.summaryOnTerminal), so it is said once.
  */
-export function logRunEnd(run: RunContext, level: 'info' | 'error', fields: Record<string, unknown>, message: string): void {
+export function logShownInSummary(run: RunContext, level: 'info' | 'error', fields: Record<string, unknown>, message: string): void {
   run.logger[run.options.summaryOnTerminal ? 'debug' : level](fields, message);
 }
 

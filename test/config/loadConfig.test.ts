@@ -72,7 +72,9 @@ describe('loadConfig', () => {
   });
 
   it('an unset ${ENV} variable names the variable and the key that uses it', () => {
-    expect(errorOf(VALID, {})).toBe(`${file} line 10: target.token: environment variable SCIM_TOKEN is not set (the value is "\${SCIM_TOKEN}")`);
+    expect(errorOf(VALID, {})).toBe(
+      `${file} line 10: target.token: environment variable SCIM_TOKEN is not set (the value is "\${SCIM_TOKEN}"); set SCIM_TOKEN, or give the token in a file with target.tokenFile (or SCIM_TOKEN_FILE)`,
+    );
   });
 
   it('plain http to a host that is not loopback is refused unless allowInsecureHttp is set', () => {

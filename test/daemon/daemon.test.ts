@@ -233,7 +233,7 @@ describe('scim-sync validate and --only', () => {
     ws.cleanup();
   });
 
-  it('validate reads config, roster, ServiceProviderConfig and one page, prints what it found and sends no write', async () => {
+  it('validate reads config, roster, ServiceProviderConfig and one page (and looks up a protected userName not on it), prints what it found and sends no write', async () => {
     const users = Array.from({ length: 7 }, (_, i) => ({ userName: `u${i}@example.com`, givenName: 'U', familyName: `${i}` }));
     emulator = await startEmulator({ token: TEST_TOKEN, users, maxPageSize: 5 });
     ws.writeRoster([{ employee_id: 'E1', email: 'a@example.com', first_name: 'A', last_name: 'B' }]);
@@ -245,7 +245,9 @@ describe('scim-sync validate and --only', () => {
     expect(r.stdout).toContain('patch supported: true; filter supported: true (maxResults 5)');
     expect(r.stdout).toContain('users on the service: 7');
     expect(r.stdout).toContain('page size: asked for 5, got 5 (honoured)'); // the largest page the service advertises, not target.pageSize
-    expect(emulator.requestLog.map((e) => `${e.method} ${e.path}`)).toEqual(['GET /scim/v2/ServiceProviderConfig', 'GET /scim/v2/Users']);
+    // admin@example.com (sync.protect) is not on the first page of 7 users: one filter lookup, which finds nobody.
+    expect(emulator.requestLog.map((e) => `${e.method} ${e.path}`)).toEqual(['GET /scim/v2/ServiceProviderConfig', 'GET /scim/v2/Users', 'GET /scim/v2/Users']);
+    expect(r.stdout).toContain('  warning: sync.protect entries that match no account on the service: "admin@example.com" (check the spelling)');
     expect(r.stdout + r.stderr).not.toContain(TEST_TOKEN);
   });
 

@@ -7,7 +7,7 @@ import { writeReport } from '../../report/writeReport.js';
 import { countOf } from '../../display/countOf.js';
 import { neverSentWarning } from '../syncPolicy.js';
 import type { ServiceCapabilities } from '../../scim/serviceProviderConfig.js';
-import { logRunEnd, type RunContext, type RunStop, saveState } from '../runContext.js';
+import { logShownInSummary, type RunContext, type RunStop, saveState } from '../runContext.js';
 import type { CheckedPlan } from './planAndCheck.js';
 import type { Inputs } from './loadInputs.js';
 
@@ -88,6 +88,6 @@ function writeOut(run: RunContext, soFar: RunSoFar, outcome: RunOutcome, result:
   const exitCode = exitCodeOf(outcome);
   // Watchers first: the progress bar is cleared before the closing line is written under it.
   options.observer?.finished?.(report, Date.now() - run.startedAt.getTime());
-  logRunEnd(run, 'info', { runId: report.runId, exitCode, summary: report.summary, requests: report.requests, reportPath }, result);
+  logShownInSummary(run, 'info', { runId: report.runId, exitCode, summary: report.summary, requests: report.requests, reportPath }, result);
   return { outcome, exitCode, report, reportPath, capabilities };
 }

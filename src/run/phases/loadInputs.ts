@@ -3,7 +3,7 @@ import { EMPTY_ROSTER_ADVICE, checkRoster, type Refusal, type SafetyPolicy } fro
 import { durationMs, unchangedSince } from '../../plan/unchangedCycle.js';
 import { readRoster, RosterFileError } from '../../roster/readRoster.js';
 import { fileSha256, settingsSha256 } from '../fingerprint.js';
-import { logRunEnd, type RunContext, type RunStop } from '../runContext.js';
+import { logShownInSummary, type RunContext, type RunStop } from '../runContext.js';
 import { neverSentWarning, profileOf } from '../syncPolicy.js';
 
 export interface Inputs {
@@ -57,7 +57,7 @@ async function readRosterOrStop(run: RunContext): Promise<Roster | RunStop> {
   } catch (error) {
     if (!(error instanceof RosterFileError)) throw error;
     if (error.empty) return refusedBy(run, { outcome: 'refused', reason: error.message, howToProceed: EMPTY_ROSTER_ADVICE });
-    logRunEnd(run, 'error', { file: run.config.source.path, reason: error.message }, `the roster is unusable: ${error.message}`);
+    logShownInSummary(run, 'error', { file: run.config.source.path, reason: error.message }, `the roster is unusable: ${error.message}`);
     return { stop: { kind: 'unusable-input' }, error: error.message, result: `the roster is unusable: ${error.message}; nothing was sent` };
   }
 }
@@ -87,7 +87,7 @@ export function safetyPolicy(run: RunContext): SafetyPolicy {
 
 /** A safety refusal as the end of the run: logged as an error, nothing sent. */
 export function refusedBy(run: RunContext, refusal: Refusal): RunStop {
-  logRunEnd(run, 'error', { reason: refusal.reason, howToProceed: refusal.howToProceed }, `run refused: ${refusal.reason}; nothing was sent`);
+  logShownInSummary(run, 'error', { reason: refusal.reason, howToProceed: refusal.howToProceed }, `run refused: ${refusal.reason}; nothing was sent`);
   return {
     stop: { kind: refusal.outcome },
     refused: { reason: refusal.reason, howToProceed: refusal.howToProceed },

@@ -5,7 +5,7 @@ import { userNameKey } from '../../domain/userNameKey.js';
 import { DryRunExecutor } from '../../execute/dryRunExecutor.js';
 import { plan } from '../../plan/plan.js';
 import { checkPlan } from '../../plan/safety.js';
-import type { RunContext, RunStop } from '../runContext.js';
+import { logShownInSummary, type RunContext, type RunStop } from '../runContext.js';
 import { planPolicy } from '../syncPolicy.js';
 import { refusedBy, safetyPolicy } from './loadInputs.js';
 
@@ -29,7 +29,10 @@ export async function planAndCheck(run: RunContext, roster: Roster, remoteUsers:
     );
   }
   if (thePlan.unmatchedProtect.length > 0) {
-    run.logger.warn(
+    // Info, not warn: a `--quiet` cron job would mail it every hour; the report and summary carry it.
+    logShownInSummary(
+      run,
+      'info',
       { unmatchedProtect: thePlan.unmatchedProtect },
       `sync.protect entries that match no account on the service: ${thePlan.unmatchedProtect.map((e) => JSON.stringify(e)).join(', ')} (check the spelling)`,
     );
