@@ -46,5 +46,6 @@ const GLOB_OPTIONS = { nocase: true, dot: true, noextglob: true } as const;
 
 /** Whether a `sync.protect` entry is a glob pattern rather than one userName. */
 export function isProtectPattern(key: string): boolean {
-  return picomatch.scan(key, { noext: true }).isGlob;
+  // Only the documented wildcards make a pattern; an address's `+`, `!` or `(` never does.
+  return /[*?[{]/.test(key);
 }
