@@ -89,6 +89,7 @@ describe('scim-sync run on a terminal', () => {
     expect(lastFrame, r.stdout).toBeGreaterThan(0);
     const after = r.stdout.slice(lastFrame);
     // Carriage return + erase line come before any line break or further text.
+    // eslint-disable-next-line no-control-regex -- the erase sequence is what is under test
     expect(after).toMatch(/^ ops, [^\n]*?ETA \d+s\r\x1b\[2K/);
   });
 });
