@@ -61,6 +61,9 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
   });
   if (opts.now) logger.warn({ now: opts.now.toISOString() }, 'start and end dates are judged at --now, not the clock (for tests only)');
   const metrics = opts.httpPort === undefined ? undefined : new SyncMetrics();
+  // A person at a terminal (stdout and stderr on one) reads the table and the summary; the log
+  // lines that repeat the run's end are then kept out of their way (they stay in JSON logs).
+  const summaryShown = !opts.quiet && process.stdout.isTTY === true && process.stderr.isTTY === true;
   const health = metrics && (await startHealthServer(config.http.host, opts.httpPort!, { ready: () => ({ ready: true }) }, metrics.registry));
   try {
     const common = {
@@ -73,6 +76,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
       rateWindowMs: opts.rateWindowMs,
       coordination: entry.coordination,
       now: opts.now,
+      summaryOnTerminal: summaryShown,
     };
     const { outcome, exitCode, report, reportPath } =
       opts.applyPlan !== undefined

@@ -5,10 +5,13 @@ import { loadInputs } from '../run/phases/loadInputs.js';
 import { planAndCheck } from '../run/phases/planAndCheck.js';
 import { discover, pageSizeFor, profileFits, readUsers } from '../run/phases/readService.js';
 import { describeAccounts } from '../report/formatPlanTable.js';
+import { neverSentWarning } from '../run/syncPolicy.js';
+import { checkProtect } from './checkProtect.js';
 import { isStop, type RunStop, startRun } from '../run/runContext.js';
 import { ServiceConnection } from '../run/serviceConnection.js';
 import { escapeControlChars } from '../display/escapeControlChars.js';
 import { ScimRequestError } from '../scim/errors.js';
+import { explainServiceFailure } from '../run/explainServiceFailure.js';
 import { loadConfigOrReport } from './loadConfigOrExit.js';
 import { describeNetworkPath, tlsResult } from './networkPathLines.js';
 
@@ -35,6 +38,8 @@ export async function validateCommand(opts: { config: string; roster?: string })
   const gapMs = shortestGapMs(config.daemon.schedule, config.daemon.timezone);
   const tooOften = frequencyWarning(config.daemon.schedule, gapMs);
   if (tooOften) out(`  warning: ${tooOften}`);
+  const neverSent = neverSentWarning(config);
+  if (neverSent) out(`  warning: ${neverSent.message}`);
 
   for (const line of describeNetworkPath(config)) out(line);
 
@@ -83,6 +88,7 @@ export async function validateCommand(opts: { config: string; roster?: string })
       const slow = budgetWarning(config.daemon.schedule, gapMs, Math.ceil(total / received), config.target.requestsPerMinute);
       if (slow) out(`  warning: ${slow}`);
     }
+    for (const line of await checkProtect(config, connection.client, page, capabilities.filter.supported)) out(`  ${line}`);
     if (fullReadMs !== undefined && fullReadMs > Math.min(MAX_VALIDATE_READ_MS, gapMs)) {
       out(
         `accounts: not counted here (reading every user takes about ${Math.round(fullReadMs / 1000)} s at the budget); \`run --dry-run\` shows managed and unmanaged accounts`,
@@ -100,7 +106,7 @@ export async function validateCommand(opts: { config: string; roster?: string })
     return exitCodeOf({ kind: 'succeeded' });
   } catch (error) {
     if (!(error instanceof ScimRequestError)) throw error;
-    out(`service: ${error.message}`);
+    out(`service: ${explainServiceFailure(error, config.target.baseUrl)}`);
     return exitCodeOf({ kind: 'some-failed' });
   } finally {
     await connection.close();

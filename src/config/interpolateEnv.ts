@@ -8,8 +8,10 @@ export class MissingEnvError extends ScimSyncError {
   constructor(
     readonly variable: string,
     readonly keyPath: (string | number)[],
+    /** Set but empty (`export SCIM_TOKEN=`, an empty line in an .env file) rather than not set at all. */
+    readonly empty = false,
   ) {
-    super(`environment variable ${variable} is not set`);
+    super(`environment variable ${variable} ${empty ? 'is empty' : 'is not set'}`);
   }
 }
 
@@ -18,7 +20,7 @@ export function interpolateEnv(value: unknown, env: NodeJS.ProcessEnv, keyPath: 
     return value.replace(/\$(\$?)\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, escape: string, name: string) => {
       if (escape) return whole.slice(1);
       const found = env[name];
-      if (found === undefined || found === '') throw new MissingEnvError(name, keyPath);
+      if (found === undefined || found === '') throw new MissingEnvError(name, keyPath, found === '');
       return found;
     });
   }

@@ -23,6 +23,11 @@ export interface Config extends FileConfig {
   proxyEnvironment: ProxyEnvironment;
   /** notify.webhook with its URL resolved (from url or urlFile) and wrapped: its path is often the secret. */
   webhook?: Webhook;
+  /**
+   * Line of each `source.columns.<key>` and of `source.status.column` in the file (keyed by the
+   * dotted key path), so a roster error about a column can point at the config line that named it.
+   */
+  keyLines: Readonly<Record<string, number>>;
 }
 
 /** Command-line flags that replace config keys. */
@@ -68,7 +73,10 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env, o
     raw = applyEnvOverrides(interpolateEnv(withRosterOverride(withoutOverriddenKeys(doc.toJS() ?? {}, env), overrides.roster), env), env);
   } catch (error) {
     if (error instanceof MissingEnvError) {
-      throw locate(error.keyPath, `${error.message} (the value is "\${${error.variable}}")`);
+      // The token has a second way in: point the admin at it rather than only at the variable.
+      const tokenHint =
+        error.keyPath.join('.') === 'target.token' ? `; set ${error.variable}, or give the token in a file with target.tokenFile (or SCIM_TOKEN_FILE)` : '';
+      throw locate(error.keyPath, `${error.message} (the value is "\${${error.variable}}")${tokenHint}`);
     }
     throw error;
   }
@@ -93,6 +101,10 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env, o
   const { auth: _auth, ...source } = settings.source;
   const rosterPath = source.path === undefined || source.path === STDIN_ROSTER ? source.path : absolute(source.path);
   const webhook = readWebhook(settings, absolute, locate);
+  const columnKeys = [...Object.keys(settings.source.columns).map((key) => ['source', 'columns', key]), ['source', 'status', 'column']];
+  const keyLines = Object.fromEntries(
+    columnKeys.flatMap((keyPath) => (lineOf(doc, lines, keyPath) === undefined ? [] : [[keyPath.join('.'), lineOf(doc, lines, keyPath)!]])),
+  );
   return {
     ...settings,
     file: path,
@@ -103,6 +115,7 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env, o
     target: { ...settings.target, ...tls, token: undefined, tokenFile: settings.target.tokenFile && absolute(settings.target.tokenFile) },
     webhook,
     notify: {},
+    keyLines,
     report: { ...settings.report, dir: absolute(settings.report.dir) },
     state: { ...settings.state, dir: absolute(settings.state.dir) },
   };

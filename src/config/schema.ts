@@ -18,23 +18,39 @@ const checkWith = (problem: (value: string) => string | undefined) => (value: st
 
 /**
  * Where a SCIM attribute's value comes from: a CSV header, or a small recipe — a `template`
- * such as "{first_name}.{last_name}@example.com", `transform`s, a value `map` (e.g. Y → true),
+ * such as "{first_name}.{last_name}@example.com", `firstOf` (the first of several value specs
+ * with a value: "preferred name, else first name"), `transform`s, a value `map` (e.g. Y → true),
  * or `split` for a list column such as roles ("Author;Accountant").
  */
-const valueSpec = z.union([
-  nonEmpty,
-  z
-    .object({
-      column: nonEmpty.optional(),
-      template: nonEmpty.optional(),
-      transform: z.array(z.enum(['trim', 'lowercase', 'uppercase'])).optional(),
-      map: z.record(z.string(), z.union([z.string(), z.boolean()])).optional(),
-      split: z.string().min(1).optional(),
-    })
-    .strict()
-    .refine((spec) => (spec.column === undefined) !== (spec.template === undefined), { message: 'exactly one of column or template' }),
-]);
-export type ValueSpec = z.infer<typeof valueSpec>;
+export type ValueSpec =
+  | string
+  | {
+      column?: string;
+      template?: string;
+      firstOf?: ValueSpec[];
+      transform?: ('trim' | 'lowercase' | 'uppercase')[];
+      map?: Record<string, string | boolean>;
+      split?: string;
+    };
+
+const valueSpec: z.ZodType<ValueSpec> = z.lazy(() =>
+  z.union([
+    nonEmpty,
+    z
+      .object({
+        column: nonEmpty.optional(),
+        template: nonEmpty.optional(),
+        firstOf: z.array(valueSpec).min(2, 'at least two value specs, e.g. [Preferred Name, First Name]').optional(),
+        transform: z.array(z.enum(['trim', 'lowercase', 'uppercase'])).optional(),
+        map: z.record(z.string(), z.union([z.string(), z.boolean()])).optional(),
+        split: z.string().min(1).optional(),
+      })
+      .strict()
+      .refine((spec) => [spec.column, spec.template, spec.firstOf].filter((s) => s !== undefined).length === 1, {
+        message: 'exactly one of column, template or firstOf',
+      }),
+  ]),
+);
 
 /** SCIM attribute path <- value spec. The four identity attributes are required; any supported path may be added. */
 const columns = z

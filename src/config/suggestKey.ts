@@ -8,7 +8,7 @@ export function suggestKey(unknown: string, allowed: readonly string[]): string 
   return best?.key;
 }
 
-function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];

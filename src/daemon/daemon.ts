@@ -112,6 +112,7 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
       config,
       {
         dryRun: false,
+        byDaemon: true,
         quiet: options.quiet,
         signal: abort.signal,
         inFlightGraceMs: inFlightGraceMs(config),
@@ -203,7 +204,9 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
 
   cron.setLogger({
     info: (m) => logger.debug({ cron: true }, m),
-    warn: (m) => logger.warn({ cron: true }, m),
+    // node-cron says "blocked by overlap prevention" for a tick skipped while our run goes on;
+    // skipTick logs (and counts) that tick already, so node-cron's own line is only for debugging.
+    warn: (m) => (String(m).includes('overlap') ? logger.debug({ cron: true }, String(m)) : logger.warn({ cron: true }, m)),
     error: (m) => logger.error({ cron: true }, String(m)),
     debug: (m) => logger.debug({ cron: true }, String(m)),
   });
@@ -237,6 +240,9 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
 
 function readiness(last: RunReport | undefined): { ready: boolean; reason?: string } {
   if (!last) return { ready: true };
+  // A refusal sends nothing until someone checks the plan: that needs attention as much as a failure.
+  if (last.outcome === 'refused' && last.refused)
+    return { ready: false, reason: `last run was refused for safety, nothing was sent: ${last.refused.reason}; next: ${last.refused.howToProceed}` };
   if (last.outcome === 'unusable-input') return { ready: false, reason: `last run: ${last.error ?? last.refused?.reason ?? 'unusable input'}` };
   if (last.error) return { ready: false, reason: `last run: ${last.error}` };
   if (last.stoppedBecause?.kind === 'run-fatal')

@@ -42,6 +42,11 @@ export function checkPath(path: string): string | undefined {
   );
 }
 
+/** A path as a person reads it: the enterprise extension's attributes by their short name (`department`). */
+export function shortPath(path: string): string {
+  return path.startsWith(`${ENTERPRISE_URN}:`) ? path.slice(ENTERPRISE_URN.length + 1) : path;
+}
+
 export function isMultiValued(path: string): boolean {
   return path === 'roles';
 }

@@ -64,7 +64,7 @@ export interface NotUpdatable {
 export interface PlanPolicy {
   /** Deactivate remote users that are not in the roster at all. */
   deactivateMissing: boolean;
-  /** userNames (any case) that scim-sync never touches. */
+  /** userNames (any case) or glob patterns (`*@agency.example`) that scim-sync never touches. */
   protect: readonly string[];
   /** When set (`--only`), only operations for these userNames (any case) are kept. */
   only?: readonly string[];
@@ -72,6 +72,11 @@ export interface PlanPolicy {
   compare?: readonly string[];
   /** Which of them the service can change after creation; the rest become NotUpdatable notices. Default: all. */
   updatable?: ReadonlySet<string>;
+  /**
+   * Mapped attributes the service can't be sent at all (neither on create nor after): it never
+   * holds a value for them, so a roster value is a difference even when the service shows none.
+   */
+  neverSent?: ReadonlySet<string>;
   /** Keys of NotUpdatable notices reported by earlier runs. */
   noticed?: ReadonlySet<string>;
   /** Which accounts are ours; absent: every account. */
@@ -90,6 +95,8 @@ export interface Plan {
   unmanaged: UnmanagedAccount[];
   /** Accounts matched one-to-one by an in-scope row (protected ones aside): this sync's, kept in the ledger. */
   matched: string[];
+  /** `sync.protect` entries that match no account on the service (a typo protects no one). */
+  unmatchedProtect: string[];
 }
 
 export interface SkippedUser {

@@ -22,6 +22,7 @@ Options:
   --token <token>            require this bearer token (default: no auth)
   --token-file <file>        read the token from a file (e.g. a compose secret)
   --seed <users.json>        start with these users: a JSON array, or { "users": [...] }
+                             (see "Seed file" below)
   --base-path <path>         path of the SCIM API (default /scim/v2)
   --max-page-size <n>        cap on ?count= per page of GET /Users (default 100)
   --latency-ms <n>           delay before every response (default 0)
@@ -30,6 +31,21 @@ Options:
   --dialect <name>           postman | nintex | generic (default postman)
   --no-patch                 generic only: answer PATCH with 501 (a PUT-only service)
   -h, --help                 show this help
+
+Seed file: a JSON array of users (or { "users": [...] }), each an object with
+  userName      required; an email for the postman dialect, e.g. "ada@example.com"
+  givenName, familyName, externalId, locale, title      optional strings
+  active        optional boolean (default true)
+  id            optional fixed id (otherwise one is generated)
+  emails        optional [{ "value": "...", "type": "work", "primary": true }]
+  roles         optional ["Author", "Accountant"]
+  attributes    optional raw SCIM attributes merged in last, e.g.
+                { "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { "department": "R&D" } }
+Example: config/demo-team.json (the team npm run demo starts with):
+  [{ "userName": "alice.adams@example.com", "givenName": "Alice", "familyName": "Adams",
+     "externalId": "E1001" },
+   { "userName": "carol.chen@example.com", "givenName": "Carol", "familyName": "Chen",
+     "externalId": "E1003", "active": false }]
 `;
 
 function fail(message: string): never {

@@ -12,6 +12,8 @@ export class ProgressReporter implements RunObserver {
   private budget = 0;
   private startedAt = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** A bar is on the terminal's current line and must be cleared before anything else is written. */
+  private drawn = false;
 
   constructor(
     private readonly logger: Logger,
@@ -35,15 +37,18 @@ export class ProgressReporter implements RunObserver {
   };
 
   finished: NonNullable<RunObserver['finished']> = () => {
-    const wasRunning = this.timer !== undefined;
     this.stop();
-    if (this.terminal && this.total > 0 && wasRunning) this.terminal.write('\n');
   };
 
-  /** No more progress lines (the run ended, crashed, or the daemon stops). */
+  /**
+   * No more progress lines (the run ended, crashed, or the daemon stops). The bar's last frame is
+   * erased (carriage return, erase line), so the next line starts on a clean line, not after it.
+   */
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    if (this.drawn) this.terminal?.write(`\r${ERASE_LINE}`);
+    this.drawn = false;
   }
 
   /** done/total, operations per minute so far, and ETA assuming the budget is the limit. */
@@ -60,9 +65,15 @@ export class ProgressReporter implements RunObserver {
     if (this.terminal) {
       const width = 30;
       const filled = Math.round((s.done / Math.max(s.total, 1)) * width);
-      this.terminal.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${s.done}/${s.total} ops, ${s.perMinute}/min, ETA ${s.etaSeconds}s `);
+      this.terminal.write(
+        `\r${ERASE_LINE}[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${s.done}/${s.total} ops, ${s.perMinute}/min, ETA ${s.etaSeconds}s`,
+      );
+      this.drawn = true;
     } else {
       this.logger.info({ progress: s }, `progress: ${s.done}/${s.total} operations, ${s.perMinute}/min, ETA ${s.etaSeconds}s`);
     }
   }
 }
+
+/** ANSI "erase in line" (whole line): a shorter frame leaves no tail of the longer one before it. */
+const ERASE_LINE = '\x1b[2K';

@@ -14,6 +14,7 @@ import { sameValue } from '../domain/attributePaths.js';
 import { remoteValue, rosterValue } from '../domain/attributeValues.js';
 import { userNameKey } from '../domain/userNameKey.js';
 import { accountScope } from './accountScope.js';
+import { protectList } from './protectList.js';
 
 /**
  * The functional core: every decision about who is created, renamed, deactivated or
@@ -31,7 +32,7 @@ import { accountScope } from './accountScope.js';
  *     `source.scope`, `sync.manage`); every other account is unmanaged, never changed.
  */
 export function plan(roster: Pick<Roster, 'users' | 'rejected' | 'outOfScope'>, remoteUsers: readonly RemoteUser[], policy: PlanPolicy): Plan {
-  const protectedNames = new Set(policy.protect.map(userNameKey));
+  const protectedNames = protectList(policy.protect);
   const shield = shieldFromRejectedRows(roster.rejected);
   const index = indexRemote(remoteUsers);
 
@@ -53,7 +54,7 @@ export function plan(roster: Pick<Roster, 'users' | 'rejected' | 'outOfScope'>, 
     const match = findMatch(user, index, isRenamedAway);
     if (match.kind === 'ambiguous') {
       for (const remote of match.candidates) claimed.add(remote.id);
-      const isProtected = [user.userName, ...match.candidates.map((r) => r.userName)].some((name) => protectedNames.has(userNameKey(name)));
+      const isProtected = [user.userName, ...match.candidates.map((r) => r.userName)].some((name) => protectedNames.covers(name));
       if (!user.active && !isProtected && match.sameIdentity.some((r) => r.active)) {
         // HR says this person left, and every one of these accounts is theirs (same
         // externalId, or their email and no other externalId): whichever is "the" account,
@@ -68,7 +69,7 @@ export function plan(roster: Pick<Roster, 'users' | 'rejected' | 'outOfScope'>, 
     }
     const remote = match.remote;
     if (remote) claimed.add(remote.id);
-    if (protectedNames.has(userNameKey(user.userName)) || (remote && protectedNames.has(userNameKey(remote.userName)))) {
+    if (protectedNames.covers(user.userName) || (remote && protectedNames.covers(remote.userName))) {
       skipped.push({ userName: remote?.userName ?? user.userName, id: remote?.id, reason: 'protected' });
       continue;
     }
@@ -93,7 +94,7 @@ export function plan(roster: Pick<Roster, 'users' | 'rejected' | 'outOfScope'>, 
   for (const remote of remoteUsers) {
     if (claimed.has(remote.id)) continue;
     claimed.add(remote.id);
-    if (protectedNames.has(userNameKey(remote.userName))) {
+    if (protectedNames.covers(remote.userName)) {
       skipped.push({ userName: remote.userName, id: remote.id, reason: 'protected' });
     } else if (shield.covers(remote)) {
       skipped.push({ userName: remote.userName, id: remote.id, reason: 'rejected-row' });
@@ -116,7 +117,8 @@ export function plan(roster: Pick<Roster, 'users' | 'rejected' | 'outOfScope'>, 
   notUpdatable.sort((a, b) => compareText(a.key, b.key));
   unmanaged.sort((a, b) => compareText(a.userName, b.userName));
   matched.sort(compareText);
-  return { operations: restrictTo(operations, policy.only), unchanged, skipped, notUpdatable, unmanaged, matched };
+  const unmatchedProtect = protectedNames.unmatched(remoteUsers.map((r) => r.userName));
+  return { operations: restrictTo(operations, policy.only), unchanged, skipped, notUpdatable, unmanaged, matched, unmatchedProtect };
 }
 
 /**
@@ -161,9 +163,10 @@ function attributeDiffer(policy: PlanPolicy): (user: RosterUser, remote: RemoteU
       const change = { field, from, to };
       const updatable = !policy.updatable || policy.updatable.has(field);
       // A service that doesn't return the attribute at all (Postman's locale) can't be said to
-      // differ on it, so there is nothing to report.
+      // differ on it, so there is nothing to report — unless the attribute is never sent (Postman's
+      // department): then the service can't hold it, and the roster's value is what it misses.
       if (updatable) changes.push(change);
-      else if (from !== undefined) {
+      else if (from !== undefined || policy.neverSent?.has(field)) {
         const key = `${remote.id}|${field}|${JSON.stringify(to)}`;
         blocked.push({ userName: remote.userName, id: remote.id, ...change, key, isNew: !policy.noticed?.has(key) });
       }

@@ -1,7 +1,7 @@
 import type { Plan } from '../domain/plan.js';
 import type { RemoteUser } from '../domain/remoteUser.js';
 import type { Roster } from '../domain/roster.js';
-import { userNameKey } from '../domain/userNameKey.js';
+import { protectList } from './protectList.js';
 
 /**
  * Pure guards against mass lock-out, checked after planning and before any write. Each returns
@@ -19,6 +19,11 @@ export interface SafetyPolicy {
   protect: readonly string[];
   /** Accepted rows of the last run that applied its roster, to notice a truncated export. */
   previousRosterRows?: number;
+  /**
+   * The daemon's config file, when the daemon runs: it takes no flags, so its operator is told to
+   * run once by hand with the same config (and so the same state dir) instead.
+   */
+  daemonConfigFile?: string;
 }
 
 export interface Refusal {
@@ -68,7 +73,7 @@ export function checkRoster(roster: Roster, policy: SafetyPolicy): Refusal | und
       return {
         outcome: 'refused',
         reason: `the roster has ${roster.users.length} usable rows, ${lost} fewer (${percent(lost / previous)}) than the ${previous} of the last run that applied the roster; sync.maxDeactivations is ${policy.maxDeactivations}`,
-        howToProceed: 'check the HR export is complete; if the drop is real, re-run with --allow-deactivations N',
+        howToProceed: `check the HR export is complete; if the drop is real, ${allowOnce(policy, lost, 're-run')}`,
       };
     }
   }
@@ -86,8 +91,23 @@ export function checkPlan(plan: Plan, remoteUsers: readonly RemoteUser[], policy
     reason: `the plan deactivates ${deactivations} users, more than sync.maxDeactivations allows (${cap}${typeof policy.maxDeactivations === 'string' ? ` = ${policy.maxDeactivations} of ${managedCount(remoteUsers, policy, plan)} managed users` : ''})`,
     howToProceed: policy.dryRun
       ? `check the planned deactivations listed in the report; if they are right, run without --dry-run, with --allow-deactivations ${deactivations}, or raise sync.maxDeactivations`
-      : `check the planned deactivations in the report (or with --dry-run); if they are right, re-run with --allow-deactivations ${deactivations} or raise sync.maxDeactivations`,
+      : policy.daemonConfigFile !== undefined
+        ? `check the planned deactivations in the report; if they are right, ${allowOnce(policy, deactivations, 're-run')}, or raise sync.maxDeactivations and restart the daemon`
+        : `check the planned deactivations in the report (or with --dry-run); if they are right, re-run with --allow-deactivations ${deactivations} or raise sync.maxDeactivations`,
   };
+}
+
+/**
+ * How to let a checked drop through once. The daemon takes no flags: its operator runs one
+ * one-shot `run` with the daemon's config (same state dir, same environment), and the daemon's
+ * next runs then find nothing left above the cap.
+ */
+function allowOnce(policy: SafetyPolicy, n: number, verb: string): string {
+  if (policy.daemonConfigFile === undefined) return `${verb} with --allow-deactivations ${n}`;
+  return (
+    `apply it once by hand with the daemon's config and environment (so the same state dir): ` +
+    `scim-sync run --config ${policy.daemonConfigFile} --allow-deactivations ${n} (the daemon's next runs go on as usual)`
+  );
 }
 
 /**
@@ -95,9 +115,9 @@ export function checkPlan(plan: Plan, remoteUsers: readonly RemoteUser[], policy
  * A service full of bots and guests must not widen the share of employees one run may lock out.
  */
 function managedCount(remoteUsers: readonly RemoteUser[], policy: SafetyPolicy, plan?: Pick<Plan, 'unmanaged'>): number {
-  const protectedNames = new Set(policy.protect.map(userNameKey));
+  const protectedNames = protectList(policy.protect);
   const unmanaged = new Set((plan?.unmanaged ?? []).map((u) => u.id));
-  return remoteUsers.filter((u) => u.active && !protectedNames.has(userNameKey(u.userName)) && !unmanaged.has(u.id)).length;
+  return remoteUsers.filter((u) => u.active && !protectedNames.covers(u.userName) && !unmanaged.has(u.id)).length;
 }
 
 /** A percentage rounds up, so "10%" of a 5-person team still allows one leaver. */

@@ -106,3 +106,12 @@ export function updateMethod(profile: TargetProfile, path: string): UpdateMethod
   if (profile.updates === 'patch-any') return 'patch';
   return profile.updates[path] ?? 'none';
 }
+
+/**
+ * Mapped attributes this service can be sent neither on create nor afterwards (Postman:
+ * department, title, …): they never reach it. The externalId is left out: it is the roster's
+ * match key, required by every config, even where the service doesn't store it (Nintex).
+ */
+export function neverSentPaths(profile: TargetProfile, paths: readonly string[]): string[] {
+  return paths.filter((p) => p !== 'externalId' && !canCreateWith(profile, p) && updateMethod(profile, p) === 'none');
+}

@@ -31,6 +31,8 @@ export interface RunFacts {
   unchangedSince?: RunReport['unchangedSince'];
   coordination?: RunReport['coordination'];
   planFile?: RunReport['planFile'];
+  /** Mapped attributes the provider can't set (see neverSentWarning). */
+  notSent?: string[];
 }
 
 /** How many unmanaged userNames the report names; the count says how many there are. */
@@ -59,6 +61,8 @@ export function buildReport(facts: RunFacts): RunReport {
     unmanaged: facts.plan && { count: facts.plan.unmanaged.length, sample: facts.plan.unmanaged.slice(0, UNMANAGED_SAMPLE).map((u) => u.userName) },
     remote: facts.remote,
     service: facts.service,
+    notSent: facts.notSent,
+    unmatchedProtect: facts.plan?.unmatchedProtect,
     notUpdatable: facts.plan?.notUpdatable.filter((n) => n.isNew).map(({ key: _key, isNew: _new, ...n }) => n),
     summary: summarise(operations, facts.plan?.unchanged ?? 0, facts.plan?.skipped.length ?? 0),
     requests: facts.requests ?? { total: 0, byMethod: {}, retries: 0, throttled: 0 },

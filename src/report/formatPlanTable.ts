@@ -3,10 +3,13 @@ import { showInput } from '../display/quoteInput.js';
 import { escapeControlChars } from '../display/escapeControlChars.js';
 import type { RunReport } from './runReport.js';
 import { UPCOMING_DAYS } from '../domain/lifecycle.js';
+import type { SkippedUser } from '../domain/plan.js';
+import { countOf } from '../display/countOf.js';
 
 /**
- * The plan / outcomes as a fixed-width table for a terminal. With no operations it says why:
- * nothing to do, or no plan at all because the run was refused or stopped before planning.
+ * The plan / outcomes as a fixed-width table for a terminal. With no operations it is empty when
+ * the summary's first line says it all (nothing to do, nothing read), and says "no plan was made"
+ * when the run was refused or stopped before planning (the summary says why).
  */
 export function formatPlanTable(report: Pick<RunReport, 'operations' | 'remote' | 'refused' | 'error' | 'unchangedSince' | 'upcoming'>): string {
   return formatOperations(report) + formatUpcoming(report.upcoming ?? []);
@@ -15,9 +18,9 @@ export function formatPlanTable(report: Pick<RunReport, 'operations' | 'remote' 
 function formatOperations(report: Pick<RunReport, 'operations' | 'remote' | 'refused' | 'error' | 'unchangedSince'>): string {
   const operations: readonly OperationOutcome[] = report.operations;
   if (operations.length === 0) {
-    if (report.unchangedSince) return 'Nothing read or sent: the roster and settings are unchanged since the last complete run (sync.fullReadEvery).\n';
+    if (report.unchangedSince) return '';
     if (report.refused || report.error || !report.remote) return 'No plan was made: the run stopped before planning (the reason is below).\n';
-    return 'Nothing to do: the service already matches the roster.\n';
+    return '';
   }
   const rows = operations.map((o) => [
     o.op,
@@ -72,6 +75,8 @@ export function formatSummary(report: RunReport, reportPath?: string): string {
     `  ${[pair('create', s.create), pair('update', s.update), pair('deactivate', s.deactivate), pair('reactivate', s.reactivate)].join(', ')}; ` +
       `unchanged ${s.unchanged}, failed ${s.failed}, skipped ${s.skipped}, not attempted ${s.notAttempted}`,
   ];
+  const skippedWhy = explainSkipped(report.skipped);
+  if (skippedWhy) lines.push(`  skipped: ${skippedWhy}`);
   if (report.roster) {
     const outOfScope = report.roster.outOfScope === undefined ? '' : `, ${report.roster.outOfScope} out of scope`;
     lines.push(`  roster: ${report.roster.accepted} of ${report.roster.rows} rows accepted, ${report.roster.rejected.length} rejected${outOfScope}`);
@@ -84,15 +89,20 @@ export function formatSummary(report: RunReport, reportPath?: string): string {
         `, ${count(report.upcoming?.length ?? 0, 'change')} in the next ${UPCOMING_DAYS} days`,
     );
   }
+  if (report.unmatchedProtect?.length)
+    lines.push(
+      `  warning: sync.protect entries that match no account: ${report.unmatchedProtect.map((e) => JSON.stringify(e)).join(', ')} (check the spelling)`,
+    );
   if (report.remote)
     lines.push(
-      `  service: ${count(report.remote.users, 'user')} read in ${count(report.remote.pages, 'page')}; ${count(report.requests.total, 'request')}, ${report.requests.retries} retries, ${report.requests.throttled} throttled`,
+      `  service: ${countOf(report.remote.users, 'user')} read in ${countOf(report.remote.pages, 'page')}; ${countOf(report.requests.total, 'request')}, ${report.requests.retries === 1 ? '1 retry' : `${report.requests.retries} retries`}, ${report.requests.throttled} throttled`,
     );
   if (report.manage && report.unmanaged) lines.push(`  accounts: ${describeAccounts(report.manage, report.unmanaged)}`);
   if (report.refused) lines.push(`  refused: ${report.refused.reason}`, `  next: ${report.refused.howToProceed}`);
   if (report.stoppedBecause)
     lines.push(`  stopped: ${report.stoppedBecause.reason}${report.stoppedBecause.detail ? ` — ${report.stoppedBecause.detail}` : ''}`);
-  if (report.error) lines.push(`  error: ${report.error}`);
+  // A run that failed before planning says why in its result already.
+  if (report.error && !report.result.includes(report.error)) lines.push(`  error: ${report.error}`);
   if (reportPath) lines.push(`  report: ${reportPath}`);
   if (report.planFile) {
     const { path, digest, use } = report.planFile;
@@ -128,3 +138,30 @@ function people(n: number): string {
 function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
+
+/**
+ * "skipped 2" explained in one line: who and why, by reason — `1 protected (admin@example.com);
+ * 1 with a rejected roster row (ivan@example.com)` — a few names each, the report has them all.
+ */
+function explainSkipped(skipped: RunReport['skipped']): string | undefined {
+  if (skipped.length === 0) return undefined;
+  const byReason = new Map<SkippedUser['reason'], string[]>();
+  for (const user of skipped) byReason.set(user.reason, [...(byReason.get(user.reason) ?? []), user.userName]);
+  return [...byReason]
+    .map(([reason, names]) => {
+      const shown = names.slice(0, MAX_SKIPPED_NAMES).join(', ') + (names.length > MAX_SKIPPED_NAMES ? `, … ${names.length - MAX_SKIPPED_NAMES} more` : '');
+      return `${names.length} ${SKIP_REASONS[reason]} (${shown})`;
+    })
+    .join('; ');
+}
+
+const MAX_SKIPPED_NAMES = 3;
+
+const SKIP_REASONS: Record<SkippedUser['reason'], string> = {
+  protected: 'protected by sync.protect',
+  'rejected-row': 'with a rejected roster row, left as they are',
+  'ambiguous-match': 'matched ambiguously (two rows or keys point at them), left for a person to sort out',
+  'inactive-not-on-service': 'inactive in the roster and not on the service',
+  'out-of-scope': 'out of source.scope, left alone',
+  'before-start': 'waiting for their start date',
+};

@@ -2,10 +2,11 @@ import { readdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * Exactly the names writeReport gives (`scim-sync-<startedAt>-<runId8>.json`): a file written with
- * `--report`, or anything else an admin keeps in the folder, is never deleted, whatever its name.
+ * Exactly the names writeReport gives (`scim-sync-<startedAt>-<runId8>[-dry-run]-exit<code>.json`,
+ * and the older `scim-sync-<startedAt>-<runId8>.json`): a file written with `--report`, or anything
+ * else an admin keeps in the folder, is never deleted, whatever its name.
  */
-export const GENERATED_REPORT = /^scim-sync-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z-[0-9a-f]{8}\.json$/;
+export const GENERATED_REPORT = /^scim-sync-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z-[0-9a-f]{8}(-dry-run)?(-exit\d{1,3})?\.json$/;
 
 /**
  * Keeps the newest `keep` report files in `dir` (by modification time) and deletes the rest,

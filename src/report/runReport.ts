@@ -33,6 +33,10 @@ export interface RunReport {
   remote?: { users: number; pages: number };
   /** The target profile and what the service said it supports. */
   service?: { provider: string } & ServiceCapabilities;
+  /** Mapped attributes (canonical paths) this provider can't set: never sent; their differences are under notUpdatable. */
+  notSent?: string[];
+  /** `sync.protect` entries that matched no account on the service (once the service was read). */
+  unmatchedProtect?: string[];
   /** Differences this service can't apply, listed the first time they are seen (not again in later runs). */
   notUpdatable?: Omit<NotUpdatable, 'key' | 'isNew'>[];
   summary: Summary;

@@ -12,7 +12,15 @@ export function writeReport(report: RunReport, target: { file?: string; dir: str
   return path;
 }
 
-/** Where a run's report goes: `--report FILE`, or a new file named by the run's start and id (what pruneReports recognises). */
-export function reportPathFor(run: Pick<RunReport, 'startedAt' | 'runId'>, target: { file?: string; dir: string }): string {
-  return target.file ?? join(target.dir, `scim-sync-${run.startedAt.replace(/[:.]/g, '-')}-${run.runId.slice(0, 8)}.json`);
+/** Where a run's report goes: `--report FILE`, or a new file named as below (what pruneReports recognises). */
+export function reportPathFor(report: Pick<RunReport, 'startedAt' | 'runId' | 'dryRun' | 'exitCode'>, target: { file?: string; dir: string }): string {
+  return target.file ?? join(target.dir, reportFileName(report));
+}
+
+/**
+ * `scim-sync-<startedAt>-<runId8>[-dry-run]-exit<code>.json`: a listing of the folder shows which
+ * runs were dry runs and which failed, without opening them. Sorts by time like before.
+ */
+export function reportFileName(report: Pick<RunReport, 'startedAt' | 'runId' | 'dryRun' | 'exitCode'>): string {
+  return `scim-sync-${report.startedAt.replace(/[:.]/g, '-')}-${report.runId.slice(0, 8)}${report.dryRun ? '-dry-run' : ''}-exit${report.exitCode}.json`;
 }

@@ -37,4 +37,6 @@ export interface RosterSource {
   dateFormat?: string;
   /** The IANA zone the dates are in, or the column holding each row's zone. Required with a date column. */
   timezone?: string | { column: string };
+  /** Where the columns were configured, so a missing header's error can name the config line. */
+  configuredAt?: { file: string; keyLines: Readonly<Record<string, number>> };
 }

@@ -26,6 +26,34 @@ export function compileColumn(spec: ValueSpec): CompiledColumn {
     const hit = Object.entries(spec.map).find(([from]) => from.toLowerCase() === value.toLowerCase());
     return hit ? hit[1] : value;
   };
+  /** The recipe's text, transformed and mapped (or split into a list); undefined when it is empty. */
+  const finish = (raw: string | undefined): AttrValue | undefined => {
+    if (raw === undefined || raw === '') return undefined;
+    if (spec.split !== undefined) {
+      const parts = raw
+        .split(spec.split)
+        .map((p) => apply(p.trim()))
+        .filter((p) => p !== '');
+      return parts.length > 0 ? parts : undefined;
+    }
+    return emptyToUndefined(mapValue(apply(raw)));
+  };
+
+  if (spec.firstOf !== undefined) {
+    // "Preferred name, else legal first name": the first alternative with a value wins; the
+    // outer transform/map/split then apply to it (a list or a mapped value is taken as it is).
+    const alternatives = spec.firstOf.map(compileColumn);
+    return {
+      headers: [...new Set(alternatives.flatMap((a) => a.headers))],
+      valueOf: (cellAt) => {
+        for (const alternative of alternatives) {
+          const value = alternative.valueOf(cellAt);
+          if (value !== undefined) return typeof value === 'string' ? finish(value) : value;
+        }
+        return undefined;
+      },
+    };
+  }
 
   if (spec.template !== undefined) {
     const template = spec.template;
@@ -46,21 +74,7 @@ export function compileColumn(spec: ValueSpec): CompiledColumn {
   }
 
   const column = spec.column!;
-  return {
-    headers: [column],
-    valueOf: (cellAt) => {
-      const raw = cellAt(column);
-      if (raw === '') return undefined;
-      if (spec.split !== undefined) {
-        const parts = raw
-          .split(spec.split)
-          .map((p) => apply(p.trim()))
-          .filter((p) => p !== '');
-        return parts.length > 0 ? parts : undefined;
-      }
-      return emptyToUndefined(mapValue(apply(raw)));
-    },
-  };
+  return { headers: [column], valueOf: (cellAt) => finish(cellAt(column)) };
 }
 
 function emptyToUndefined(value: AttrValue): AttrValue | undefined {

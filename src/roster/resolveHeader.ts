@@ -5,6 +5,7 @@ import { delimiterHint } from './delimiterHint.js';
 import { cell } from './cell.js';
 import { quoteInput, quoteList } from '../display/quoteInput.js';
 import { RosterFileError } from './RosterFileError.js';
+import { suggestHeader } from './suggestHeader.js';
 import type { RosterSource } from './RosterSource.js';
 
 /** Reads one configured value from a record (a trimmed cell, or a recipe's result; '' when empty). */
@@ -75,9 +76,14 @@ export function resolveHeader(cells: readonly string[], source: RosterSource, fi
   const missing = wanted.filter(([, header]) => !firstIndex.has(header));
   if (missing.length > 0) {
     const described = missing.map(([attribute, header]) => {
+      const keyPath = attribute === 'status' ? 'source.status.column' : `source.columns.${attribute}`;
       const otherCase = names.find((name) => name.toLowerCase() === header.toLowerCase());
-      const caseNote = otherCase ? `, found ${quoteInput(otherCase)}: header names are case-sensitive` : '';
-      return `${quoteInput(header)} (for ${attribute}${caseNote})`;
+      const hint = otherCase
+        ? `, found ${quoteInput(otherCase)}: header names are case-sensitive`
+        : ((h) => (h ? `: ${h}` : ''))(suggestHeader(header, names, attribute === 'status' ? 'column' : attribute));
+      const line = source.configuredAt?.keyLines[keyPath];
+      const where = source.configuredAt && line !== undefined ? `; ${keyPath} in ${source.configuredAt.file} line ${line}` : '';
+      return `${quoteInput(header)} (for ${attribute}${hint}${where})`;
     });
     let detail = `missing required header${missing.length > 1 ? 's' : ''} ${described.join(', ')}; ` + `headers found: ${quoteList(names)}`;
     const hint = names.length === 1 ? delimiterHint(names[0] ?? '', source.delimiter ?? ',') : undefined;

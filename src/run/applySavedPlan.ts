@@ -71,7 +71,10 @@ async function apply(run: RunContext, file: string): Promise<RunResult> {
       return { planned, stale };
     });
     const toSend = judged.filter((j) => j.stale === undefined).map((j) => j.planned.operation);
-    const checked = { plan: { operations: toSend, unchanged: 0, skipped: [], notUpdatable: [], unmanaged: [], matched: [] }, policy: planPolicy(config) };
+    const checked = {
+      plan: { operations: toSend, unchanged: 0, skipped: [], notUpdatable: [], unmanaged: [], matched: [], unmatchedProtect: [] },
+      policy: planPolicy(config),
+    };
     const execution = await executePlan(run, connection, checked, service.capabilities, { adopt: false });
     const sent = execution.outcomes[Symbol.iterator]();
     const outcomes = judged.map(({ planned, stale }): OperationOutcome => (stale === undefined ? sent.next().value! : staleOutcome(planned, stale)));

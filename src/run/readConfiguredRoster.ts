@@ -42,7 +42,7 @@ export async function readConfiguredRoster(run: RunContext, ifChangedSince?: Ros
   const { config } = run;
   const started = performance.now();
   const facts: RosterReadFacts = { bytes: 0 };
-  const source = { ...config.source, userNameIsEmail: profileOf(config).userNameIsEmail };
+  const source = { ...config.source, userNameIsEmail: profileOf(config).userNameIsEmail, configuredAt: { file: config.file, keyLines: config.keyLines } };
   const done = (roster: Roster, extra: Partial<RosterRead> = {}): RosterRead => ({
     notModified: false,
     roster,

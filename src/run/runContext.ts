@@ -55,6 +55,14 @@ export interface RunOptions {
    * instead of the clock. Reports, the lock and the state keep the real time.
    */
   now?: Date;
+  /**
+   * A person reads this run's end on a terminal (`run` with stdout and stderr on one): the caller
+   * prints the table and the summary, so the log lines that say the same (the closing line, a
+   * refusal, an unusable input) go at debug level instead of repeating it in pretty-printed JSON.
+   */
+  summaryOnTerminal?: boolean;
+  /** Started by the daemon, whose operator can't pass flags: advice names a one-shot `run` instead. */
+  byDaemon?: boolean;
 }
 
 /** What every phase of one run may read: the settings, the caller's options and the state of earlier runs. */
@@ -101,6 +109,15 @@ export interface RunStop {
   planned?: OperationOutcome[];
   /** A refused plan is saved as a plan file beside the report, to review and apply. */
   planFile?: PlanFileRef;
+}
+
+/**
+ * Logs what the summary also shows (how the run ended, a refusal, an unusable input, unmatched
+ * protect entries) — at `level` for log readers, at debug when the caller shows the summary to a
+ * person on a terminal (see RunOptions.summaryOnTerminal), so it is said once.
+ */
+export function logShownInSummary(run: RunContext, level: 'info' | 'error', fields: Record<string, unknown>, message: string): void {
+  run.logger[run.options.summaryOnTerminal ? 'debug' : level](fields, message);
 }
 
 export function isStop<T extends object>(value: T | RunStop): value is RunStop {

@@ -5,6 +5,7 @@ import { connectToService } from './connectToService.js';
 import { INSECURE_SKIP_VERIFY_WARNING } from './networkSettings.js';
 import type { RunContext } from './runContext.js';
 import { profileOf } from './syncPolicy.js';
+import { explainServiceFailure } from './explainServiceFailure.js';
 
 /**
  * The gate and the client for one run, and what a signal does to them: the executor (once there
@@ -26,7 +27,12 @@ export class ServiceConnection {
       budget: options.rateBudget,
       onAttempt: (a) => {
         options.observer?.attempt?.(a);
-        if (a.failure) logger.debug({ method: a.method, path: a.path, status: a.status, kind: a.failure.kind, willRetry: a.willRetry }, 'request failed');
+        if (!a.failure) return;
+        const facts = { method: a.method, path: a.path, status: a.status, kind: a.failure.kind, willRetry: a.willRetry };
+        // No connection at all is worth a word while the retries wait, so the run isn't silent for seconds.
+        if (a.willRetry && a.failure.networkCode !== undefined && a.status === undefined) {
+          logger.warn({ ...facts, networkCode: a.failure.networkCode }, `request failed, retrying: ${explainServiceFailure(a.failure, config.target.baseUrl)}`);
+        } else logger.debug(facts, 'request failed');
       },
     }));
     options.signal?.addEventListener('abort', this.onAbort, { once: true });

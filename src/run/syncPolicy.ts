@@ -1,7 +1,7 @@
 import type { Config } from '../config/loadConfig.js';
 import type { ManagePolicy, PlanPolicy } from '../domain/plan.js';
-import { canonicalPath } from '../domain/attributePaths.js';
-import { PROFILES, type TargetProfile, updateMethod } from '../providers/targetProfile.js';
+import { canonicalPath, shortPath } from '../domain/attributePaths.js';
+import { neverSentPaths, PROFILES, type TargetProfile, updateMethod } from '../providers/targetProfile.js';
 
 /** The canonical SCIM paths the config maps (`givenName` → `name.givenName`, …). */
 export function mappedPaths(config: Config): string[] {
@@ -26,7 +26,25 @@ export function planPolicy(config: Config, extra: { only?: readonly string[]; no
     only: extra.only,
     compare,
     updatable,
+    neverSent: new Set(neverSentPaths(profile, compare)),
     noticed: new Set(extra.noticed ?? []),
     manage: extra.manage,
+  };
+}
+
+/**
+ * Mapped attributes the provider can't set, or nothing: said by `validate` and at the start of
+ * every run, so a mapping that does nothing is never silent.
+ */
+export function neverSentWarning(config: Config): { paths: string[]; message: string } | undefined {
+  const profile = profileOf(config);
+  const paths = neverSentPaths(profile, mappedPaths(config));
+  if (paths.length === 0) return undefined;
+  const names = paths.map(shortPath).join(', ');
+  return {
+    paths,
+    message:
+      `${profile.name} can't set ${names}: ${paths.length === 1 ? 'it is' : 'they are'} not sent; differences in ${paths.length === 1 ? 'it' : 'them'} are listed once under notUpdatable ` +
+      `(remove ${paths.length === 1 ? 'it' : 'them'} from source.columns to silence this)`,
   };
 }

@@ -14,6 +14,13 @@ describe('the standalone emulator (node dist/emulator/main.js)', () => {
     expect(r.stdout).not.toMatch(/^http:/m);
   });
 
+  it('--help documents the seed file format and points at config/demo-team.json', async () => {
+    const r = await runEmulator(['--help']);
+    expect(r.stdout).toContain('Seed file: a JSON array of users (or { "users": [...] })');
+    for (const field of ['userName', 'givenName, familyName, externalId', 'active', 'emails', 'roles', 'attributes']) expect(r.stdout).toContain(field);
+    expect(r.stdout).toContain('Example: config/demo-team.json');
+  });
+
   it('an unknown option exits 2 and points at --help', async () => {
     const r = await runEmulator(['--bogus']);
     expect(r.code).toBe(2);

@@ -16,14 +16,17 @@ describe('scim-sync validate', () => {
     expect(r.stdout).toContain('patch supported: true; filter supported: true (maxResults 5)');
     expect(r.stdout).toContain('users on the service: 7');
     expect(r.stdout).toContain('page size: asked for 5, got 5 (honoured)'); // the largest page the service advertises, not target.pageSize
-    // One page to check the page size, then the whole list (2 pages of 5) to count managed accounts.
+    // One page to check the page size; admin@example.com (sync.protect) is not on it: one filter lookup,
+    // which finds nobody; then the whole list (2 pages of 5) to count managed accounts. Nothing but GETs.
     expect(emulator.requestLog.map((e) => `${e.method} ${e.path}`)).toEqual([
       'GET /scim/v2/ServiceProviderConfig',
       'GET /scim/v2/Users',
       'GET /scim/v2/Users',
       'GET /scim/v2/Users',
+      'GET /scim/v2/Users',
     ]);
-    // The roster's domain (example.com) makes all 7 accounts this sync's: none is unmanaged.
+    expect(emulator.requestLog.filter((e) => e.query.filter === 'userName eq "admin@example.com"')).toHaveLength(1);
+    expect(r.stdout).toContain('  warning: sync.protect entries that match no account on the service: "admin@example.com" (check the spelling)');
     expect(r.stdout).toContain('accounts: 7 managed by domains example.com + ledger (0 accounts); 0 unmanaged\n');
     expect(r.stdout + r.stderr).not.toContain(TEST_TOKEN);
   });

@@ -1,4 +1,5 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/loadConfig.js';
@@ -36,6 +37,23 @@ describe('shipped config files', () => {
     const files = readdirSync(dir).filter((f) => f.endsWith('.yaml') && f !== 'demo-compose.yaml');
     const stateDirs = files.map((file) => loadConfig(`${dir}${file}`, env).state.dir);
     expect(new Set(stateDirs).size, stateDirs.join(', ')).toBe(files.length);
+  });
+
+  it('the Postman example lists every daemon.* and http.* key, commented, with the defaults loadConfig gives', () => {
+    const text = readFileSync(`${dir}scim-sync.example.yaml`, 'utf8');
+    const loaded = loadConfig(`${dir}scim-sync.example.yaml`, env);
+    expect(text).toMatch(/^# daemon:$/m);
+    expect(text).toMatch(/^# http:$/m);
+    for (const [section, values] of [
+      ['daemon', loaded.daemon],
+      ['http', loaded.http],
+    ] as const) {
+      for (const [key, value] of Object.entries(values)) {
+        const line = new RegExp(`^#   ${key}: (.*?)(\\s+#.*)?$`, 'm').exec(text);
+        expect(line, `${section}.${key}`).not.toBeNull();
+        expect(String(parse(line![1]!)), `${section}.${key}`).toBe(String(value));
+      }
+    }
   });
 
   it('demo-compose.yaml loads with the compose secret in place of the token file', () => {

@@ -91,7 +91,23 @@ describe('loadConfig', () => {
   });
 
   it('an unset ${ENV} variable names the variable and the key that uses it', () => {
-    expect(errorOf(VALID, {})).toBe(`${file} line 10: target.token: environment variable SCIM_TOKEN is not set (the value is "\${SCIM_TOKEN}")`);
+    expect(errorOf(VALID, {})).toBe(
+      `${file} line 10: target.token: environment variable SCIM_TOKEN is not set (the value is "\${SCIM_TOKEN}"); set SCIM_TOKEN, or give the token in a file with target.tokenFile (or SCIM_TOKEN_FILE)`,
+    );
+  });
+
+  it('an empty SCIM_TOKEN is said to be empty, not unset, and the message points at target.tokenFile', () => {
+    expect(errorOf(VALID, { SCIM_TOKEN: '' })).toBe(
+      `${file} line 10: target.token: environment variable SCIM_TOKEN is empty (the value is "\${SCIM_TOKEN}"); set SCIM_TOKEN, or give the token in a file with target.tokenFile (or SCIM_TOKEN_FILE)`,
+    );
+  });
+
+  it('a firstOf recipe needs at least two alternatives, and a recipe exactly one of column, template or firstOf', () => {
+    const withColumns = (spec: string) => VALID.replace(/givenName: .*/, `givenName: ${spec}`);
+    expect(errorOf(withColumns('{ firstOf: [first_name] }'))).toMatch(
+      /line 6: source\.columns\.givenName\.firstOf: got \["first_name"\], expected at least 2$/,
+    );
+    expect(errorOf(withColumns('{ firstOf: [a, b], column: c }'))).toMatch(/source\.columns\.givenName.*exactly one of column, template or firstOf/);
   });
 
   it('plain http to a host that is not loopback is refused unless allowInsecureHttp is set', () => {

@@ -72,6 +72,10 @@ describe('scim-sync daemon', () => {
     expect(skipped).toBeGreaterThanOrEqual(1);
     // Never two runs at once: the emulator never saw two requests in flight from overlapping runs.
     expect(emulator.store.size).toBe(1);
+    // Each skipped tick is logged once, by scim-sync: node-cron's own overlap message is debug only.
+    const warnings = ws.logLines.map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level >= 40);
+    expect(warnings.filter((l) => /overlap/i.test(l.msg))).toEqual([]);
+    expect(warnings.filter((l) => l.msg === 'scheduled run skipped').length).toBeGreaterThanOrEqual(1);
     expect(ws.logLines.some((l) => l.includes('scheduled run skipped'))).toBe(true);
   });
 
@@ -94,6 +98,25 @@ describe('scim-sync daemon', () => {
     expect(value('scim_sync_remote_users')).toBe(report!.remote!.users);
     expect(value('scim_sync_roster_users')).toBe(report!.roster!.accepted);
     expect(value('scim_sync_last_success_timestamp_seconds')).toBe(Date.parse(report!.finishedAt) / 1000);
+  });
+
+  test('/readyz turns 503 after a run refused for safety, with a hint the daemon operator can follow (a one-shot run with the same config)', async ({
+    ws,
+    emulators,
+  }) => {
+    const emulator = await emulators.start({
+      users: Array.from({ length: 4 }, (_, i) => ({ userName: `p${i}@example.com`, givenName: 'P', familyName: `${i}`, externalId: `E${i}` })),
+    });
+    ws.writeRoster(people(1));
+    daemon = await startDaemon(
+      ws.config(emulator.url, { daemon: { schedule: '0 0 1 1 *', runOnStart: true }, http: { port: 0 }, sync: { maxDeactivations: 1 } }),
+      ws.logger,
+    );
+    const reason = await waitForReadiness(daemon.health.url, 503);
+    expect(reason).toContain('last run was refused for safety, nothing was sent: the plan deactivates 3 users');
+    expect(reason).toContain(`scim-sync run --config ${ws.configPath} --allow-deactivations 3`);
+    expect(reason).not.toContain('re-run with --allow-deactivations');
+    expect(emulator.writeCount()).toBe(0);
   });
 
   test('/readyz turns 503 after a run stopped by a run-fatal answer (invalid API key)', async ({ ws, emulators }) => {

@@ -27,6 +27,7 @@ const planDeactivating = (remote: RemoteUser[], count: number): Plan => ({
   notUpdatable: [],
   unmanaged: [],
   matched: [],
+  unmatchedProtect: [],
 });
 
 describe('checkRoster', () => {

@@ -29,3 +29,19 @@ describe('compileColumn (source.columns value recipes)', () => {
     expect(compileColumn({ column: 'roles', split: ';' }).valueOf(row({ roles: 'Author; Accountant;;' }))).toEqual(['Author', 'Accountant']);
   });
 });
+
+describe('compileColumn firstOf', () => {
+  it('takes the first alternative with a value (preferred name, else first name), reading both headers', () => {
+    const c = compileColumn({ firstOf: ['Preferred Name', 'First Name'] });
+    expect(c.headers).toEqual(['Preferred Name', 'First Name']);
+    expect(c.valueOf(row({ 'Preferred Name': 'Addie', 'First Name': 'Ada' }))).toBe('Addie');
+    expect(c.valueOf(row({ 'First Name': 'Ada' }))).toBe('Ada');
+    expect(c.valueOf(row({}))).toBeUndefined();
+  });
+
+  it('alternatives may be recipes, and the outer transform applies to the one chosen', () => {
+    const c = compileColumn({ firstOf: ['Work Email', { template: '{first}.{last}@example.com' }], transform: ['lowercase'] });
+    expect(c.valueOf(row({ first: 'Ada', last: 'Lovelace' }))).toBe('ada.lovelace@example.com');
+    expect(c.valueOf(row({ 'Work Email': 'ADA@Example.com', first: 'x', last: 'y' }))).toBe('ada@example.com');
+  });
+});

@@ -291,7 +291,7 @@ describe('readRoster: files that must stop the run (RosterFileError)', () => {
       await writeFile(path, 'e\0mployee_id,email,first_name,last_name,locale,status\nE001,ada.lovelace@example.com,Ada,Lovelace,en-GB,Active\n');
       const { line, message } = await fileError(path);
       expect(line).toBe(1);
-      expect(message).toContain('missing required header "employee_id" (for externalId)');
+      expect(message).toContain('missing required header "employee_id" (for externalId: did you mean "e\\x00mployee_id"?)');
       expect(message).toContain('headers found: "e\\x00mployee_id", "email"');
       expect(message).not.toContain('UTF-16');
     });

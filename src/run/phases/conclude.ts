@@ -7,8 +7,10 @@ import type { RunReport } from '../../report/runReport.js';
 import { reportPathFor, writeReport } from '../../report/writeReport.js';
 import { nextLedger } from '../../plan/nextLedger.js';
 import { writeLedger } from '../../state/ledgerFile.js';
+import { countOf } from '../../display/countOf.js';
+import { neverSentWarning } from '../syncPolicy.js';
 import type { ServiceCapabilities } from '../../scim/serviceProviderConfig.js';
-import { type RunContext, type RunStop, saveState } from '../runContext.js';
+import { logShownInSummary, type RunContext, type RunStop, saveState } from '../runContext.js';
 import type { CheckedPlan } from './planAndCheck.js';
 import type { Inputs } from './loadInputs.js';
 import type { Refusal } from '../../plan/safety.js';
@@ -62,7 +64,7 @@ export function concludeExecuted(
     const ledger = nextLedger(inputs.ledger.ledger, { plan, outcomes: execution.outcomes, remoteUsers, domains: manage.domains, now: startedAt });
     writeLedger(run.config.state.dir, ledger, inputs.ledger.extra);
   }
-  if (options.signal?.aborted) return writeOut(run, facts, interruptedBy(options.signal), `interrupted: ${failed.length} operations not done`);
+  if (options.signal?.aborted) return writeOut(run, facts, interruptedBy(options.signal), `interrupted: ${countOf(failed.length, 'operation')} not done`);
   // The roster passed every check and was applied in full (a few operations may have failed
   // on their own): it is the baseline the next run's shrink check compares with. Waiting for
   // a run without any failure would let one permanently failing user freeze an old baseline.
@@ -74,16 +76,18 @@ export function concludeExecuted(
     saveState(run, { lastFullRead: complete ? { at: startedAt.toISOString(), ...inputs.fingerprint, nextDateChangeAt } : undefined });
   }
   if (failed.length > 0 || execution.stoppedBecause) {
-    return writeOut(run, facts, { kind: 'some-failed' }, `${failed.length} of ${execution.outcomes.length} operations did not succeed`);
+    return writeOut(run, facts, { kind: 'some-failed' }, `${failed.length} of ${countOf(execution.outcomes.length, 'operation')} did not succeed`);
   }
   const n = execution.outcomes.length;
   const saved =
     soFar.planFile && `, saved to ${soFar.planFile.path}${finding ? ` — it exceeds a safety limit (${finding.reason}): review it before applying` : ''}`;
   const result = options.dryRun
-    ? `${n} operations planned${saved ?? ''}`
+    ? `${countOf(n, 'operation')} planned${saved ?? ''}`
     : n === 0
       ? 'nothing to do: the service matches the roster'
-      : `all ${n} operations succeeded`;
+      : n === 1
+        ? 'the 1 operation succeeded'
+        : `all ${n} operations succeeded`;
   return writeOut(run, facts, { kind: 'succeeded' }, result);
 }
 
@@ -111,11 +115,13 @@ export function concludeApplied(run: RunContext, soFar: RunSoFar, saved: SavedPl
 
 /** Where this run's report will be written (a saved plan goes beside it). */
 export function reportPathOf(run: RunContext): string {
-  return reportPathFor({ startedAt: run.startedAt.toISOString(), runId: run.runId }, { file: run.options.reportFile, dir: run.config.report.dir });
+  // Only a refused run saves its plan beside its report, so the report's name is the refused one.
+  const refused = { startedAt: run.startedAt.toISOString(), runId: run.runId, dryRun: run.options.dryRun, exitCode: exitCodeOf({ kind: 'refused' }) };
+  return reportPathFor(refused, { file: run.options.reportFile, dir: run.config.report.dir });
 }
 
 export function writeOut(run: RunContext, soFar: RunSoFar, outcome: RunOutcome, result: string, more: Partial<RunFacts> = {}): RunResult {
-  const { config, options, logger } = run;
+  const { config, options } = run;
   const { capabilities, ...facts } = { ...soFar, ...more };
   const report = buildReport({
     ...facts,
@@ -127,11 +133,13 @@ export function writeOut(run: RunContext, soFar: RunSoFar, outcome: RunOutcome, 
     coordination: options.coordination,
     outcome,
     result,
+    notSent: neverSentWarning(config)?.paths,
   });
   const reportPath = writeReport(report, { file: options.reportFile, dir: config.report.dir });
   if (!options.reportFile) pruneReports(config.report.dir, config.report.keep);
   const exitCode = exitCodeOf(outcome);
-  logger.info({ runId: report.runId, exitCode, summary: report.summary, requests: report.requests, reportPath }, result);
+  // Watchers first: the progress bar is cleared before the closing line is written under it.
   options.observer?.finished?.(report, Date.now() - run.startedAt.getTime());
+  logShownInSummary(run, 'info', { runId: report.runId, exitCode, summary: report.summary, requests: report.requests, reportPath }, result);
   return { outcome, exitCode, report, reportPath, capabilities };
 }

@@ -6,7 +6,8 @@ import { RosterFileError } from '../../roster/readRoster.js';
 import { LedgerError, readLedger } from '../../state/ledgerFile.js';
 import { fileSha256, settingsSha256 } from '../fingerprint.js';
 import { readConfiguredRoster, type RosterRead, rosterIsStreamed } from '../readConfiguredRoster.js';
-import type { RunContext, RunStop } from '../runContext.js';
+import { logShownInSummary, type RunContext, type RunStop } from '../runContext.js';
+import { neverSentWarning } from '../syncPolicy.js';
 
 export interface Inputs {
   roster: Roster;
@@ -28,6 +29,8 @@ const MAX_LOGGED_REJECTIONS = 20;
  */
 export async function loadInputs(run: RunContext): Promise<Inputs | RunStop> {
   const { config, options } = run;
+  const neverSent = neverSentWarning(config);
+  if (neverSent) run.logger.warn({ attributes: neverSent.paths }, neverSent.message);
   // sync.fullReadEvery: when nothing on our side changed, this cycle sends nothing at all.
   const fullReadEveryMs = durationMs(config.sync.fullReadEvery);
   const deliberate = options.dryRun || options.only !== undefined || options.allowDeactivations !== undefined;
@@ -92,7 +95,8 @@ async function readRosterOrStop(
   } catch (error) {
     if (!(error instanceof RosterFileError)) throw error;
     if (error.empty) return refusedBy(run, { outcome: 'refused', reason: error.message, howToProceed: EMPTY_ROSTER_ADVICE });
-    return { stop: { kind: 'unusable-input' }, error: error.message, result: 'the roster is unusable; nothing was sent' };
+    logShownInSummary(run, 'error', { file: run.config.source.path, reason: error.message }, `the roster is unusable: ${error.message}`);
+    return { stop: { kind: 'unusable-input' }, error: error.message, result: `the roster is unusable: ${error.message}; nothing was sent` };
   }
 }
 
@@ -115,12 +119,13 @@ export function safetyPolicy(run: RunContext): SafetyPolicy {
     maxRejectedShare: config.source.maxRejectedShare,
     protect: config.sync.protect,
     previousRosterRows: run.state.lastSuccess?.rosterUsers,
+    daemonConfigFile: options.byDaemon ? config.file : undefined,
   };
 }
 
 /** A safety refusal as the end of the run: logged as an error, nothing sent. */
 export function refusedBy(run: RunContext, refusal: Refusal): RunStop {
-  run.logger.error({ reason: refusal.reason, howToProceed: refusal.howToProceed }, 'run refused: nothing was sent');
+  logShownInSummary(run, 'error', { reason: refusal.reason, howToProceed: refusal.howToProceed }, `run refused: ${refusal.reason}; nothing was sent`);
   return {
     stop: { kind: refusal.outcome },
     refused: { reason: refusal.reason, howToProceed: refusal.howToProceed },

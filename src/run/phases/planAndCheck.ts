@@ -11,7 +11,7 @@ import { managedDomains } from '../../plan/managedDomains.js';
 import { checkPlan, type Refusal } from '../../plan/safety.js';
 import type { ManageSummary } from '../../report/runReport.js';
 import { resolveUpcoming } from '../../plan/upcomingOperations.js';
-import type { RunContext, RunStop } from '../runContext.js';
+import { logShownInSummary, type RunContext, type RunStop } from '../runContext.js';
 import { planPolicy } from '../syncPolicy.js';
 import { refusedBy, safetyPolicy } from './loadInputs.js';
 
@@ -64,6 +64,15 @@ export async function planAndCheck(
     run.logger.warn(
       { userName: notice.userName, id: notice.id, field: notice.field, from: notice.from, to: notice.to },
       `not updatable on this service: ${notice.field} of ${notice.userName}`,
+    );
+  }
+  if (thePlan.unmatchedProtect.length > 0) {
+    // Info, not warn: a `--quiet` cron job would mail it every hour; the report and summary carry it.
+    logShownInSummary(
+      run,
+      'info',
+      { unmatchedProtect: thePlan.unmatchedProtect },
+      `sync.protect entries that match no account on the service: ${thePlan.unmatchedProtect.map((e) => JSON.stringify(e)).join(', ')} (check the spelling)`,
     );
   }
   const unknown = unknownOnlyNames(run.options.only, roster, remoteUsers);

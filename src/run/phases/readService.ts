@@ -5,6 +5,7 @@ import type { ScimClient } from '../../scim/scimClient.js';
 import type { ServiceCapabilities } from '../../scim/serviceProviderConfig.js';
 import type { Config } from '../../config/loadConfig.js';
 import type { RunContext, RunStop } from '../runContext.js';
+import { explainServiceFailure } from '../explainServiceFailure.js';
 import { mappedPaths, profileOf } from '../syncPolicy.js';
 
 export interface ServiceFacts {
@@ -51,11 +52,8 @@ export async function readUsers(run: RunContext, client: ScimClient, capabilitie
 function failedRead(run: RunContext, error: unknown): RunStop {
   const signal = run.options.signal;
   if (signal?.aborted) return { stop: interruptedBy(signal), result: 'interrupted while reading the service; nothing was changed' };
-  return {
-    stop: { kind: 'some-failed' },
-    error: `reading users from the service failed: ${(error as Error).message}`,
-    result: 'the run failed before planning; nothing was changed',
-  };
+  const why = `reading users from the service failed: ${explainServiceFailure(error, run.config.target.baseUrl)}`;
+  return { stop: { kind: 'some-failed' }, error: why, result: `the run failed before planning: ${why}; nothing was changed` };
 }
 
 /**
