@@ -9,7 +9,9 @@ export function explainServiceFailure(error: unknown, baseUrl: string): string {
   if (!(error instanceof ScimRequestError)) return (error as Error).message;
   const url = fullUrl(baseUrl, error.path);
   const code = error.networkCode;
-  if (code !== undefined && CONNECT_FAILURES[code] !== undefined) {
+  // A detail on a failure without an answer is scim-sync's own explanation already (the proxy
+  // that can't be reached, the certificate, the limit hit): it says more than the bare code.
+  if (code !== undefined && CONNECT_FAILURES[code] !== undefined && error.detail === undefined) {
     return `${error.method} ${url} failed: ${code} (${CONNECT_FAILURES[code]}) — is the service up, and is target.baseUrl right?`;
   }
   // A 404 where the service's own endpoints should be: the base URL doesn't point at a SCIM root.

@@ -5,7 +5,7 @@ import { executePlan } from './phases/executePlan.js';
 import { loadInputs } from './phases/loadInputs.js';
 import { planAndCheck } from './phases/planAndCheck.js';
 import { discover, profileFits, readUsers } from './phases/readService.js';
-import { isStop, type RunContext, type RunOptions, type RunStop, startRun } from './runContext.js';
+import { isStop, logShownInSummary, type RunContext, type RunOptions, type RunStop, startRun } from './runContext.js';
 import { ServiceConnection } from './serviceConnection.js';
 import { type PlanToSave, savePlan } from './savePlan.js';
 import { planPathBeside } from '../planFile/writePlanFile.js';
@@ -68,7 +68,7 @@ async function saveRefusedPlan(run: RunContext, refusal: RunStop, toSave: PlanTo
   const path = planPathBeside(reportPathOf(run));
   const planFile = await savePlan(run, path, { ...toSave, safety: refusal.refused });
   const review = `review it with \`scim-sync show ${path}\`, then \`scim-sync apply ${path}\``;
-  run.logger.error({ planFile: path, digest: planFile.digest }, `the refused plan is saved: ${review}`);
+  logShownInSummary(run, 'error', { planFile: path, digest: planFile.digest }, `the refused plan is saved: ${review}`);
   const refused = refusal.refused && { ...refusal.refused, howToProceed: `${refusal.refused.howToProceed}; or ${review}` };
   return { ...refusal, refused, planFile };
 }

@@ -7,7 +7,7 @@ import type { RequestContext } from '../providers/buildRequests.js';
 import type { PlanFileRef } from '../report/runReport.js';
 import type { ServiceCapabilities } from '../scim/serviceProviderConfig.js';
 import { fileSha256, settingsSha256 } from './fingerprint.js';
-import type { RunContext } from './runContext.js';
+import { logShownInSummary, type RunContext } from './runContext.js';
 import { mappedPaths, planPolicy, profileOf } from './syncPolicy.js';
 
 /** What a saved plan is made of: the plan, what it was planned against, and a safety limit it exceeds. */
@@ -31,7 +31,8 @@ export async function savePlan(run: RunContext, path: string, what: PlanToSave):
     safety: what.safety,
   });
   writePlanFile(path, saved);
-  run.logger.info({ planFile: path, digest: saved.digest, operations: saved.operations.length }, 'plan saved');
+  // The summary names the plan file on a terminal; the JSON logs carry it for machines.
+  logShownInSummary(run, 'info', { planFile: path, digest: saved.digest, operations: saved.operations.length }, 'plan saved');
   return { path, digest: saved.digest, use: 'saved' };
 }
 

@@ -35,7 +35,7 @@ describe('scim-sync plan, show and apply (the CLI)', () => {
     const planned = remember(await runCli(['plan', '--config', ws.configPath, '--out', out], env));
     expect(planned.code).toBe(0);
     expect(planned.stdout).toMatch(/^OPERATION +USER +CHANGE +OUTCOME$/m);
-    expect(planned.stdout).toMatch(/^deactivate +p4@example\.com +active: true → false \(missing-from-roster\) +planned$/m);
+    expect(planned.stdout).toMatch(/^deactivate +p4@example\.com +active: true → false \(missing from roster; managed by domain example\.com\) +planned$/m);
     expect(planned.stdout).toContain(`next: review it with \`scim-sync show ${out}\`, then \`scim-sync apply ${out}\``);
     expect(emulator.writeCount()).toBe(0);
     const saved = JSON.parse(readFileSync(out, 'utf8')) as SavedPlan;
@@ -45,7 +45,10 @@ describe('scim-sync plan, show and apply (the CLI)', () => {
     expect(shown.stdout).toContain(`digest: ${saved.digest} — matches its content`);
     expect(shown.stdout).toContain('operations: create 1, update 0, deactivate 2, reactivate 0 (listed: deactivate)');
     expect(shown.stdout).toMatch(
-      new RegExp(`^deactivate +p4@example\\.com +active: true → false \\(missing-from-roster\\) +PATCH /Users/${saved.operations[0]!.id}$`, 'm'),
+      new RegExp(
+        `^deactivate +p4@example\\.com +active: true → false \\((missing-from-roster|missing from roster; managed by domain example\\.com)\\) +PATCH /Users/${saved.operations[0]!.id}$`,
+        'm',
+      ),
     );
     expect(shown.stdout).not.toContain('new@example.com');
 
