@@ -12,7 +12,7 @@ import type { PlanFileRef } from '../report/runReport.js';
 import { settingsSha256 } from './fingerprint.js';
 import { concludeApplied, concludeStopped, type RunResult, type RunSoFar } from './phases/conclude.js';
 import { executePlan } from './phases/executePlan.js';
-import { discover, profileFits, readUsers } from './phases/readService.js';
+import { readService } from './phases/readService.js';
 import { isStop, type RunContext, type RunOptions, type RunStop, startRun } from './runContext.js';
 import { requestContext } from './savePlan.js';
 import { ServiceConnection } from './serviceConnection.js';
@@ -52,12 +52,9 @@ async function apply(run: RunContext, file: string): Promise<RunResult> {
   const connection = new ServiceConnection(run);
   const facts = (more: RunSoFar = {}): RunSoFar => ({ planFile, requests: connection.client.stats.toJSON(), ...more });
   try {
-    const service = await discover(run, connection.client);
-    if (isStop(service)) return concludeStopped(run, facts(), service);
-    const unfit = profileFits(run, service);
-    if (unfit) return concludeStopped(run, facts(service), unfit);
-    const remote = await readUsers(run, connection.client, service.capabilities);
-    if (isStop(remote)) return concludeStopped(run, facts(service), remote);
+    const serviceRead = await readService(run, connection.client);
+    if ('stop' in serviceRead) return concludeStopped(run, facts(serviceRead.service), serviceRead.stop);
+    const { service, remote } = serviceRead;
     const read = { ...service, remote: { users: remote.users.length, pages: remote.pages } };
 
     const requests = requestContext(run, service.capabilities);

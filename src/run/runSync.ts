@@ -4,7 +4,7 @@ import { concludeExecuted, concludeStopped, reportPathOf, type RunResult, type R
 import { executePlan } from './phases/executePlan.js';
 import { loadInputs } from './phases/loadInputs.js';
 import { planAndCheck } from './phases/planAndCheck.js';
-import { discover, profileFits, readUsers } from './phases/readService.js';
+import { readService } from './phases/readService.js';
 import { isStop, logShownInSummary, type RunContext, type RunOptions, type RunStop, startRun } from './runContext.js';
 import { ServiceConnection } from './serviceConnection.js';
 import { type PlanToSave, savePlan } from './savePlan.js';
@@ -36,12 +36,9 @@ async function reconcile(run: RunContext): Promise<RunResult> {
   // What the report shows of the phases so far; the request counts are read when the run ends.
   const facts = (more: RunSoFar = {}): RunSoFar => ({ roster: inputs.roster, requests: connection.client.stats.toJSON(), ...more });
   try {
-    const service = await discover(run, connection.client);
-    if (isStop(service)) return concludeStopped(run, facts(), service);
-    const unfit = profileFits(run, service);
-    if (unfit) return concludeStopped(run, facts(service), unfit);
-    const remote = await readUsers(run, connection.client, service.capabilities);
-    if (isStop(remote)) return concludeStopped(run, facts(service), remote);
+    const serviceRead = await readService(run, connection.client);
+    if ('stop' in serviceRead) return concludeStopped(run, facts(serviceRead.service), serviceRead.stop);
+    const { service, remote } = serviceRead;
     const read = { ...service, remote: { users: remote.users.length, pages: remote.pages } };
 
     const { checked, refusal, finding } = await planAndCheck(run, inputs.roster, remote.users, inputs.ledger.ledger);

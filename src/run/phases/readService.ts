@@ -4,7 +4,7 @@ import { readRemoteUsers, type RemoteDirectory } from '../../scim/readRemoteUser
 import type { ScimClient } from '../../scim/scimClient.js';
 import type { ServiceCapabilities } from '../../scim/serviceProviderConfig.js';
 import type { Config } from '../../config/loadConfig.js';
-import type { RunContext, RunStop } from '../runContext.js';
+import { isStop, type RunContext, type RunStop } from '../runContext.js';
 import { explainServiceFailure } from '../explainServiceFailure.js';
 import { mappedPaths, profileOf } from '../syncPolicy.js';
 
@@ -54,6 +54,23 @@ function failedRead(run: RunContext, error: unknown): RunStop {
   if (signal?.aborted) return { stop: interruptedBy(signal), result: 'interrupted while reading the service; nothing was changed' };
   const why = `reading users from the service failed: ${explainServiceFailure(error, run.config.target.baseUrl)}`;
   return { stop: { kind: 'some-failed' }, error: why, result: `the run failed before planning: ${why}; nothing was changed` };
+}
+
+/**
+ * Phase 2 as `run` and `apply` both need it: what the service is, whether this profile fits it,
+ * and every user on it. A stop keeps what discovery learnt, for the report.
+ */
+export async function readService(
+  run: RunContext,
+  client: ScimClient,
+): Promise<{ service: ServiceFacts; remote: RemoteDirectory } | { stop: RunStop; service?: ServiceFacts }> {
+  const service = await discover(run, client);
+  if (isStop(service)) return { stop: service };
+  const unfit = profileFits(run, service);
+  if (unfit) return { stop: unfit, service };
+  const remote = await readUsers(run, client, service.capabilities);
+  if (isStop(remote)) return { stop: remote, service };
+  return { service, remote };
 }
 
 /**
