@@ -79,6 +79,11 @@ const target = z
     /** Reads of /Users from page 1 again after the list changed while it was read; then the run stops. */
     maxRereads: z.number().int().min(0).max(10).default(2),
     concurrency: z.number().int().positive().max(64).default(4),
+    /**
+     * SCIM Bulk (RFC 7644 §3.7): `auto` uses it when /ServiceProviderConfig advertises it, `off`
+     * never, a number caps the operations per Bulk request (never above what is advertised).
+     */
+    bulk: z.union([z.enum(['auto', 'off']), z.number().int().positive().max(100_000)]).default('auto'),
     allowInsecureHttp: z.boolean().default(false),
     timeouts: z
       .object({
