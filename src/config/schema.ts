@@ -83,7 +83,11 @@ const target = z
      * SCIM Bulk (RFC 7644 §3.7): `auto` uses it when /ServiceProviderConfig advertises it, `off`
      * never, a number caps the operations per Bulk request (never above what is advertised).
      */
-    bulk: z.union([z.enum(['auto', 'off']), z.number().int().positive().max(100_000)]).default('auto'),
+    bulk: z
+      .custom<'auto' | 'off' | number>((v) => v === 'auto' || v === 'off' || (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 100_000), {
+        error: 'auto, off, or a number of operations per Bulk request (1 to 100000)',
+      })
+      .default('auto'),
     allowInsecureHttp: z.boolean().default(false),
     timeouts: z
       .object({
