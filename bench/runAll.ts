@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchBudget, type BudgetResult } from './budget.js';
+import { benchBulk } from './bulk.js';
 import { benchGateThroughput } from './gateThroughput.js';
 import { describeMachine } from './lib/machine.js';
 import { RESULTS_DIR } from './lib/paths.js';
@@ -54,6 +55,8 @@ results.pageSize = pages.results;
 
 const shared = await section('6 processes sharing one budget', () => benchSharedBudget(log));
 results.sharedBudget = shared.result;
+const bulk = await section('B bulk', () => benchBulk(log));
+results.bulk = bulk.results;
 
 // The real-time budget run is separate (3.5 min); show its last result for reference.
 const budgetFile = join(RESULTS_DIR, 'budget.json');

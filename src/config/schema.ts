@@ -185,6 +185,15 @@ const target = z
     /** Reads of /Users from page 1 again after the list changed while it was read; then the run stops. */
     maxRereads: z.number().int().min(0).max(10).default(2),
     concurrency: z.number().int().positive().max(64).default(4),
+    /**
+     * SCIM Bulk (RFC 7644 §3.7): `auto` uses it when /ServiceProviderConfig advertises it, `off`
+     * never, a number caps the operations per Bulk request (never above what is advertised).
+     */
+    bulk: z
+      .custom<'auto' | 'off' | number>((v) => v === 'auto' || v === 'off' || (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 100_000), {
+        error: 'auto, off, or a number of operations per Bulk request (1 to 100000)',
+      })
+      .default('auto'),
     allowInsecureHttp: z.boolean().default(false),
     /** `http://proxy:3128` (overrides HTTPS_PROXY/HTTP_PROXY/NO_PROXY) or `none`; unset: the environment decides. */
     proxy: z

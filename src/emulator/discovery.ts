@@ -31,6 +31,8 @@ export interface DiscoveryOptions {
   dialect?: 'postman' | 'nintex' | 'generic';
   /** Default true (the generic dialect can turn PATCH off). */
   patchSupported?: boolean;
+  /** Bulk as offered (generic dialect only); not offered when undefined. */
+  bulk?: { maxOperations: number; maxPayloadSize: number };
 }
 
 const POSTMAN_DOCS = 'https://learning.postman.com/docs/administration/scim-provisioning/scim-provisioning-overview/';
@@ -42,7 +44,7 @@ export function serviceProviderConfig(baseUrl: string, maxPageSize: number, opti
     // Only Postman's documentation address is known to us; the others leave it out (it's optional).
     ...(dialect === 'postman' && { documentationUri: POSTMAN_DOCS }),
     patch: { supported: options.patchSupported ?? true },
-    bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+    bulk: options.bulk ? { supported: true, ...options.bulk } : { supported: false, maxOperations: 0, maxPayloadSize: 0 },
     // maxResults is the page-size cap the server silently applies to `count`.
     filter: { supported: true, maxResults: maxPageSize },
     changePassword: { supported: false },

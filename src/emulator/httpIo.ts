@@ -16,7 +16,11 @@ export const SCIM_CONTENT_TYPE = 'application/scim+json';
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export type RequestBody =
-  { kind: 'empty' } | { kind: 'json'; value: unknown } | { kind: 'invalidJson'; raw: string } | { kind: 'unsupportedType'; raw: string } | { kind: 'tooLarge' };
+  | { kind: 'empty' }
+  | { kind: 'json'; value: unknown; bytes?: number }
+  | { kind: 'invalidJson'; raw: string }
+  | { kind: 'unsupportedType'; raw: string }
+  | { kind: 'tooLarge' };
 
 /**
  * JSON media types we parse: application/json and application/scim+json (RFC 7644 §3.1),
@@ -46,7 +50,7 @@ export async function readBody(req: IncomingMessage, extraJsonTypes: readonly st
   if (raw.trim() === '') return { kind: 'empty' };
   if (!isJsonContentType(req.headers['content-type'], extraJsonTypes)) return { kind: 'unsupportedType', raw };
   try {
-    return { kind: 'json', value: JSON.parse(raw) as unknown };
+    return { kind: 'json', value: JSON.parse(raw) as unknown, bytes: size };
   } catch {
     return { kind: 'invalidJson', raw };
   }

@@ -30,6 +30,7 @@ Options:
   --retry-after <mode>       how a 429 gives the delay: seconds (default) | postman | none
   --dialect <name>           postman | nintex | generic (default postman)
   --no-patch                 generic only: answer PATCH with 501 (a PUT-only service)
+  --bulk <n>                 generic only: offer POST /Bulk with at most n operations per request (1 MiB payload)
   -h, --help                 show this help
 
 Seed file: a JSON array of users (or { "users": [...] }), each an object with
@@ -121,6 +122,7 @@ async function main(): Promise<void> {
       'retry-after': { type: 'string' },
       dialect: { type: 'string' },
       'no-patch': { type: 'boolean' },
+      bulk: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -134,6 +136,8 @@ async function main(): Promise<void> {
   const latencyMs = integer('latency-ms', values['latency-ms']);
   const dialect = parseDialect(values.dialect);
   if (values['no-patch'] === true && dialect !== 'generic') fail('--no-patch needs --dialect generic');
+  const bulkOperations = integer('bulk', values.bulk);
+  if (bulkOperations !== undefined && dialect !== 'generic') fail('--bulk needs --dialect generic');
   const options: EmulatorOptions = {
     port: integer('port', values.port) ?? 8080,
     ...(values.host !== undefined && { host: values.host }),
@@ -146,6 +150,7 @@ async function main(): Promise<void> {
     ...(values.seed !== undefined && { users: await readSeed(values.seed) }),
     ...(dialect !== undefined && { dialect }),
     ...(values['no-patch'] === true && { patchSupported: false }),
+    ...(bulkOperations !== undefined && { bulk: { maxOperations: bulkOperations } }),
   };
 
   const emulator = await startEmulator(options);

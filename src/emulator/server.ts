@@ -17,12 +17,13 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { isAuthorized } from './auth.js';
+import { bulkReply, type BulkSupport } from './bulkRoute.js';
 import { isDialect, type Dialect } from './dialect.js';
 import { listResponse, serviceProviderConfig, userResourceType } from './discovery.js';
 import { pipelineErrors, type ErrorSpec } from './errorBodies.js';
 import { FaultInjector, type FaultAction, type FaultPlan } from './faults.js';
 import { genericHandlers, type GenericContext } from './genericRoutes.js';
-import { readBody, SCIM_CONTENT_TYPE, sendReply, type Reply, type RequestBody } from './httpIo.js';
+import { MAX_BODY_BYTES, readBody, SCIM_CONTENT_TYPE, sendReply, type Reply, type RequestBody } from './httpIo.js';
 import { bentList, changeTeam } from './listFaults.js';
 import { nintexHandlers } from './nintexRoutes.js';
 import { errorReply, type UsersHandlers } from './usersContext.js';
@@ -87,6 +88,12 @@ export interface EmulatorOptions {
    * itself (under TLS 1.3 the server can only close the connection after it).
    */
   tls?: { cert: string; key: string; clientCa?: string; maxVersion?: 'TLSv1.2' | 'TLSv1.3' };
+   * generic dialect only: offer `POST /Bulk` (bulkRoute.ts) with these limits, advertised in
+   * ServiceProviderConfig; maxPayloadSize defaults to (and is at most) the 1 MiB body cap. Off
+   * unless set. Inside a Bulk request each operation meets the fault rules as a single request
+   * to its path would; a `status` or `reply` fault answers that operation, other faults are ignored there.
+   */
+  bulk?: { maxOperations: number; maxPayloadSize?: number };
 }
 
 export interface RequestLogEntry {
@@ -139,6 +146,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   // Only the generic dialect models a service without PATCH; Postman and Nintex document it.
   const patchSupported = dialect === 'generic' ? (options.patchSupported ?? true) : true;
   const errors = pipelineErrors(dialect);
+  const bulk = bulkSupportOf(options.bulk, dialect);
 
   const store = new UserStore(undefined, { dialect });
   store.ensureRoles(options.roles ?? []);
@@ -197,7 +205,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
     if (resource === 'ServiceProviderConfig' && id === undefined) {
       if (method !== 'GET') return fail(errors.methodNotAllowed, { Allow: 'GET' });
-      return { status: 200, body: serviceProviderConfig(ctx.baseUrl, maxPageSize, { dialect, patchSupported }) };
+      return { status: 200, body: serviceProviderConfig(ctx.baseUrl, maxPageSize, { dialect, patchSupported, bulk }) };
+    }
+    if (resource === 'Bulk' && id === undefined && bulk) {
+      if (method !== 'POST') return fail(errors.methodNotAllowed, { Allow: 'POST' });
+      return withJson(body, (value) =>
+        bulkReply(value, body.kind === 'json' ? (body.bytes ?? 0) : 0, bulk, { apply: bulkOperation, fail, baseUrl: ctx.baseUrl }),
+      );
     }
     if (resource === 'ResourceTypes' && (id === undefined || id === 'User')) {
       if (method !== 'GET') return fail(errors.methodNotAllowed, { Allow: 'GET' });
@@ -205,6 +219,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return { status: 200, body: id === undefined ? listResponse([userType], 1, 1) : userType };
     }
     return fail(errors.routeNotFound);
+  }
+
+  /** One operation of a Bulk request: faults first, as for a request of its own, then the route. */
+  function bulkOperation(method: string, path: string, data: unknown): Reply {
+    const url = new URL(`${basePath}${path}`, 'http://emulator.invalid');
+    const fault = faults?.pick(method, url.pathname);
+    if (fault?.type === 'status') return faultReply(fault, method);
+    if (fault?.type === 'reply') return { status: fault.status, body: fault.body };
+    return route(method, url, data === undefined ? { kind: 'empty' } : { kind: 'json', value: data });
   }
 
   function rateLimited(retryAfterMs: number): Reply {
@@ -352,6 +375,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         server.closeAllConnections();
       }),
   };
+}
+
+function bulkSupportOf(option: EmulatorOptions['bulk'], dialect: Dialect): BulkSupport | undefined {
+  if (!option) return undefined;
+  if (dialect !== 'generic') throw new RangeError('bulk is offered by the generic dialect only (Postman and Nintex have no /Bulk)');
+  if (!Number.isInteger(option.maxOperations) || option.maxOperations < 1) throw new RangeError('bulk.maxOperations must be a positive integer');
+  const maxPayloadSize = option.maxPayloadSize ?? MAX_BODY_BYTES;
+  if (!Number.isInteger(maxPayloadSize) || maxPayloadSize < 1 || maxPayloadSize > MAX_BODY_BYTES) {
+    throw new RangeError(`bulk.maxPayloadSize must be an integer from 1 to ${MAX_BODY_BYTES}`);
+  }
+  return { maxOperations: option.maxOperations, maxPayloadSize };
 }
 
 /** '/scim/v2/' and 'scim/v2' both mean '/scim/v2'; '/' means the root. */

@@ -5,12 +5,14 @@ import type { RemoteUser } from '../domain/remoteUser.js';
 import type { RosterUser } from '../domain/roster.js';
 import { userNameKey } from '../domain/userNameKey.js';
 import { writePath } from '../domain/attributePaths.js';
-import { buildRequests, type RequestContext, type ScimRequest } from '../providers/buildRequests.js';
+import { buildRequests, mergeConsecutivePatches, type RequestContext, type ScimRequest } from '../providers/buildRequests.js';
+import type { BulkBatcher } from '../scim/bulkBatcher.js';
 import { ConflictError, NoSlotsError, RejectedError, RunFatalError, ScimRequestError } from '../scim/errors.js';
 import type { ScimClient } from '../scim/scimClient.js';
 import { toRemoteUser } from '../scim/scimUser.js';
 import { externalIdFilterPath, userNameFilterPath } from '../scim/userNameFilter.js';
 import { CircuitBreaker } from './circuitBreaker.js';
+import { holdersByExternalId } from './externalIdBatches.js';
 import { describeOperation } from './describeOperation.js';
 import type { Adoption, Executor } from './executor.js';
 import type { ExecutionResult, FoundAccount, OperationOutcome } from '../domain/outcome.js';
@@ -39,6 +41,22 @@ export interface LiveExecutorOptions {
    * missed (the list moved while it was read) would otherwise get a twin under the new userName.
    */
   externalIdLookup?: boolean;
+  /**
+   * When set, writes travel in SCIM Bulk requests (see scim/bulkBatcher.ts, whose lanes are
+   * BULK_LANES): every operation is started at once so Bulk requests fill up, and the
+   * externalId lookups before creates are asked many ids per request.
+   */
+  bulk?: BulkBatcher;
+  /** externalIds asked per lookup request before a Bulk of creates (the service's page size). */
+  externalIdsPerLookup?: number;
+}
+
+/** Bulk lanes, in the order their requests go out: leavers first, in Bulk requests of their own. */
+export const BULK_LANES = ['deactivate', 'change', 'create'] as const;
+type BulkLane = (typeof BULK_LANES)[number];
+
+function laneOf(kind: Operation['kind']): BulkLane {
+  return kind === 'deactivate' ? 'deactivate' : kind === 'create' ? 'create' : 'change';
 }
 
 /** p-queue priorities: leavers first, then returners, renames, and new hires last. */
@@ -58,12 +76,16 @@ export class LiveExecutor implements Executor {
   /** 409'd creates whose account the lookup found, for the run to decide on (see adopt()). */
   private found: FoundAccount[] = [];
   private externalIdLookupRefused = false;
+  /** Before a Bulk of creates: the accounts holding each externalId, where asked in batches. */
+  private holders: Map<string, RemoteUser[]> | undefined;
 
   constructor(
     private readonly client: ScimClient,
     private readonly options: LiveExecutorOptions,
   ) {
-    this.queue = new PQueue({ concurrency: options.concurrency });
+    // With Bulk every operation starts at once: their writes wait in the batcher, which is what
+    // fills each Bulk request; the gate still bounds what is in flight.
+    this.queue = new PQueue({ concurrency: options.bulk ? Number.POSITIVE_INFINITY : options.concurrency });
     this.breaker = new CircuitBreaker(options.maxConsecutiveFailures);
   }
 
@@ -94,6 +116,7 @@ export class LiveExecutor implements Executor {
     // trip of idle time per run, once.
     enqueue((op) => op.kind !== 'create');
     await this.queue.onIdle();
+    await this.lookUpHoldersInBatches(operations);
     enqueue((op) => op.kind === 'create');
     await this.queue.onIdle();
     const conflicts = this.found;
@@ -113,7 +136,7 @@ export class LiveExecutor implements Executor {
         const planned: OperationOutcome = { ...create, outcome: 'not-attempted' };
         if (this.stoppedBecause) return;
         outcomes[i] = await this.settle(planned, async () => {
-          for (const op of adoption.operations) for (const request of buildRequests(op, this.options.requests)) await this.sendOne(request);
+          for (const op of adoption.operations) for (const request of this.requestsFor(op)) await this.sendOne(request, 'change');
           return { id: adoption.existing.id, adopted: true };
         });
         this.options.onOutcome?.(outcomes[i]);
@@ -203,11 +226,18 @@ export class LiveExecutor implements Executor {
 
   /** The requests for one operation (not a create). Resolves with facts for the report or throws a classified error. */
   private async send(op: Operation): Promise<Partial<OperationOutcome>> {
-    for (const request of buildRequests(op, this.options.requests)) await this.sendOne(request);
+    for (const request of this.requestsFor(op)) await this.sendOne(request, laneOf(op.kind));
     return {};
   }
 
-  private async sendOne(request: ScimRequest): Promise<unknown> {
+  private requestsFor(op: Operation): ScimRequest[] {
+    const requests = buildRequests(op, this.options.requests);
+    return this.options.bulk?.active ? mergeConsecutivePatches(requests, this.options.requests) : requests;
+  }
+
+  private async sendOne(request: ScimRequest, lane: BulkLane): Promise<unknown> {
+    // A PUT built on the current resource needs its GET first: Bulk has no GET, so it goes alone.
+    if (this.options.bulk?.active && !request.applyToCurrent) return this.options.bulk.send(request, lane);
     let body = request.body;
     if (request.applyToCurrent) {
       // A service without PATCH: PUT replaces the whole resource, so start from what it holds
@@ -229,11 +259,34 @@ export class LiveExecutor implements Executor {
     if (holders.length > 0) return { accounts: holders, via: 'externalId' };
     const [post] = buildRequests({ kind: 'create', user }, this.options.requests);
     try {
-      const body = await this.sendOne(post!);
-      return { id: toRemoteUser(body)?.id };
+      const body = await this.sendOne(post!, 'create');
+      // A create inside a Bulk answer may come back as its id alone (from `location`).
+      const id = (body as { id?: unknown } | undefined)?.id;
+      return { id: typeof id === 'string' ? id : undefined };
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error;
       return { accounts: [await this.findConflicting(user, error)], via: 'conflict', conflict: error };
+    }
+  }
+
+  /**
+   * With Bulk: the externalId lookups of all creates, many ids per request, before the creates
+   * start (so their POSTs arrive together and fill Bulk requests). What they leave unanswered is
+   * asked one by one, as without Bulk.
+   */
+  private async lookUpHoldersInBatches(operations: readonly Operation[]): Promise<void> {
+    if (!this.options.bulk?.active || !this.options.externalIdLookup || this.stoppedBecause) return;
+    const ids = operations.flatMap((op) => (op.kind === 'create' && op.user.externalId ? [op.user.externalId] : []));
+    if (ids.length === 0) return;
+    try {
+      this.holders = await holdersByExternalId(this.client, ids, {
+        perRequest: this.options.externalIdsPerLookup ?? 100,
+        mapped: this.options.requests.mapped,
+        logger: this.options.logger,
+      });
+    } catch (error) {
+      // A failed or refused lookup batch: those creates ask on their own and meet the failure there.
+      if (!(error instanceof ScimRequestError) && !this.stoppedBecause) throw error;
     }
   }
 
@@ -246,6 +299,8 @@ export class LiveExecutor implements Executor {
   private async heldUnderExternalId(user: RosterUser): Promise<RemoteUser[]> {
     const externalId = user.externalId;
     if (!this.options.externalIdLookup || this.externalIdLookupRefused || externalId === undefined || externalId === '') return [];
+    const known = this.holders?.get(externalId);
+    if (known) return known;
     let body: unknown;
     try {
       ({ body } = await this.client.get(externalIdFilterPath(externalId)));

@@ -145,3 +145,23 @@ function write(body: Record<string, unknown>, path: string, value: AttrValue, ct
 function userPath(remote: RemoteUser): string {
   return `/Users/${encodeURIComponent(remote.id)}`;
 }
+
+/**
+ * PATCHes of one resource that follow each other, as one PATCH whose operations run in the same
+ * order (RFC 7644 §3.5.2 applies them in sequence, all or none). Used when writes travel in Bulk,
+ * where a reactivation with a changed name is then one operation rather than two Bulk rounds.
+ */
+export function mergeConsecutivePatches(requests: readonly ScimRequest[], ctx: RequestContext): ScimRequest[] {
+  const key = ctx.profile.patchOperationsKey;
+  const merged: ScimRequest[] = [];
+  for (const request of requests) {
+    const previous = merged.at(-1);
+    if (previous?.method === 'PATCH' && request.method === 'PATCH' && previous.path === request.path && previous.body && request.body) {
+      const operations = [...(previous.body[key] as unknown[]), ...(request.body[key] as unknown[])];
+      merged[merged.length - 1] = { ...previous, body: { ...previous.body, [key]: operations } };
+    } else {
+      merged.push(request);
+    }
+  }
+  return merged;
+}

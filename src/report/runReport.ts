@@ -1,3 +1,4 @@
+import type { BulkStats } from '../scim/requestStats.js';
 import type { RunOutcomeKind } from '../domain/runOutcome.js';
 import type { NotUpdatable, SkippedUser } from '../domain/plan.js';
 import type { RejectedRow } from '../domain/roster.js';
@@ -40,7 +41,8 @@ export interface RunReport {
   /** Differences this service can't apply, listed the first time they are seen (not again in later runs). */
   notUpdatable?: Omit<NotUpdatable, 'key' | 'isNew'>[];
   summary: Summary;
-  requests: { total: number; byMethod: Record<string, number>; retries: number; throttled: number };
+  /** `bulk` only when the run sent Bulk requests (or gave Bulk up): how many, with how many operations. */
+  requests: { total: number; byMethod: Record<string, number>; retries: number; throttled: number; bulk?: BulkStats };
   operations: OperationOutcome[];
   skipped: SkippedUser[];
   /** People whose start date is further ahead than sync.createDaysBeforeStart, with the day their account comes (present once planned). */

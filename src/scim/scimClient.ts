@@ -225,8 +225,21 @@ export class ScimClient {
     );
   }
 
+  /**
+   * Waits out the backoff before attempt `attempt + 1` of something retried outside `send` (an
+   * operation inside a Bulk answer); false when the client was cancelled meanwhile.
+   */
+  async backoff(attempt: number): Promise<boolean> {
+    if (!this.cancelled) await Promise.race([sleep(backoffWithJitter(attempt, this.options.retry)), this.cancelSignal]);
+    return !this.cancelled;
+  }
+
+  get retryPolicy(): RetryPolicy {
+    return this.options.retry;
+  }
+
   /** Removes the token from text the service (or a proxy) sent back. */
-  private redact(text: string): string {
+  redact(text: string): string {
     return text.split(this.options.token).join('[redacted]');
   }
 }

@@ -233,6 +233,17 @@ describe('loadConfig', () => {
     expect(errorOf(VALID + '  maxDeactivations: many\n')).toMatch(/line 13: sync.maxDeactivations: got "many"/);
   });
 
+  it('target.bulk is auto by default, or off, or a positive number of operations per Bulk request; anything else names the key and line', () => {
+    const withBulk = (value: string) => VALID.replace('  token: ${SCIM_TOKEN}\n', `  token: \${SCIM_TOKEN}\n  bulk: ${value}\n`);
+    expect(load(VALID).target.bulk).toBe('auto');
+    expect(load(withBulk('off')).target.bulk).toBe('off');
+    expect(load(withBulk('500')).target.bulk).toBe(500);
+    expect(errorOf(withBulk('sometimes'))).toBe(
+      `${file} line 11: target.bulk: got "sometimes", expected auto, off, or a number of operations per Bulk request (1 to 100000)`,
+    );
+    expect(errorOf(withBulk('0'))).toMatch(/line 11: target\.bulk: got 0, expected/);
+  });
+
   it('invalid YAML names the line', () => {
     expect(errorOf('source:\n  path: [unclosed\n')).toMatch(new RegExp(`^${file} line \\d: invalid YAML`));
   });

@@ -48,7 +48,23 @@ describe('interop: runSync against scimmy (an independent SCIM 2.0 server)', () 
           `${u.userName}|${u.externalId ?? '-'}|${u.name?.givenName} ${u.name?.familyName}|${u.active === false ? 'inactive' : u.active === true ? 'active' : 'active?'}`,
       )
       .sort();
-  const writes = (s: ScimmyServer) => s.requests.filter((r) => WRITES.has(r.method));
+  /**
+   * Every write, with the operations of a Bulk request (scimmy offers /Bulk, so the sync uses it)
+   * listed as the requests they stand for: method, path, body and the status scimmy gave each.
+   */
+  const writes = (s: ScimmyServer) =>
+    s.requests
+      .filter((r) => WRITES.has(r.method))
+      .flatMap((r) => {
+        if (r.path !== '/Bulk') return [r];
+        const answers = (r.response as { Operations?: { status: string }[] } | undefined)?.Operations ?? [];
+        return (r.body as { Operations: { method: string; path: string; data?: unknown }[] }).Operations.map((op, i) => ({
+          method: op.method,
+          path: op.path,
+          status: Number(answers[i]?.status),
+          body: op.data,
+        }));
+      });
   /** Why a run failed, with what scimmy answered, so an interop break reads as a finding. */
   const failures = (s: ScimmyServer) => s.requests.filter((r) => r.status >= 400);
 
@@ -198,10 +214,10 @@ describe('interop: runSync against scimmy (an independent SCIM 2.0 server)', () 
       '/Users?startIndex=11&count=10',
       '/Users?startIndex=21&count=10',
     ]);
-    // Before each create, one lookup makes sure no account already carries that externalId.
+    // Before the creates, one lookup makes sure no account already carries their externalIds (one
+    // for all of them, as the creates go in a Bulk request).
     expect(s.requests.filter((r) => r.method === 'GET' && r.path.includes('filter=')).map((r) => decodeURIComponent(r.path))).toEqual([
-      '/Users?filter=externalId eq "N1"',
-      '/Users?filter=externalId eq "N2"',
+      '/Users?filter=externalId eq "N1" or externalId eq "N2"&count=10',
     ]);
     const userNames = s.users().map((u) => u.userName);
     expect(userNames).toHaveLength(27);
@@ -231,7 +247,8 @@ describe('interop: runSync against scimmy (an independent SCIM 2.0 server)', () 
     };
     ws.writeRoster([row('E1', 'ada@example.com', 'Ada', 'Lovelace')]);
 
-    const { exitCode, report } = await runSync(ws.config(s.url, GENERIC), { dryRun: false }, ws.logger);
+    // Single requests (the same with Bulk: 'interop with Bulk on' below).
+    const { exitCode, report } = await runSync(ws.config(s.url, { target: { provider: 'generic', bulk: 'off' } }), { dryRun: false }, ws.logger);
 
     expect(exitCode).toBe(0);
     expect(s.requests.filter((r) => r.method !== 'GET' || r.path.includes('filter=')).map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
@@ -321,5 +338,99 @@ describe('interop: runSync against scimmy (an independent SCIM 2.0 server)', () 
     const again = await runSync(config, { dryRun: false }, ws.logger);
     expect(again.report.operations).toEqual([]);
     expect(writes(s)).toHaveLength(before);
+  });
+});
+
+describe('interop with Bulk at two operations per request: runSync against scimmy', () => {
+  let ws: Workspace;
+  let server: ScimmyServer | undefined;
+  beforeEach(() => {
+    ws = new Workspace();
+    server = undefined;
+  });
+  afterEach(async () => {
+    await server?.close();
+    ws.cleanup();
+  });
+  // Two operations per request, so even these small teams need several Bulk requests.
+  const start = async (users: SeedUser[] = []) => (server = await startScimmyServer({ token: TEST_TOKEN, users, bulk: { maxOperations: 2 } }));
+  const bulkRequests = (s: ScimmyServer) => s.requests.filter((r) => r.method === 'POST' && r.path === '/Bulk');
+  const state = (s: ScimmyServer) =>
+    s
+      .users()
+      .map((u) => `${u.userName}|${u.externalId ?? '-'}|${u.name?.givenName} ${u.name?.familyName}|${u.active === false ? 'inactive' : 'active'}`)
+      .sort();
+  const failedOperations = (s: ScimmyServer) =>
+    bulkRequests(s).flatMap((r) => (r.response as { Operations: { status: string }[] }).Operations.filter((o) => Number(o.status) >= 400));
+
+  it('an initial load goes in Bulk requests of at most maxOperations, and every report id is the one scimmy assigned', async () => {
+    const s = await start();
+    ws.writeRoster([
+      row('E1', 'ada@example.com', 'Ada', 'Lovelace'),
+      row('E2', 'alan@example.com', 'Alan', 'Turing'),
+      row('E3', 'grace@example.com', 'Grace', 'Hopper'),
+    ]);
+
+    const { exitCode, report } = await runSync(ws.config(s.url, GENERIC), { dryRun: false }, ws.logger);
+
+    expect(exitCode, JSON.stringify(report.operations)).toBe(0);
+    expect(failedOperations(s)).toEqual([]);
+    expect(bulkRequests(s).map((r) => (r.body as { Operations: unknown[] }).Operations.length)).toEqual([2, 1]);
+    expect(s.requests.filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method) && r.path !== '/Bulk')).toEqual([]);
+    expect(state(s)).toEqual(['ada@example.com|E1|Ada Lovelace|active', 'alan@example.com|E2|Alan Turing|active', 'grace@example.com|E3|Grace Hopper|active']);
+    const idsByUserName = new Map(s.users().map((u) => [u.userName, u.id]));
+    for (const o of report.operations) expect(o.id).toBe(idsByUserName.get(o.userName));
+    expect(report.requests.bulk).toEqual({ requests: 2, operations: 3 });
+  });
+
+  it('mixed changes converge through Bulk: rename, leaver, returner with a new name, new rows', async () => {
+    const s = await start([
+      { userName: 'bob@example.com', givenName: 'Robert', familyName: 'Brown', externalId: 'E2' },
+      { userName: 'carol@example.com', givenName: 'Carol', familyName: 'Chen', externalId: 'E3', active: false },
+      { userName: 'dave@example.com', givenName: 'Dave', familyName: 'Diaz', externalId: 'E4' },
+    ]);
+    ws.writeRoster([
+      row('E1', 'ada@example.com', 'Ada', 'Lovelace'),
+      row('E2', 'bob@example.com', 'Bob', 'Brown'),
+      row('E3', 'carol@example.com', 'Carol', 'Chen-Li'),
+      row('E6', 'frank@example.com', 'Frank', 'Fischer'),
+    ]);
+
+    const { exitCode, report } = await runSync(ws.config(s.url, GENERIC), { dryRun: false }, ws.logger);
+
+    expect(exitCode, JSON.stringify(report.operations)).toBe(0);
+    expect(failedOperations(s)).toEqual([]);
+    expect(state(s)).toEqual([
+      'ada@example.com|E1|Ada Lovelace|active',
+      'bob@example.com|E2|Bob Brown|active',
+      'carol@example.com|E3|Carol Chen-Li|active',
+      'dave@example.com|E4|Dave Diaz|inactive',
+      'frank@example.com|E6|Frank Fischer|active',
+    ]);
+    // The leaver's Bulk request comes first and holds only the deactivation.
+    expect((bulkRequests(s)[0]!.body as { Operations: { data: unknown }[] }).Operations.map((o) => o.data)).toEqual([
+      { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'active', value: false }] },
+    ]);
+    const second = await runSync(ws.config(s.url, GENERIC), { dryRun: false }, ws.logger);
+    expect(second.report.operations).toEqual([]);
+  });
+
+  it("an account someone creates meanwhile is adopted after the 409 inside scimmy's Bulk response, not duplicated", async () => {
+    const s = await start();
+    let staged = false;
+    s.onRequest = ({ method, path }) => {
+      if (method === 'POST' && path === '/Bulk' && !staged) {
+        staged = true;
+        s.addUser({ userName: 'ada@example.com', givenName: 'Ada', familyName: 'Byron' });
+      }
+    };
+    ws.writeRoster([row('E1', 'ada@example.com', 'Ada', 'Lovelace'), row('E2', 'alan@example.com', 'Alan', 'Turing')]);
+
+    const { exitCode, report } = await runSync(ws.config(s.url, GENERIC), { dryRun: false }, ws.logger);
+
+    expect(exitCode, JSON.stringify(report.operations)).toBe(0);
+    expect(state(s)).toEqual(['ada@example.com|E1|Ada Lovelace|active', 'alan@example.com|E2|Alan Turing|active']);
+    expect(report.operations.find((o) => o.userName === 'ada@example.com')).toMatchObject({ outcome: 'succeeded', adopted: true, id: s.users()[0]!.id });
+    expect(failedOperations(s)).toEqual([expect.objectContaining({ status: '409' })]);
   });
 });

@@ -67,6 +67,8 @@ export interface ScimmyServerOptions {
    * It is process-global config: servers running at the same time should agree on it.
    */
   maxResults?: number;
+  /** Limits of SCIMMY's own `POST /Bulk`, which scimmy-routers always offers (default 1000 operations, 1 MiB); process-global like maxResults. */
+  bulk?: { maxOperations: number; maxPayloadSize?: number };
 }
 
 const BASE_PATH = '/scim';
@@ -176,7 +178,10 @@ export async function startScimmyServer(opts: ScimmyServerOptions): Promise<Scim
   for (const seed of opts.users ?? []) addUser(seed);
 
   // scimmy-routers appends to authenticationSchemes on each construction: start from none.
-  SCIMMY.Config.set({ authenticationSchemes: [], filter: { supported: true, maxResults } });
+  // scimmy-routers turns Bulk on when constructed (maxOperations 1000, 1 MiB): it is set before (the
+  // router sizes its body parser from it) and again after, so one server's limits never leak into the next.
+  const bulk = { supported: true, maxOperations: opts.bulk?.maxOperations ?? 1000, maxPayloadSize: opts.bulk?.maxPayloadSize ?? 1024 * 1024 };
+  SCIMMY.Config.set({ authenticationSchemes: [], filter: { supported: true, maxResults }, bulk });
   const expected = `Bearer ${opts.token}`;
   const router = new SCIMMYRouters({
     type: 'bearer',
@@ -187,6 +192,7 @@ export async function startScimmyServer(opts: ScimmyServerOptions): Promise<Scim
     },
     context: () => store,
   });
+  SCIMMY.Config.set({ bulk });
 
   const requests: RecordedRequest[] = [];
   const app = express();

@@ -2,7 +2,9 @@ import type { ExecutionResult, FoundAccount, OperationOutcome } from '../../doma
 import type { RemoteUser } from '../../domain/remoteUser.js';
 import { DryRunExecutor } from '../../execute/dryRunExecutor.js';
 import type { Adoption, Executor } from '../../execute/executor.js';
-import { LiveExecutor } from '../../execute/liveExecutor.js';
+import { BULK_LANES, LiveExecutor } from '../../execute/liveExecutor.js';
+import { BulkBatcher } from '../../scim/bulkBatcher.js';
+import { bulkBatchLimits } from '../../scim/bulkSettings.js';
 import { planAdoption } from '../../plan/adoption.js';
 import type { ServiceCapabilities } from '../../scim/serviceProviderConfig.js';
 import type { RunContext } from '../runContext.js';
@@ -23,6 +25,10 @@ export async function executePlan(
   { adopt = true }: { adopt?: boolean } = {},
 ): Promise<ExecutionResult> {
   const { config, options, logger } = run;
+  const bulkLimits = bulkBatchLimits(config.target.bulk, capabilities);
+  const bulk =
+    bulkLimits && !options.dryRun && new BulkBatcher({ client: connection.client, gate: connection.gate, limits: bulkLimits, logger, lanes: BULK_LANES });
+  if (bulkLimits && !options.dryRun && plan.operations.length > 0) logger.info({ ...bulkLimits }, 'writes go in SCIM Bulk requests');
   const executor: Executor = options.dryRun
     ? new DryRunExecutor()
     : new LiveExecutor(connection.client, {
@@ -34,6 +40,8 @@ export async function executePlan(
         requests: { profile: profileOf(config), mapped: mappedPaths(config), patchSupported: capabilities.patch },
         canFilter: capabilities.filter.supported,
         externalIdLookup: capabilities.filter.supported && profileOf(config).filtersOnExternalId,
+        bulk: bulk || undefined,
+        externalIdsPerLookup: Math.min(capabilities.filter.maxResults ?? 100, 100),
       });
   connection.executing(executor);
   options.observer?.executing?.(plan.operations.length, config.target.requestsPerMinute);
