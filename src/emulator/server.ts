@@ -88,6 +88,7 @@ export interface EmulatorOptions {
    * itself (under TLS 1.3 the server can only close the connection after it).
    */
   tls?: { cert: string; key: string; clientCa?: string; maxVersion?: 'TLSv1.2' | 'TLSv1.3' };
+  /**
    * generic dialect only: offer `POST /Bulk` (bulkRoute.ts) with these limits, advertised in
    * ServiceProviderConfig; maxPayloadSize defaults to (and is at most) the 1 MiB body cap. Off
    * unless set. Inside a Bulk request each operation meets the fault rules as a single request
