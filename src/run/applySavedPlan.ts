@@ -72,7 +72,7 @@ async function apply(run: RunContext, file: string): Promise<RunResult> {
       plan: { operations: toSend, unchanged: 0, skipped: [], notUpdatable: [], unmanaged: [], matched: [], unmatchedProtect: [] },
       policy: planPolicy(config),
     };
-    const execution = await executePlan(run, connection, checked, service.capabilities, { adopt: false });
+    const execution = await executePlan(run, connection, checked, service.capabilities, { adopt: false, listInOneAnswer: remote.inOneAnswer });
     const sent = execution.outcomes[Symbol.iterator]();
     const outcomes = judged.map(({ planned, stale }): OperationOutcome => (stale === undefined ? sent.next().value! : staleOutcome(planned, stale)));
     return concludeApplied(run, facts(read), saved, { ...execution, outcomes });

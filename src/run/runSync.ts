@@ -49,7 +49,7 @@ async function reconcile(run: RunContext): Promise<RunResult> {
       return concludeStopped(run, facts(planned), saved);
     }
     const planFile = run.options.savePlanTo === undefined ? undefined : await savePlan(run, run.options.savePlanTo, { ...toSave, safety: finding });
-    const execution = await executePlan(run, connection, checked, service.capabilities);
+    const execution = await executePlan(run, connection, checked, service.capabilities, { listInOneAnswer: remote.inOneAnswer });
     return concludeExecuted(run, facts({ ...planned, planFile }), inputs, checked, execution, finding);
   } finally {
     await connection.close();

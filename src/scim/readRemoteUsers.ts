@@ -9,6 +9,11 @@ export interface RemoteDirectory {
   users: RemoteUser[];
   /** Page requests made, re-reads included. */
   pages: number;
+  /**
+   * Every user came in the first page's answer (what follows it was empty): one response is one
+   * snapshot, so the list can't have moved under the read and skipped anyone.
+   */
+  inOneAnswer: boolean;
 }
 
 /** The service's answers made it impossible to be sure we saw every user. */
@@ -63,12 +68,12 @@ export async function readRemoteUsers(
 ): Promise<RemoteDirectory> {
   const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
   const maxRereads = options.maxRereads ?? DEFAULT_MAX_REREADS;
-  const counter = { pages: 0 };
+  const counter = { pages: 0, firstPageUsers: 0 };
   for (let pass = 1; ; pass++) {
     try {
       const users = await readOnePass(client, pageSize, mapped, maxPages, counter);
       if (pass > 1) options.logger?.info({ pass, users: users.length, pages: counter.pages }, 'the user list was read consistently on a re-read');
-      return { users, pages: counter.pages };
+      return { users, pages: counter.pages, inOneAnswer: users.length === counter.firstPageUsers };
     } catch (error) {
       if (!(error instanceof ListMovedError)) throw error;
       if (pass > maxRereads) {
@@ -90,7 +95,7 @@ async function readOnePass(
   pageSize: number,
   mapped: readonly string[],
   maxPages: number,
-  counter: { pages: number },
+  counter: { pages: number; firstPageUsers: number },
 ): Promise<RemoteUser[]> {
   const byId = new Map<string, RemoteUser>();
   /** Where each id was first read, to say so when it turns up again. */
@@ -164,7 +169,10 @@ async function readOnePass(
       byId.set(user.id, user);
       firstSeenAt.set(user.id, startIndex);
     }
-    if (page === 1) firstPageIds = users.map((u) => u.id);
+    if (page === 1) {
+      firstPageIds = users.map((u) => u.id);
+      counter.firstPageUsers = users.length;
+    }
     if (users.length === 0) {
       if (announced !== undefined && byId.size < announced) {
         throw new IncompleteReadError(

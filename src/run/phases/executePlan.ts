@@ -22,7 +22,7 @@ export async function executePlan(
   connection: ServiceConnection,
   { plan, policy }: Pick<CheckedPlan, 'plan' | 'policy'>,
   capabilities: ServiceCapabilities,
-  { adopt = true }: { adopt?: boolean } = {},
+  { adopt = true, listInOneAnswer = false }: { adopt?: boolean; listInOneAnswer?: boolean } = {},
 ): Promise<ExecutionResult> {
   const { config, options, logger } = run;
   const bulkLimits = bulkBatchLimits(config.target.bulk, capabilities);
@@ -39,7 +39,9 @@ export async function executePlan(
         onOutcome: (outcome) => options.observer?.operationDone?.(outcome),
         requests: { profile: profileOf(config), mapped: mappedPaths(config), patchSupported: capabilities.patch },
         canFilter: capabilities.filter.supported,
-        externalIdLookup: capabilities.filter.supported && profileOf(config).filtersOnExternalId,
+        // The externalId check guards against a list that moved between pages (issue 10: drift plus
+        // rename). A list that came in one answer can't have, and then creates cost no lookups.
+        externalIdLookup: capabilities.filter.supported && profileOf(config).filtersOnExternalId && !listInOneAnswer,
         bulk: bulk || undefined,
         externalIdsPerLookup: Math.min(capabilities.filter.maxResults ?? 100, 100),
       });
