@@ -323,3 +323,27 @@ export function equalities(node: FilterNode): Record<string, FilterValue> | unde
   }
   return undefined;
 }
+
+/**
+ * A matcher for `node`, the same as matchesFilter. A chain of `eq` on one plain attribute joined
+ * by `or` (how a client asks for many users at once: `externalId eq "a" or externalId eq "b" …`)
+ * is answered from a set, reading each resource's attribute once, instead of walking every term
+ * for every resource: 100 terms over 10,000 users would otherwise cost a million comparisons.
+ */
+export function filterMatcher(node: FilterNode): (resource: Json) => boolean {
+  const terms: { path: string; value: string }[] = [];
+  const collect = (n: FilterNode): boolean => {
+    if (n.kind === 'or') return collect(n.left) && collect(n.right);
+    if (n.kind !== 'compare' || n.op !== 'eq' || typeof n.value !== 'string' || /[.:]/.test(n.path)) return false;
+    terms.push({ path: n.path, value: n.value });
+    return true;
+  };
+  if (!collect(node) || terms.length < 2 || terms.some((t) => t.path.toLowerCase() !== terms[0]!.path.toLowerCase())) {
+    return (resource) => matchesFilter(node, resource);
+  }
+  const path = terms[0]!.path;
+  const caseExact = CASE_EXACT.has(path.toLowerCase());
+  const fold = (s: string): string => (caseExact ? s : s.toLowerCase());
+  const wanted = new Set(terms.map((t) => fold(t.value)));
+  return (resource) => valuesAt(resource, path).some((v) => (typeof v === 'string' || typeof v === 'number') && wanted.has(fold(String(v))));
+}

@@ -6,7 +6,7 @@ import { listResponse } from './discovery.js';
 import type { ErrorSpec } from './errorBodies.js';
 import type { Reply } from './httpIo.js';
 import { pageOf, parsePaging } from './listQuery.js';
-import { FilterError, matchesFilter, parseFilter } from './scimFilter.js';
+import { FilterError, filterMatcher, parseFilter } from './scimFilter.js';
 import { errorReply, type UsersContext } from './usersContext.js';
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -40,7 +40,8 @@ export function listResources(ctx: UsersContext, params: URLSearchParams): Reply
     if (!(error instanceof FilterError)) throw error;
     return errorReply(ctx, badRequest('invalidFilter', `The filter is invalid: ${error.message}.`));
   }
-  const matching = ctx.store.resources().filter((resource) => matchesFilter(node, resource));
+  const matches = filterMatcher(node);
+  const matching = ctx.store.resources().filter(matches);
   const page = pageOf(matching, paging.startIndex, paging.count, ctx.repeatFirstPageBeyondEnd);
   return { status: 200, body: listResponse(page, matching.length, paging.startIndex, ctx.omitItemsPerPage) };
 }

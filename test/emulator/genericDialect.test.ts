@@ -145,6 +145,18 @@ describe('generic: create, read, replace, delete', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.scimType).toBe('invalidFilter');
   });
+
+  it('an or-chain of eq on one attribute (many users in one ask) matches as each term would: externalId case-exact, userName not', async () => {
+    const emulator = await generic({
+      users: [seededAda, { userName: 'bob@example.com', externalId: 'E2' }, { userName: 'cy@example.com', externalId: 'E3' }],
+    });
+    const userNames = async (filter: string) =>
+      ((await call(emulator, 'GET', filterQuery(filter))).body.Resources as { userName: string }[]).map((u) => u.userName).sort();
+    expect(await userNames('externalId eq "E2" or externalId eq "e3" or externalId eq "E9"')).toEqual(['bob@example.com']);
+    expect(await userNames('userName eq "BOB@example.com" or username eq "cy@EXAMPLE.com"')).toEqual(['bob@example.com', 'cy@example.com']);
+    // Mixed attributes go term by term.
+    expect(await userNames('userName eq "bob@example.com" or externalId eq "E3"')).toEqual(['bob@example.com', 'cy@example.com']);
+  });
 });
 
 describe('generic: PATCH', () => {
