@@ -6,11 +6,17 @@ import { DateTime, IANAZone } from 'luxon';
  * returns what was expected, or undefined when the value is fine.
  */
 
-/** Two dates whose day, month and year all differ, so a format missing or mixing up a part can't give them back. */
-const PROBES = [
-  DateTime.fromObject({ year: 2026, month: 12, day: 31 }, { zone: 'utc' }),
-  DateTime.fromObject({ year: 2027, month: 1, day: 5 }, { zone: 'utc' }),
-];
+/**
+ * Two dates whose day, month and year all differ, so a format missing or mixing up a part can't
+ * give them back. Made on first use: building a DateTime reads the system locale (~30 ms), which
+ * a config without dates shouldn't pay at every start.
+ */
+let probes: DateTime[] | undefined;
+const PROBES = (): DateTime[] =>
+  (probes ??= [
+    DateTime.fromObject({ year: 2026, month: 12, day: 31 }, { zone: 'utc' }),
+    DateTime.fromObject({ year: 2027, month: 1, day: 5 }, { zone: 'utc' }),
+  ]);
 
 /**
  * A Luxon date format (`yyyy-MM-dd`, `MM/dd/yyyy`, `dd.MM.yyyy`, `d MMM yyyy`, …) is usable when
@@ -18,7 +24,7 @@ const PROBES = [
  * minutes), missing parts and text that isn't a token.
  */
 export function dateFormatProblem(format: string): string | undefined {
-  const usable = PROBES.every((date) => {
+  const usable = PROBES().every((date) => {
     const text = date.toFormat(format);
     const back = DateTime.fromFormat(text, format, { zone: 'utc' });
     return back.isValid && back.toISODate() === date.toISODate();
