@@ -116,7 +116,8 @@ export function plan(roster: Pick<Roster, 'users' | 'rejected' | 'outOfScope'>, 
   notUpdatable.sort((a, b) => compareText(a.key, b.key));
   unmanaged.sort((a, b) => compareText(a.userName, b.userName));
   matched.sort(compareText);
-  const unmatchedProtect = protectedNames.unmatched(remoteUsers.map((r) => r.userName));
+  // Nothing protected, nothing to report: no list of every userName just to find that out.
+  const unmatchedProtect = policy.protect.length === 0 ? [] : protectedNames.unmatched(remoteUsers.map((r) => r.userName));
   return { operations: restrictTo(operations, policy.only), unchanged, skipped, notUpdatable, unmanaged, matched, unmatchedProtect };
 }
 
@@ -202,9 +203,23 @@ interface Lookup {
 function indexRemote(remoteUsers: readonly RemoteUser[]): RemoteIndex {
   const byExternalId: Lookup = { first: new Map(), all: new Map() };
   const byUserName: Lookup = { first: new Map(), all: new Map() };
+  // One Map write per key while the keys are unique, as they nearly always are; a Map smaller
+  // than the keys put in means some key is shared, and that index is built again with lists.
+  let withExternalId = 0;
   for (const remote of remoteUsers) {
-    if (remote.externalId !== undefined) add(byExternalId, remote.externalId, remote);
-    add(byUserName, userNameKey(remote.userName), remote);
+    if (remote.externalId !== undefined) {
+      byExternalId.first.set(remote.externalId, remote);
+      withExternalId++;
+    }
+    byUserName.first.set(userNameKey(remote.userName), remote);
+  }
+  if (byExternalId.first.size < withExternalId) {
+    byExternalId.first.clear();
+    for (const remote of remoteUsers) if (remote.externalId !== undefined) add(byExternalId, remote.externalId, remote);
+  }
+  if (byUserName.first.size < remoteUsers.length) {
+    byUserName.first.clear();
+    for (const remote of remoteUsers) add(byUserName, userNameKey(remote.userName), remote);
   }
   return { byExternalId, byUserName };
 }
