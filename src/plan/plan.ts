@@ -43,7 +43,7 @@ export function plan(roster: Pick<Roster, 'users' | 'rejected' | 'outOfScope'>, 
   const unmanaged: UnmanagedAccount[] = [];
   const matched: string[] = [];
   const scopeOf = accountScope(roster.outOfScope, policy.manage);
-  const claimed = new Set<string>(); // remote ids accounted for by a roster row or a skip
+  const claims = new Claims(remoteUsers); // the accounts a roster row or a skip accounts for
   let unchanged = 0;
 
   // Needed only when an address is held by another person's account, which is rare: worked
@@ -53,7 +53,7 @@ export function plan(roster: Pick<Roster, 'users' | 'rejected' | 'outOfScope'>, 
   for (const user of roster.users) {
     const match = findMatch(user, index, isRenamedAway);
     if (match.kind === 'ambiguous') {
-      for (const remote of match.candidates) claimed.add(remote.id);
+      for (const remote of match.candidates) claims.claimId(remote.id);
       const isProtected = [user.userName, ...match.candidates.map((r) => r.userName)].some((name) => protectedNames.covers(name));
       if (!user.active && !isProtected && match.sameIdentity.some((r) => r.active)) {
         // HR says this person left, and every one of these accounts is theirs (same
@@ -68,7 +68,7 @@ export function plan(roster: Pick<Roster, 'users' | 'rejected' | 'outOfScope'>, 
       continue;
     }
     const remote = match.remote;
-    if (remote) claimed.add(remote.id);
+    if (remote) claims.claim(remote, match.at);
     if (protectedNames.covers(user.userName) || (remote && protectedNames.covers(remote.userName))) {
       skipped.push({ userName: remote?.userName ?? user.userName, id: remote?.id, reason: 'protected' });
       continue;
@@ -90,9 +90,10 @@ export function plan(roster: Pick<Roster, 'users' | 'rejected' | 'outOfScope'>, 
 
   // Accounts no roster row points at. Two of them may share an address or an externalId (made
   // by hand, or a leftover of an old rename): no row claims either, so both are leavers.
-  for (const remote of remoteUsers) {
-    if (claimed.has(remote.id)) continue;
-    claimed.add(remote.id);
+  for (let at = 0; at < remoteUsers.length; at++) {
+    const remote = remoteUsers[at]!;
+    if (claims.isClaimed(remote, at)) continue;
+    claims.claimId(remote.id);
     if (protectedNames.covers(remote.userName)) {
       skipped.push({ userName: remote.userName, id: remote.id, reason: 'protected' });
     } else if (shield.covers(remote)) {
@@ -178,7 +179,8 @@ function attributeDiffer(policy: PlanPolicy): (user: RosterUser, remote: RemoteU
 }
 
 type Match =
-  | { kind: 'one'; remote: RemoteUser | undefined }
+  /** `at`: the account's place in the remote list, when the common case found it (see claims). */
+  | { kind: 'one'; remote: RemoteUser | undefined; at?: number }
   /** `sameIdentity`: the candidates that are certainly this person's (see findMatch). */
   | { kind: 'ambiguous'; candidates: RemoteUser[]; sameIdentity: RemoteUser[] };
 
@@ -186,17 +188,18 @@ type Match =
 const NO_MATCH: Match = { kind: 'one', remote: undefined };
 
 interface RemoteIndex {
+  users: readonly RemoteUser[];
   byExternalId: Lookup;
   byUserName: Lookup;
 }
 
 /**
- * Accounts by key. Nearly every key names one account, so `first` holds it directly and only a
- * key met again gets a list (in `all`, the first account included): no list per account, which
- * at a million accounts is ~100 MB and a tenth of planning's time.
+ * Accounts by key. Nearly every key names one account, so `first` holds its place in the remote
+ * list directly and only a key met again gets a list (in `all`, the first account included): no
+ * list per account, which at a million accounts is ~100 MB and a tenth of planning's time.
  */
 interface Lookup {
-  first: Map<string, RemoteUser>;
+  first: Map<string, number>;
   all: Map<string, RemoteUser[]>;
 }
 
@@ -206,40 +209,41 @@ function indexRemote(remoteUsers: readonly RemoteUser[]): RemoteIndex {
   // One Map write per key while the keys are unique, as they nearly always are; a Map smaller
   // than the keys put in means some key is shared, and that index is built again with lists.
   let withExternalId = 0;
-  for (const remote of remoteUsers) {
+  for (let at = 0; at < remoteUsers.length; at++) {
+    const remote = remoteUsers[at]!;
     if (remote.externalId !== undefined) {
-      byExternalId.first.set(remote.externalId, remote);
+      byExternalId.first.set(remote.externalId, at);
       withExternalId++;
     }
-    byUserName.first.set(userNameKey(remote.userName), remote);
+    byUserName.first.set(userNameKey(remote.userName), at);
   }
   if (byExternalId.first.size < withExternalId) {
     byExternalId.first.clear();
-    for (const remote of remoteUsers) if (remote.externalId !== undefined) add(byExternalId, remote.externalId, remote);
+    remoteUsers.forEach((remote, at) => remote.externalId !== undefined && add(byExternalId, remoteUsers, remote.externalId, at));
   }
   if (byUserName.first.size < remoteUsers.length) {
     byUserName.first.clear();
-    for (const remote of remoteUsers) add(byUserName, userNameKey(remote.userName), remote);
+    remoteUsers.forEach((remote, at) => add(byUserName, remoteUsers, userNameKey(remote.userName), at));
   }
-  return { byExternalId, byUserName };
+  return { users: remoteUsers, byExternalId, byUserName };
 }
 
-function add(lookup: Lookup, key: string, remote: RemoteUser): void {
+function add(lookup: Lookup, users: readonly RemoteUser[], key: string, at: number): void {
   const first = lookup.first.get(key);
-  if (first === undefined) lookup.first.set(key, remote);
+  if (first === undefined) lookup.first.set(key, at);
   else {
     const list = lookup.all.get(key);
-    if (list) list.push(remote);
-    else lookup.all.set(key, [first, remote]);
+    if (list) list.push(users[at]!);
+    else lookup.all.set(key, [users[first]!, users[at]!]);
   }
 }
 
 const NO_ACCOUNTS: readonly RemoteUser[] = [];
 
-function accountsWith(lookup: Lookup, key: string): readonly RemoteUser[] {
+function accountsWith(index: RemoteIndex, lookup: Lookup, key: string): readonly RemoteUser[] {
   const first = lookup.first.get(key);
   if (first === undefined) return NO_ACCOUNTS;
-  return (lookup.all.size > 0 && lookup.all.get(key)) || [first];
+  return (lookup.all.size > 0 && lookup.all.get(key)) || [index.users[first]!];
 }
 
 /** Whether at most one account has this key (true when none has). */
@@ -263,10 +267,13 @@ function findMatch(user: RosterUser, index: RemoteIndex, isRenamedAway: (id: str
   const nameFirst = index.byUserName.first.get(nameKey);
   if (nameFirst === idFirst || nameFirst === undefined) {
     if (idFirst === undefined) return NO_MATCH;
-    if (atMostOne(index.byExternalId, user.externalId) && atMostOne(index.byUserName, nameKey)) return { kind: 'one', remote: idFirst };
+    if (atMostOne(index.byExternalId, user.externalId) && atMostOne(index.byUserName, nameKey))
+      return { kind: 'one', remote: index.users[idFirst], at: idFirst };
   }
-  const byId = accountsWith(index.byExternalId, user.externalId);
-  const byName = accountsWith(index.byUserName, nameKey).filter((r) => r.externalId === undefined || r.externalId === user.externalId || !isRenamedAway(r.id));
+  const byId = accountsWith(index, index.byExternalId, user.externalId);
+  const byName = accountsWith(index, index.byUserName, nameKey).filter(
+    (r) => r.externalId === undefined || r.externalId === user.externalId || !isRenamedAway(r.id),
+  );
   const ours = (r: RemoteUser) => r.externalId === undefined || r.externalId === user.externalId;
   const ambiguous = (candidates: RemoteUser[]): Match => {
     const unique = [...new Map(candidates.map((r) => [r.id, r])).values()];
@@ -307,6 +314,42 @@ function accountsRenamedAway(users: readonly RosterUser[], index: RemoteIndex, p
     }
   }
   return renamed;
+}
+
+/**
+ * Which accounts are accounted for, by id (two entries of the list with one id are one account).
+ * The common match knows the account's place in the list, so it is claimed there, in a byte
+ * array, rather than in a Set of a million ids; other claims go by id. An account not claimed at
+ * its place may still share its id with one that is: that is asked of a Set made from the places
+ * only then, so a run where every account is matched never builds it.
+ */
+class Claims {
+  private readonly at: Uint8Array;
+  private readonly ids = new Set<string>();
+  private idsClaimedAt: Set<string> | undefined;
+
+  constructor(private readonly users: readonly RemoteUser[]) {
+    this.at = new Uint8Array(users.length);
+  }
+
+  claim(remote: RemoteUser, at: number | undefined): void {
+    if (at === undefined) this.claimId(remote.id);
+    else {
+      this.at[at] = 1;
+      this.idsClaimedAt?.add(remote.id);
+    }
+  }
+
+  claimId(id: string): void {
+    this.ids.add(id);
+  }
+
+  /** `remote` is the list's entry at `at`. */
+  isClaimed(remote: RemoteUser, at: number): boolean {
+    if (this.at[at] === 1 || this.ids.has(remote.id)) return true;
+    this.idsClaimedAt ??= new Set(this.users.filter((_, i) => this.at[i] === 1).map((u) => u.id));
+    return this.idsClaimedAt.has(remote.id);
+  }
 }
 
 interface Shield {
