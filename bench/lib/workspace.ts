@@ -4,9 +4,10 @@ import pino, { type Logger } from 'pino';
 import { stringify } from 'yaml';
 import { type Config, loadConfig } from '../../src/config/loadConfig.js';
 import { type Person, writeRoster } from '../generate.js';
+import { BENCH_TOKEN } from './benchToken.js';
 import { TMP_DIR } from './paths.js';
 
-export const BENCH_TOKEN = 'bench-token-not-a-secret';
+export { BENCH_TOKEN };
 
 /** Logs off: benchmarks measure scim-sync, not pino writing to a terminal. */
 export function quietLogger(): Logger {

@@ -43,7 +43,7 @@ export function plan(roster: Pick<Roster, 'users' | 'rejected' | 'outOfScope'>, 
   const unmanaged: UnmanagedAccount[] = [];
   const matched: string[] = [];
   const scopeOf = accountScope(roster.outOfScope, policy.manage);
-  const claimed = new Set<string>(); // remote ids accounted for by a roster row or a skip
+  const claims = new Claims(remoteUsers); // the accounts a roster row or a skip accounts for
   let unchanged = 0;
 
   // Needed only when an address is held by another person's account, which is rare: worked
@@ -53,7 +53,7 @@ export function plan(roster: Pick<Roster, 'users' | 'rejected' | 'outOfScope'>, 
   for (const user of roster.users) {
     const match = findMatch(user, index, isRenamedAway);
     if (match.kind === 'ambiguous') {
-      for (const remote of match.candidates) claimed.add(remote.id);
+      for (const remote of match.candidates) claims.claimId(remote.id);
       const isProtected = [user.userName, ...match.candidates.map((r) => r.userName)].some((name) => protectedNames.covers(name));
       if (!user.active && !isProtected && match.sameIdentity.some((r) => r.active)) {
         // HR says this person left, and every one of these accounts is theirs (same
@@ -68,7 +68,7 @@ export function plan(roster: Pick<Roster, 'users' | 'rejected' | 'outOfScope'>, 
       continue;
     }
     const remote = match.remote;
-    if (remote) claimed.add(remote.id);
+    if (remote) claims.claim(remote, match.at);
     if (protectedNames.covers(user.userName) || (remote && protectedNames.covers(remote.userName))) {
       skipped.push({ userName: remote?.userName ?? user.userName, id: remote?.id, reason: 'protected' });
       continue;
@@ -81,9 +81,8 @@ export function plan(roster: Pick<Roster, 'users' | 'rejected' | 'outOfScope'>, 
       skipped.push({ userName: remote?.userName ?? user.userName, id: remote?.id, reason: 'before-start' });
       continue;
     }
-    const diff = remote ? differ(user, remote) : { changes: [], blocked: [] };
-    notUpdatable.push(...diff.blocked);
-    const operation = decideForRosterUser(user, remote, diff.changes);
+    const changes = remote ? differ(user, remote, notUpdatable) : undefined;
+    const operation = decideForRosterUser(user, remote, changes);
     if (operation) operations.push(operation);
     else if (remote) unchanged++;
     else skipped.push({ userName: user.userName, reason: 'inactive-not-on-service' });
@@ -91,9 +90,10 @@ export function plan(roster: Pick<Roster, 'users' | 'rejected' | 'outOfScope'>, 
 
   // Accounts no roster row points at. Two of them may share an address or an externalId (made
   // by hand, or a leftover of an old rename): no row claims either, so both are leavers.
-  for (const remote of remoteUsers) {
-    if (claimed.has(remote.id)) continue;
-    claimed.add(remote.id);
+  for (let at = 0; at < remoteUsers.length; at++) {
+    const remote = remoteUsers[at]!;
+    if (claims.isClaimed(remote, at)) continue;
+    claims.claimId(remote.id);
     if (protectedNames.covers(remote.userName)) {
       skipped.push({ userName: remote.userName, id: remote.id, reason: 'protected' });
     } else if (shield.covers(remote)) {
@@ -117,7 +117,8 @@ export function plan(roster: Pick<Roster, 'users' | 'rejected' | 'outOfScope'>, 
   notUpdatable.sort((a, b) => compareText(a.key, b.key));
   unmanaged.sort((a, b) => compareText(a.userName, b.userName));
   matched.sort(compareText);
-  const unmatchedProtect = protectedNames.unmatched(remoteUsers.map((r) => r.userName));
+  // Nothing protected, nothing to report: no list of every userName just to find that out.
+  const unmatchedProtect = policy.protect.length === 0 ? [] : protectedNames.unmatched(remoteUsers.map((r) => r.userName));
   return { operations: restrictTo(operations, policy.only), unchanged, skipped, notUpdatable, unmanaged, matched, unmatchedProtect };
 }
 
@@ -133,13 +134,14 @@ function restrictTo(operations: Operation[], only: readonly string[] | undefined
   );
 }
 
-function decideForRosterUser(user: RosterUser, remote: RemoteUser | undefined, changes: FieldChange[]): Operation | undefined {
+/** `changes`: undefined when nothing differs (the common case allocates no list). */
+function decideForRosterUser(user: RosterUser, remote: RemoteUser | undefined, changes: FieldChange[] | undefined): Operation | undefined {
   if (!remote) return user.active ? { kind: 'create', user } : undefined;
   if (!user.active) {
     return remote.active ? { kind: 'deactivate', remote, user, reason: 'inactive-in-roster' } : undefined;
   }
-  if (!remote.active) return { kind: 'reactivate', user, remote, changes };
-  return changes.length > 0 ? { kind: 'update', user, remote, changes } : undefined;
+  if (!remote.active) return { kind: 'reactivate', user, remote, changes: changes ?? [] };
+  return changes ? { kind: 'update', user, remote, changes } : undefined;
 }
 
 /**
@@ -147,13 +149,14 @@ function decideForRosterUser(user: RosterUser, remote: RemoteUser | undefined, c
  * sameValue). An empty roster cell means "no opinion", never "clear it": a column an export
  * leaves blank must not wipe what the service holds. `userName` is compared too: matched by
  * externalId, a different email is a rename of the same person. Differences the service can't
- * apply are split off as notices, reported once (their keys are remembered between runs).
+ * apply are split off as notices (pushed to `blocked`), reported once (their keys are remembered
+ * between runs). Returns the changes, or undefined when there are none: most pairs are unchanged,
+ * and they allocate nothing.
  */
-function attributeDiffer(policy: PlanPolicy): (user: RosterUser, remote: RemoteUser) => { changes: FieldChange[]; blocked: NotUpdatable[] } {
+function attributeDiffer(policy: PlanPolicy): (user: RosterUser, remote: RemoteUser, blocked: NotUpdatable[]) => FieldChange[] | undefined {
   const paths = ['userName', ...(policy.compare ?? ['name.givenName', 'name.familyName']).filter((p) => p !== 'userName')];
-  return (user, remote) => {
-    const changes: FieldChange[] = [];
-    const blocked: NotUpdatable[] = [];
+  return (user, remote, blocked) => {
+    let changes: FieldChange[] | undefined;
     for (const field of paths) {
       if (field === 'externalId' && remote.externalId !== undefined) continue; // the match key itself
       const to = rosterValue(user, field);
@@ -165,34 +168,87 @@ function attributeDiffer(policy: PlanPolicy): (user: RosterUser, remote: RemoteU
       // A service that doesn't return the attribute at all (Postman's locale) can't be said to
       // differ on it, so there is nothing to report — unless the attribute is never sent (Postman's
       // department): then the service can't hold it, and the roster's value is what it misses.
-      if (updatable) changes.push(change);
+      if (updatable) (changes ??= []).push(change);
       else if (from !== undefined || policy.neverSent?.has(field)) {
         const key = `${remote.id}|${field}|${JSON.stringify(to)}`;
         blocked.push({ userName: remote.userName, id: remote.id, ...change, key, isNew: !policy.noticed?.has(key) });
       }
     }
-    return { changes, blocked };
+    return changes;
   };
 }
 
 type Match =
-  | { kind: 'one'; remote: RemoteUser | undefined }
+  /** `at`: the account's place in the remote list, when the common case found it (see claims). */
+  | { kind: 'one'; remote: RemoteUser | undefined; at?: number }
   /** `sameIdentity`: the candidates that are certainly this person's (see findMatch). */
   | { kind: 'ambiguous'; candidates: RemoteUser[]; sameIdentity: RemoteUser[] };
 
+/** Neither key names an account (a new hire, or a leaver never created). */
+const NO_MATCH: Match = { kind: 'one', remote: undefined };
+
 interface RemoteIndex {
-  byExternalId: Map<string, RemoteUser[]>;
-  byUserName: Map<string, RemoteUser[]>;
+  users: readonly RemoteUser[];
+  byExternalId: Lookup;
+  byUserName: Lookup;
+}
+
+/**
+ * Accounts by key. Nearly every key names one account, so `first` holds its place in the remote
+ * list directly and only a key met again gets a list (in `all`, the first account included): no
+ * list per account, which at a million accounts is ~100 MB and a tenth of planning's time.
+ */
+interface Lookup {
+  first: Map<string, number>;
+  all: Map<string, RemoteUser[]>;
 }
 
 function indexRemote(remoteUsers: readonly RemoteUser[]): RemoteIndex {
-  const byExternalId = new Map<string, RemoteUser[]>();
-  const byUserName = new Map<string, RemoteUser[]>();
-  for (const remote of remoteUsers) {
-    if (remote.externalId !== undefined) push(byExternalId, remote.externalId, remote);
-    push(byUserName, userNameKey(remote.userName), remote);
+  const byExternalId: Lookup = { first: new Map(), all: new Map() };
+  const byUserName: Lookup = { first: new Map(), all: new Map() };
+  // One Map write per key while the keys are unique, as they nearly always are; a Map smaller
+  // than the keys put in means some key is shared, and that index is built again with lists.
+  let withExternalId = 0;
+  for (let at = 0; at < remoteUsers.length; at++) {
+    const remote = remoteUsers[at]!;
+    if (remote.externalId !== undefined) {
+      byExternalId.first.set(remote.externalId, at);
+      withExternalId++;
+    }
+    byUserName.first.set(userNameKey(remote.userName), at);
   }
-  return { byExternalId, byUserName };
+  if (byExternalId.first.size < withExternalId) {
+    byExternalId.first.clear();
+    remoteUsers.forEach((remote, at) => remote.externalId !== undefined && add(byExternalId, remoteUsers, remote.externalId, at));
+  }
+  if (byUserName.first.size < remoteUsers.length) {
+    byUserName.first.clear();
+    remoteUsers.forEach((remote, at) => add(byUserName, remoteUsers, userNameKey(remote.userName), at));
+  }
+  return { users: remoteUsers, byExternalId, byUserName };
+}
+
+function add(lookup: Lookup, users: readonly RemoteUser[], key: string, at: number): void {
+  const first = lookup.first.get(key);
+  if (first === undefined) lookup.first.set(key, at);
+  else {
+    const list = lookup.all.get(key);
+    if (list) list.push(users[at]!);
+    else lookup.all.set(key, [users[first]!, users[at]!]);
+  }
+}
+
+const NO_ACCOUNTS: readonly RemoteUser[] = [];
+
+function accountsWith(index: RemoteIndex, lookup: Lookup, key: string): readonly RemoteUser[] {
+  const first = lookup.first.get(key);
+  if (first === undefined) return NO_ACCOUNTS;
+  return (lookup.all.size > 0 && lookup.all.get(key)) || [index.users[first]!];
+}
+
+/** Whether at most one account has this key (true when none has). */
+function atMostOne(lookup: Lookup, key: string): boolean {
+  return lookup.all.size === 0 || !lookup.all.has(key);
 }
 
 /**
@@ -204,8 +260,18 @@ function indexRemote(remoteUsers: readonly RemoteUser[]): RemoteIndex {
  * (`isRenamedAway`: HR gave the address to someone new); then the address is as good as free.
  */
 function findMatch(user: RosterUser, index: RemoteIndex, isRenamedAway: (id: string) => boolean): Match {
-  const byId = index.byExternalId.get(user.externalId) ?? [];
-  const byName = (index.byUserName.get(userNameKey(user.userName)) ?? []).filter(
+  const nameKey = userNameKey(user.userName);
+  // The common cases first, decided without a list: one account has both keys (or only the
+  // externalId), or no account has either. Everything else takes the general way below.
+  const idFirst = index.byExternalId.first.get(user.externalId);
+  const nameFirst = index.byUserName.first.get(nameKey);
+  if (nameFirst === idFirst || nameFirst === undefined) {
+    if (idFirst === undefined) return NO_MATCH;
+    if (atMostOne(index.byExternalId, user.externalId) && atMostOne(index.byUserName, nameKey))
+      return { kind: 'one', remote: index.users[idFirst], at: idFirst };
+  }
+  const byId = accountsWith(index, index.byExternalId, user.externalId);
+  const byName = accountsWith(index, index.byUserName, nameKey).filter(
     (r) => r.externalId === undefined || r.externalId === user.externalId || !isRenamedAway(r.id),
   );
   const ours = (r: RemoteUser) => r.externalId === undefined || r.externalId === user.externalId;
@@ -250,6 +316,42 @@ function accountsRenamedAway(users: readonly RosterUser[], index: RemoteIndex, p
   return renamed;
 }
 
+/**
+ * Which accounts are accounted for, by id (two entries of the list with one id are one account).
+ * The common match knows the account's place in the list, so it is claimed there, in a byte
+ * array, rather than in a Set of a million ids; other claims go by id. An account not claimed at
+ * its place may still share its id with one that is: that is asked of a Set made from the places
+ * only then, so a run where every account is matched never builds it.
+ */
+class Claims {
+  private readonly at: Uint8Array;
+  private readonly ids = new Set<string>();
+  private idsClaimedAt: Set<string> | undefined;
+
+  constructor(private readonly users: readonly RemoteUser[]) {
+    this.at = new Uint8Array(users.length);
+  }
+
+  claim(remote: RemoteUser, at: number | undefined): void {
+    if (at === undefined) this.claimId(remote.id);
+    else {
+      this.at[at] = 1;
+      this.idsClaimedAt?.add(remote.id);
+    }
+  }
+
+  claimId(id: string): void {
+    this.ids.add(id);
+  }
+
+  /** `remote` is the list's entry at `at`. */
+  isClaimed(remote: RemoteUser, at: number): boolean {
+    if (this.at[at] === 1 || this.ids.has(remote.id)) return true;
+    this.idsClaimedAt ??= new Set(this.users.filter((_, i) => this.at[i] === 1).map((u) => u.id));
+    return this.idsClaimedAt.has(remote.id);
+  }
+}
+
 interface Shield {
   covers(remote: RemoteUser): boolean;
 }
@@ -272,10 +374,4 @@ function byExecutionOrder(a: Operation, b: Operation): number {
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }

@@ -21,10 +21,14 @@ export function protectList(entries: readonly string[]): ProtectList {
     if (isProtectPattern(key)) patterns.push({ entry, test: picomatch(key, GLOB_OPTIONS) });
     else exact.set(key, entry);
   }
-  const covers = (userName: string) => {
-    const key = userNameKey(userName);
-    return exact.has(key) || patterns.some((p) => p.test(key));
-  };
+  // Most configurations protect nobody: then no userName is worth folding into a key.
+  const covers =
+    exact.size === 0 && patterns.length === 0
+      ? () => false
+      : (userName: string) => {
+          const key = userNameKey(userName);
+          return exact.has(key) || patterns.some((p) => p.test(key));
+        };
   return {
     covers,
     unmatched(userNames) {

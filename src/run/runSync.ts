@@ -7,7 +7,7 @@ import { planAndCheck } from './phases/planAndCheck.js';
 import { readService } from './phases/readService.js';
 import { isStop, logShownInSummary, type RunContext, type RunOptions, type RunStop, startRun } from './runContext.js';
 import { ServiceConnection } from './serviceConnection.js';
-import { type PlanToSave, savePlan } from './savePlan.js';
+import type { PlanToSave } from './savePlan.js';
 import { planPathBeside } from '../planFile/writePlanFile.js';
 import { notifyAfterRun } from './notifyAfterRun.js';
 
@@ -61,6 +61,12 @@ async function reconcile(run: RunContext): Promise<RunResult> {
  * was refused (`scim-sync show`, then `scim-sync apply`) instead of re-running with a higher
  * limit against whatever the roster says by then.
  */
+/** Plan-file code (digest, canonical JSON) is loaded only by the runs that save one. */
+async function savePlan(...args: Parameters<typeof import('./savePlan.js').savePlan>): ReturnType<typeof import('./savePlan.js').savePlan> {
+  const { savePlan: save } = await import('./savePlan.js');
+  return save(...args);
+}
+
 async function saveRefusedPlan(run: RunContext, refusal: RunStop, toSave: PlanToSave): Promise<RunStop> {
   const path = planPathBeside(reportPathOf(run));
   const planFile = await savePlan(run, path, { ...toSave, safety: refusal.refused });

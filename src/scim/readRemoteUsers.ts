@@ -97,9 +97,16 @@ async function readOnePass(
   maxPages: number,
   counter: { pages: number; firstPageUsers: number },
 ): Promise<RemoteUser[]> {
-  const byId = new Map<string, RemoteUser>();
-  /** Where each id was first read, to say so when it turns up again. */
-  const firstSeenAt = new Map<string, number>();
+  /** The users read, in order, and where each id is among them: one Map entry per user. */
+  const all: RemoteUser[] = [];
+  const byId = new Map<string, number>();
+  /** Where each page begins in `all`, with its startIndex: where an id was read, should it turn up again. */
+  const pageStarts: { from: number; startIndex: number }[] = [];
+  const firstSeenAt = (id: string): number | undefined => {
+    const at = byId.get(id) ?? 0;
+    for (let p = pageStarts.length - 1; p >= 0; p--) if (pageStarts[p]!.from <= at) return pageStarts[p]!.startIndex;
+    return undefined;
+  };
   let firstPageIds: string[] = [];
   let startIndex = 1;
   let page = 0;
@@ -162,12 +169,22 @@ async function readOnePass(
       const again = repeated[0]!;
       throw new ListMovedError(
         `${where} (page ${page}) holds ${repeated.length} user(s) already read on an earlier page (e.g. id ${again.id}, ${again.userName}, first read at ` +
-          `startIndex ${firstSeenAt.get(again.id)}): the order shifted while the list was read, so others may have been skipped`,
+          `startIndex ${firstSeenAt(again.id)}): the order shifted while the list was read, so others may have been skipped`,
       );
     }
+    const from = all.length;
+    pageStarts.push({ from, startIndex });
     for (const user of users) {
-      byId.set(user.id, user);
-      firstSeenAt.set(user.id, startIndex);
+      const size = byId.size;
+      byId.set(user.id, all.length);
+      if (byId.size > size) all.push(user);
+      else {
+        // The same id twice on this page (earlier pages were checked above): it keeps its first
+        // place and its last value, as a Map of users by id would.
+        const at = all.findIndex((u, i) => i >= from && u.id === user.id);
+        byId.set(user.id, at);
+        all[at] = user;
+      }
     }
     if (page === 1) {
       firstPageIds = users.map((u) => u.id);
@@ -194,7 +211,7 @@ async function readOnePass(
         `may be missing and nothing was planned or sent. If it happens again, report it to the service's vendor`,
     );
   }
-  return [...byId.values()];
+  return all;
 }
 
 function describeTotal(announced: number | undefined): string {

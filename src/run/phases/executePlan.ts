@@ -2,8 +2,6 @@ import type { ExecutionResult, FoundAccount, OperationOutcome } from '../../doma
 import type { RemoteUser } from '../../domain/remoteUser.js';
 import { DryRunExecutor } from '../../execute/dryRunExecutor.js';
 import type { Adoption, Executor } from '../../execute/executor.js';
-import { BULK_LANES, LiveExecutor } from '../../execute/liveExecutor.js';
-import { BulkBatcher } from '../../scim/bulkBatcher.js';
 import { bulkBatchLimits } from '../../scim/bulkSettings.js';
 import { planAdoption } from '../../plan/adoption.js';
 import type { ServiceCapabilities } from '../../scim/serviceProviderConfig.js';
@@ -25,26 +23,7 @@ export async function executePlan(
   { adopt = true, listInOneAnswer = false }: { adopt?: boolean; listInOneAnswer?: boolean } = {},
 ): Promise<ExecutionResult> {
   const { config, options, logger } = run;
-  const bulkLimits = bulkBatchLimits(config.target.bulk, capabilities);
-  const bulk =
-    bulkLimits && !options.dryRun && new BulkBatcher({ client: connection.client, gate: connection.gate, limits: bulkLimits, logger, lanes: BULK_LANES });
-  if (bulkLimits && !options.dryRun && plan.operations.length > 0) logger.info({ ...bulkLimits }, 'writes go in SCIM Bulk requests');
-  const executor: Executor = options.dryRun
-    ? new DryRunExecutor()
-    : new LiveExecutor(connection.client, {
-        concurrency: config.target.concurrency,
-        maxConsecutiveFailures: config.sync.maxConsecutiveFailures,
-        logger,
-        haltRequests: (reason) => connection.gate.close(reason),
-        onOutcome: (outcome) => options.observer?.operationDone?.(outcome),
-        requests: { profile: profileOf(config), mapped: mappedPaths(config), patchSupported: capabilities.patch },
-        canFilter: capabilities.filter.supported,
-        // The externalId check guards against a list that moved between pages (issue 10: drift plus
-        // rename). A list that came in one answer can't have, and then creates cost no lookups.
-        externalIdLookup: capabilities.filter.supported && profileOf(config).filtersOnExternalId && !listInOneAnswer,
-        bulk: bulk || undefined,
-        externalIdsPerLookup: Math.min(capabilities.filter.maxResults ?? 100, 100),
-      });
+  const executor: Executor = options.dryRun ? new DryRunExecutor() : await liveExecutor(run, connection, plan.operations.length, capabilities, listInOneAnswer);
   connection.executing(executor);
   options.observer?.executing?.(plan.operations.length, config.target.requestsPerMinute);
   const first = await executor.execute(plan.operations);
@@ -71,6 +50,38 @@ export async function executePlan(
   const adopted = await executor.adopt(adoptions);
   adoptions.forEach((adoption, i) => (outcomes[adoption.index] = adopted.outcomes[i]!));
   return { outcomes, stoppedBecause: adopted.stoppedBecause ?? first.stoppedBecause };
+}
+
+/**
+ * The executor that sends, loaded only when a run sends: a dry run never needs it nor the Bulk
+ * batcher, nor p-queue behind them (module loading is a tenth of a dry run's CPU).
+ */
+async function liveExecutor(
+  run: RunContext,
+  connection: ServiceConnection,
+  operations: number,
+  capabilities: ServiceCapabilities,
+  listInOneAnswer: boolean,
+): Promise<Executor> {
+  const { config, options, logger } = run;
+  const [{ BULK_LANES, LiveExecutor }, { BulkBatcher }] = await Promise.all([import('../../execute/liveExecutor.js'), import('../../scim/bulkBatcher.js')]);
+  const bulkLimits = bulkBatchLimits(config.target.bulk, capabilities);
+  const bulk = bulkLimits && new BulkBatcher({ client: connection.client, gate: connection.gate, limits: bulkLimits, logger, lanes: BULK_LANES });
+  if (bulkLimits && operations > 0) logger.info({ ...bulkLimits }, 'writes go in SCIM Bulk requests');
+  return new LiveExecutor(connection.client, {
+    concurrency: config.target.concurrency,
+    maxConsecutiveFailures: config.sync.maxConsecutiveFailures,
+    logger,
+    haltRequests: (reason) => connection.gate.close(reason),
+    onOutcome: (outcome) => options.observer?.operationDone?.(outcome),
+    requests: { profile: profileOf(config), mapped: mappedPaths(config), patchSupported: capabilities.patch },
+    canFilter: capabilities.filter.supported,
+    // The externalId check guards against a list that moved between pages (issue 10: drift plus
+    // rename). A list that came in one answer can't have, and then creates cost no lookups.
+    externalIdLookup: capabilities.filter.supported && profileOf(config).filtersOnExternalId && !listInOneAnswer,
+    bulk: bulk || undefined,
+    externalIdsPerLookup: Math.min(capabilities.filter.maxResults ?? 100, 100),
+  });
 }
 
 const NOT_IN_THE_PLAN = '`apply` sends only the saved plan, and taking it over is not in it; the next run (or a new plan) will match it';
