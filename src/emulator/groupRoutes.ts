@@ -137,8 +137,12 @@ function selectByFilter(ctx: GroupsContext, groups: StoredGroup[], filter: strin
 function memberIds(value: unknown): string[] | undefined {
   if (value === undefined) return [];
   if (!Array.isArray(value)) return undefined;
-  const ids = value.map((m) => (isRecord(m) && typeof m.value === 'string' ? m.value : undefined));
-  return ids.every((id) => id !== undefined) ? (ids as string[]) : undefined;
+  const ids: string[] = [];
+  for (const m of value) {
+    if (!isRecord(m) || typeof m.value !== 'string') return undefined;
+    ids.push(m.value);
+  }
+  return ids;
 }
 
 /** One PatchOp operation on a group's name and members; an error spec when it can't apply. */

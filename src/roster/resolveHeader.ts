@@ -141,7 +141,8 @@ function groupNamesReader(recipes: readonly CompiledColumn[], at: (header: strin
     const names: string[] = [];
     for (const recipe of recipes) {
       const value = recipe.valueOf((header) => cell(record, at(header)!));
-      for (const name of Array.isArray(value) ? value : typeof value === 'string' ? [value] : []) {
+      const list: readonly string[] = typeof value === 'string' ? [value] : typeof value === 'object' ? value : [];
+      for (const name of list) {
         const trimmed = name.trim();
         if (trimmed !== '' && !names.includes(trimmed)) names.push(trimmed);
       }

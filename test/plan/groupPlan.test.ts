@@ -172,7 +172,10 @@ describe('group plan', () => {
             if (op.kind === 'delete-group') continue;
             const members = after.get(op.group.displayName) ?? new Set<string>();
             after.set(op.group.displayName, members);
-            for (const m of op.members) op.kind === 'remove-members' ? members.delete(idOf(m.userName)) : members.add(idOf(m.userName));
+            for (const m of op.members) {
+              if (op.kind === 'remove-members') members.delete(idOf(m.userName));
+              else members.add(idOf(m.userName));
+            }
           }
           const nowRemote = people.flatMap((p, i) => (p.onService || p.active ? [account(i, { active: p.active })] : []));
           const nowGroups = [...after.entries()].map(([displayName, members], i) => ({

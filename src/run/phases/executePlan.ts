@@ -10,6 +10,9 @@ import type { ServiceCapabilities } from '../../scim/serviceProviderConfig.js';
 import type { RunContext } from '../runContext.js';
 import type { ServiceConnection } from '../serviceConnection.js';
 import { mappedPaths, profileOf } from '../syncPolicy.js';
+import { describeGroupOperation, GroupExecutor } from '../../execute/groupExecutor.js';
+import type { PlanPolicy } from '../../domain/plan.js';
+import { userNameKey } from '../../domain/userNameKey.js';
 import type { CheckedPlan } from './planAndCheck.js';
 
 /**
@@ -29,13 +32,17 @@ export async function executePlan(
   const bulk =
     bulkLimits && !options.dryRun && new BulkBatcher({ client: connection.client, gate: connection.gate, limits: bulkLimits, logger, lanes: BULK_LANES });
   if (bulkLimits && !options.dryRun && plan.operations.length > 0) logger.info({ ...bulkLimits }, 'writes go in SCIM Bulk requests');
+  let halted = false;
   const executor: Executor = options.dryRun
     ? new DryRunExecutor()
     : new LiveExecutor(connection.client, {
         concurrency: config.target.concurrency,
         maxConsecutiveFailures: config.sync.maxConsecutiveFailures,
         logger,
-        haltRequests: (reason) => connection.gate.close(reason),
+        haltRequests: (reason) => {
+          halted = true;
+          connection.gate.close(reason);
+        },
         onOutcome: (outcome) => options.observer?.operationDone?.(outcome),
         requests: { profile: profileOf(config), mapped: mappedPaths(config), patchSupported: capabilities.patch },
         canFilter: capabilities.filter.supported,
@@ -45,7 +52,54 @@ export async function executePlan(
       });
   connection.executing(executor);
   options.observer?.executing?.(plan.operations.length, config.target.requestsPerMinute);
-  const first = await executor.execute(plan.operations);
+  if (!plan.groups) return settleConflicts(run, executor, await executor.execute(plan.operations), policy, adopt);
+
+  // With groups, the run's order: user deactivations, membership removals, reactivations and
+  // updates, user creates (then any adoptions), group creates, membership additions (with the ids
+  // the creates returned), deletes. Group requests pass the same rate gate, but a failed one
+  // never counts towards stopping the user operations.
+  const groupOperations = plan.groups.operations;
+  if (options.dryRun) {
+    const users = await executor.execute(plan.operations);
+    return { ...users, groups: groupOperations.map((op) => describeGroupOperation(op, 'planned')) };
+  }
+  const groups = new GroupExecutor(connection.client, {
+    dialect: profileOf(config).groups!,
+    concurrency: config.target.concurrency,
+    logger,
+    stopped: () => halted || Boolean(options.signal?.aborted),
+  });
+  const removals = groupOperations.filter((op) => op.kind === 'remove-members');
+  const rest = groupOperations.filter((op) => op.kind !== 'remove-members');
+  // The planner sorts leavers first, so they are a prefix of the operations.
+  const leavers = removals.length === 0 ? 0 : plan.operations.filter((op) => op.kind === 'deactivate').length;
+  const first = leavers === 0 ? { outcomes: [] } : await executor.execute(plan.operations.slice(0, leavers));
+  const removed = await groups.execute(removals);
+  const then = await executor.execute(plan.operations.slice(leavers));
+  const users = await settleConflicts(
+    run,
+    executor,
+    {
+      outcomes: [...first.outcomes, ...then.outcomes],
+      conflicts: (then.conflicts ?? []).map((c) => ({ ...c, index: c.index + leavers })),
+      stoppedBecause: then.stoppedBecause ?? first.stoppedBecause,
+    },
+    policy,
+    adopt,
+  );
+  const newHires = new Map(
+    users.outcomes.flatMap((o) => (o.op === 'create' && o.outcome === 'succeeded' && o.id !== undefined ? [[userNameKey(o.userName), o.id] as const] : [])),
+  );
+  const added = await groups.execute(rest, newHires);
+  return { ...users, groups: [...removed, ...added] };
+}
+
+/**
+ * Creates that met 409 come back as values: the planner decides on each account found, and the
+ * executor adopts the ones it may.
+ */
+async function settleConflicts(run: RunContext, executor: Executor, first: ExecutionResult, policy: PlanPolicy, adopt: boolean): Promise<ExecutionResult> {
+  const { options, logger } = run;
   const conflicts = first.conflicts ?? [];
   if (conflicts.length === 0) return first;
 
