@@ -22,16 +22,26 @@ function formatGroupOperations(operations: readonly GroupOperationOutcome[]): st
   const rows = operations.map((o) => [
     o.op,
     o.group,
-    o.members.map((m) => `${m.userName} (${MEMBERSHIP_REASONS[m.reason]})`).join(', '),
+    o.members.map((m) => m.userName).join(', '),
+    whyMembers(o),
     o.outcome + (o.adopted ? ' (adopted: it existed already)' : '') + (o.detail ? ` (${o.httpStatus !== undefined ? `${o.httpStatus} ` : ''}${o.detail})` : ''),
   ]);
-  return '\nGroups:\n' + formatTable(['OPERATION', 'GROUP', 'MEMBERS (WHY)', 'OUTCOME'], rows);
+  return '\nGroups:\n' + formatTable(['OPERATION', 'GROUP', 'MEMBERS', 'WHY', 'OUTCOME'], rows);
+}
+
+/** One reason in words, or each with its count when the members of one request differ (the report has each member's). */
+function whyMembers(o: GroupOperationOutcome): string {
+  if (o.op === 'delete-group') return 'empty, and no roster row names it (groups.deleteEmpty)';
+  const counts = new Map<MembershipReason, number>();
+  for (const m of o.members) counts.set(m.reason, (counts.get(m.reason) ?? 0) + 1);
+  if (counts.size === 1) return MEMBERSHIP_REASONS[[...counts.keys()][0]!];
+  return [...counts].map(([reason, n]) => `${n}: ${MEMBERSHIP_REASONS[reason]}`).join('; ');
 }
 
 const MEMBERSHIP_REASONS: Record<MembershipReason, string> = {
-  'named-by-row': 'roster row names it',
-  'not-named-by-row': 'roster row names other groups',
-  leaver: 'leaver',
+  'named-by-row': 'their roster rows name it',
+  'not-named-by-row': 'their roster rows name other groups',
+  leaver: 'leaving (deactivated, or inactive in the roster)',
 };
 
 function formatOperations(report: Pick<RunReport, 'operations' | 'remote' | 'refused' | 'error' | 'unchangedSince'>): string {

@@ -175,7 +175,7 @@ function declareGroupsOnce(): void {
       if (resource.id) {
         const group = store.groups.get(resource.id);
         if (!group) throw notFound(`Resource ${resource.id} not found`);
-        return structuredClone(group) as never;
+        return structuredClone(group);
       }
       const all = [...store.groups.values()].map((g) => structuredClone(g));
       const matching = resource.filter ? resource.filter.match(all) : all;
