@@ -4,6 +4,8 @@ import type { GroupMember, GroupOperation, GroupOperationOutcome } from '../doma
 import { userNameKey } from '../domain/userNameKey.js';
 import { addMembersRequest, createGroupRequest, deleteGroupRequest, displayNameFilterPath, removeMembersRequest } from '../providers/groupRequests.js';
 import type { GroupDialect } from '../providers/targetProfile.js';
+import type { ScimRequest } from '../providers/buildRequests.js';
+import type { BulkBatcher } from '../scim/bulkBatcher.js';
 import { ConflictError, GoneError, ScimRequestError } from '../scim/errors.js';
 import type { ScimClient } from '../scim/scimClient.js';
 
@@ -25,7 +27,15 @@ export interface GroupExecutorOptions {
   logger: Logger;
   /** Whether the run has stopped (signal, run-fatal answer, circuit breaker): nothing more is sent. */
   stopped: () => boolean;
+  /**
+   * When the run's writes travel in SCIM Bulk requests: the group writes do too, in a lane of
+   * their own (GROUP_BULK_LANE), each still settling with its own answer (a create's id, a 409, a 404).
+   */
+  bulk?: BulkBatcher;
 }
+
+/** The Bulk lane of group writes: after the users' lanes, never mixed into their Bulk requests. */
+export const GROUP_BULK_LANE = 'groups';
 
 /**
  * Sends group operations through the run's client, so through the same rate gate as the users.
@@ -48,7 +58,8 @@ export class GroupExecutor {
    * creates of this run got, by userName key, for members that had no account when planned.
    */
   async execute(operations: readonly GroupOperation[], newHires: ReadonlyMap<string, string> = new Map()): Promise<GroupOperationOutcome[]> {
-    const queue = new PQueue({ concurrency: this.options.concurrency });
+    // With Bulk every operation of the step starts at once, so its writes fill Bulk requests; the gate still bounds what is in flight.
+    const queue = new PQueue({ concurrency: this.options.bulk ? Number.POSITIVE_INFINITY : this.options.concurrency });
     const outcomes = operations.map((op) => describeGroupOperation(op, 'not-attempted'));
     // Creates first, so the additions to a new group find its id.
     const creates = operations.flatMap((op, i) => (op.kind === 'create-group' ? [i] : []));
@@ -147,7 +158,8 @@ export class GroupExecutor {
     return undefined;
   }
 
-  private async sendRequest(request: { method: string; path: string; body?: unknown }): Promise<unknown> {
+  private async sendRequest(request: ScimRequest): Promise<unknown> {
+    if (this.options.bulk?.active) return this.options.bulk.send(request, GROUP_BULK_LANE);
     return (await this.client.send(request.method, request.path, request.body)).body;
   }
 }

@@ -31,7 +31,15 @@ describe('interop: groups against scimmy (generic profile)', () => {
       )
       .sort();
   };
-  const groupWrites = (s: ScimmyServer) => s.requests.filter((r) => r.path.startsWith('/Groups') && r.method !== 'GET');
+  /** Writes to /Groups, single or as operations of a Bulk request (scimmy offers /Bulk, so the sync uses it). */
+  const groupWrites = (s: ScimmyServer) =>
+    s.requests.flatMap((r): { method: string; path: string; body?: unknown }[] => {
+      if (r.path === '/Bulk') {
+        const operations = (r.body as { Operations?: { method: string; path: string; data?: unknown }[] }).Operations ?? [];
+        return operations.filter((o) => o.path.startsWith('/Groups')).map((o) => ({ method: o.method, path: o.path, body: o.data }));
+      }
+      return r.path.startsWith('/Groups') && r.method !== 'GET' ? [r] : [];
+    });
 
   it('creates the departments’ groups, moves a person, adopts a group whose name differs only in case, leaves a hand-made one alone, and converges', async () => {
     server = await startScimmyServer({

@@ -235,6 +235,34 @@ describe('groups: departments become SCIM groups and membership follows the rost
     expect(Object.keys(body)).toEqual(['schemas', 'Operations']); // RFC spelling; Postman's is `operations` (seed 002)
   });
 
+  it('with SCIM Bulk on, group creates and membership changes travel in Bulk requests of their own, new hires’ ids included, and converge', async () => {
+    emulator = await startEmulator({
+      token: TEST_TOKEN,
+      rateLimit: false,
+      dialect: 'generic',
+      bulk: { maxOperations: 100 },
+      users: [user('E1', 'ann'), user('E2', 'bob')],
+      groups: [{ displayName: 'Dept - Eng', members: ['ann@corp.example', 'bob@corp.example'] }],
+    });
+    ws.writeRosterText(roster('E1 ann Sales', 'E2 bob Sales', 'E3 cy Eng'));
+    const config = ws.config(emulator.url, {
+      target: { provider: 'generic' },
+      groups: { from: [{ template: 'Dept - {department}' }], maxMemberRemovals: '100%' },
+    });
+    const first = await runSync(config, { dryRun: false }, ws.logger);
+    expect(first.exitCode).toBe(0);
+    expect(memberships()).toEqual(['Dept - Eng: cy', 'Dept - Sales: ann bob']);
+    // Every write went in a Bulk request; none mixes users and groups.
+    expect(writes().map((r) => `${r.method} ${r.path.replace(/^.*\/scim\/v2/, '')}`)).toEqual(['POST /Bulk', 'POST /Bulk', 'POST /Bulk', 'POST /Bulk']);
+    const bulkPaths = writes().map((r) =>
+      (r.body as { Operations: { method: string; path: string }[] }).Operations.map((o) => `${o.method} ${o.path.split('/')[1]}`),
+    );
+    expect(bulkPaths).toEqual([['PATCH Groups'], ['POST Users'], ['POST Groups'], ['PATCH Groups']]);
+    const before = writes().length;
+    expect((await runSync(config, { dryRun: false }, ws.logger)).report.groups?.operations).toEqual([]);
+    expect(writes().length).toBe(before);
+  });
+
   it('a service without groups is a clear error (exit 2) and nothing is sent', async () => {
     await start([user('E1', 'ann')], [], 'nintex');
     ws.writeRosterText(roster('E1 ann Sales'));

@@ -10,7 +10,7 @@ import type { ServiceCapabilities } from '../../scim/serviceProviderConfig.js';
 import type { RunContext } from '../runContext.js';
 import type { ServiceConnection } from '../serviceConnection.js';
 import { mappedPaths, profileOf } from '../syncPolicy.js';
-import { describeGroupOperation, GroupExecutor } from '../../execute/groupExecutor.js';
+import { describeGroupOperation, GROUP_BULK_LANE, GroupExecutor } from '../../execute/groupExecutor.js';
 import type { PlanPolicy } from '../../domain/plan.js';
 import { userNameKey } from '../../domain/userNameKey.js';
 import type { CheckedPlan } from './planAndCheck.js';
@@ -30,7 +30,9 @@ export async function executePlan(
   const { config, options, logger } = run;
   const bulkLimits = bulkBatchLimits(config.target.bulk, capabilities);
   const bulk =
-    bulkLimits && !options.dryRun && new BulkBatcher({ client: connection.client, gate: connection.gate, limits: bulkLimits, logger, lanes: BULK_LANES });
+    bulkLimits &&
+    !options.dryRun &&
+    new BulkBatcher({ client: connection.client, gate: connection.gate, limits: bulkLimits, logger, lanes: [...BULK_LANES, GROUP_BULK_LANE] });
   if (bulkLimits && !options.dryRun && plan.operations.length > 0) logger.info({ ...bulkLimits }, 'writes go in SCIM Bulk requests');
   let halted = false;
   const executor: Executor = options.dryRun
@@ -68,6 +70,7 @@ export async function executePlan(
     concurrency: config.target.concurrency,
     logger,
     stopped: () => halted || Boolean(options.signal?.aborted),
+    bulk: bulk || undefined,
   });
   const removals = groupOperations.filter((op) => op.kind === 'remove-members');
   const rest = groupOperations.filter((op) => op.kind !== 'remove-members');
