@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { benchBudget, type BudgetResult } from './budget.js';
 import { benchBulk } from './bulk.js';
 import { benchGateThroughput } from './gateThroughput.js';
+import { benchGroups } from './groups.js';
 import { describeMachine } from './lib/machine.js';
 import { RESULTS_DIR } from './lib/paths.js';
 import { type Figure, printTable } from './lib/table.js';
@@ -57,6 +58,8 @@ const shared = await section('6 processes sharing one budget', () => benchShared
 results.sharedBudget = shared.result;
 const bulk = await section('B bulk', () => benchBulk(log));
 results.bulk = bulk.results;
+const groupCount = await section('G groups', () => benchGroups(log));
+results.groups = groupCount.results;
 
 // The real-time budget run is separate (3.5 min); show its last result for reference.
 const budgetFile = join(RESULTS_DIR, 'budget.json');

@@ -55,6 +55,7 @@ export class BenchWorkspace {
       state: { dir: './state' },
       log: { level: 'silent' },
       ...(extra.coordination ? { coordination: extra.coordination } : {}),
+      ...(extra.groups ? { groups: extra.groups } : {}),
     };
     // `key: undefined` in an override means "leave the key out" (use the default).
     for (const section of Object.values(object)) {

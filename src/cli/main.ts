@@ -29,6 +29,11 @@ program
   .option('--dry-run', 'read everything and show the plan; send no POST/PUT/PATCH/DELETE', false)
   .option('--report <file>', 'write the JSON report here instead of a new file in report.dir')
   .option('--allow-deactivations <n>', 'accept up to N deactivations this run, above sync.maxDeactivations (after checking the plan)', parseCount)
+  .option(
+    '--allow-member-removals <n>',
+    'accept up to N group membership removals this run, above groups.maxMemberRemovals (after checking the plan)',
+    parseCount,
+  )
   .option('--only <userName>', 'plan and apply only for this user (repeatable)', (value: string, all: string[] = []) => [...all, value])
   .option('-q, --quiet', 'only warnings and errors; print the summary only if something went wrong', false)
   .option('--http-port <port>', 'serve /healthz, /readyz and /metrics on http.host while the run goes on', parseCount)
@@ -41,6 +46,7 @@ program
       dryRun: boolean;
       report?: string;
       allowDeactivations?: number;
+      allowMemberRemovals?: number;
       only?: string[];
       quiet: boolean;
       httpPort?: number;

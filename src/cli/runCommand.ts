@@ -24,6 +24,8 @@ export interface RunCommandOptions {
   dryRun: boolean;
   report?: string;
   allowDeactivations?: number;
+  /** `--allow-member-removals N`: accept up to N group membership removals this run. */
+  allowMemberRemovals?: number;
   only?: string[];
   /** Only warnings and errors on stderr (not the per-row rejections: they are in the report); the summary only if something went wrong. */
   quiet?: boolean;
@@ -83,7 +85,14 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
         ? await applySavedPlan(config, { ...common, planFile: opts.applyPlan }, logger)
         : await runSync(
             config,
-            { ...common, dryRun: opts.dryRun, allowDeactivations: opts.allowDeactivations, only: opts.only, savePlanTo: opts.savePlanTo },
+            {
+              ...common,
+              dryRun: opts.dryRun,
+              allowDeactivations: opts.allowDeactivations,
+              allowMemberRemovals: opts.allowMemberRemovals,
+              only: opts.only,
+              savePlanTo: opts.savePlanTo,
+            },
             logger,
           );
     if (!opts.quiet || outcome.kind !== 'succeeded') {

@@ -95,13 +95,18 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env, o
   refuseInsecureHttp(settings, locate);
   const token = readToken(settings, absolute, locate);
   checkRosterSource(settings, locate);
+  checkGroups(settings, locate);
   const rosterAuthorization = readRosterAuth(settings, absolute, locate);
   const tls = checkTlsFiles(settings, absolute, locate);
   checkProxies(settings, env, path, locate);
   const { auth: _auth, ...source } = settings.source;
   const rosterPath = source.path === undefined || source.path === STDIN_ROSTER ? source.path : absolute(source.path);
   const webhook = readWebhook(settings, absolute, locate);
-  const columnKeys = [...Object.keys(settings.source.columns).map((key) => ['source', 'columns', key]), ['source', 'status', 'column']];
+  const columnKeys = [
+    ...Object.keys(settings.source.columns).map((key) => ['source', 'columns', key]),
+    ['source', 'status', 'column'],
+    ...(settings.groups?.from ?? []).map((_, i): (string | number)[] => ['groups', 'from', i]),
+  ];
   const keyLines = Object.fromEntries(
     columnKeys.flatMap((keyPath) => (lineOf(doc, lines, keyPath) === undefined ? [] : [[keyPath.join('.'), lineOf(doc, lines, keyPath)!]])),
   );
@@ -191,6 +196,16 @@ function refuseCredentialsInUrl(settings: FileConfig, locate: Locate): void {
     ['target', 'baseUrl'],
     'holds a user name or password before "@" (https://user:password@host/…), which would be shown wherever the URL is; ' +
       "remove it (the URL is not repeated here for that reason): the service's token goes in target.token (e.g. ${SCIM_TOKEN}) or target.tokenFile",
+  );
+}
+
+/** Nintex Process Manager has no /Groups (seed 003 lists /Users only); what it has is roles. */
+function checkGroups(settings: FileConfig, locate: Locate): void {
+  if (settings.groups === undefined || settings.target.provider !== 'nintex') return;
+  throw locate(
+    ['groups'],
+    "Nintex Process Manager has no /Groups resource (its SCIM API serves /Users only), so groups can't be kept there; " +
+      'remove groups and map roles instead, e.g. source.columns.roles: { column: Roles, split: ";" }',
   );
 }
 

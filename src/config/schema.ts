@@ -273,6 +273,26 @@ const sync = z
   .strict()
   .prefault({});
 
+/** A count ("25") or a share ("10%"); the share of what depends on the key. */
+const countOrShare = z.union([z.number().int().min(0), z.string().regex(/^\d+(\.\d+)?%$/, 'a count or a percentage like "10%"')]);
+
+/**
+ * Groups that follow the roster (departments, teams): each `from` entry yields zero or more group
+ * names for a row, in the recipe language of source.columns. Absent: groups are left alone.
+ */
+const groups = z
+  .object({
+    from: z.array(valueSpec).min(1, 'at least one entry, such as { template: "Dept - {Department}" }'),
+    /** Membership removals one run may make: a count, or a share of the managed memberships found. */
+    maxMemberRemovals: countOrShare.default('10%'),
+    /** Members per membership PATCH (and in a create): some services cap it. */
+    membersPerRequest: z.number().int().min(1).max(10_000).default(100),
+    /** Delete a managed group once it is empty and the roster no longer names it. Off: see README (Postman deactivates its members' accounts). */
+    deleteEmpty: z.boolean().default(false),
+  })
+  .strict()
+  .optional();
+
 const report = z
   .object({
     dir: nonEmpty.default('./reports'),
@@ -392,6 +412,7 @@ export const configSchema = z
     http,
     log,
     coordination,
+    groups,
     state: z
       .object({
         dir: nonEmpty.default('./.scim-sync'),

@@ -10,22 +10,29 @@
  * the admin is protected, six people are new hires, and Omar starts in 2031 (he is pending). A
  * deploy bot in another domain (ci.example.net) is not in the roster and not in `protect`: it is
  * unmanaged (sync.manage), so both runs leave it alone and the summary says so.
+ *
+ * Groups (config/demo-groups.json): departments become groups. "Dept - Engineering" was made by
+ * hand with Alice and Bob in it; it is adopted, Bob (now in Sales) is moved out of it and into the
+ * new "Dept - Sales", and the new hires join their departments' groups. "Admins" is left alone.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runCommand } from '../cli/runCommand.js';
-import { type SeedUser, startEmulator } from '../emulator/server.js';
+import { type SeedGroup, type SeedUser, startEmulator } from '../emulator/server.js';
 
 const configDir = new URL('../../config/', import.meta.url);
 const token = readFileSync(new URL('demo-token', configDir), 'utf8').trim();
 const team = JSON.parse(readFileSync(new URL('demo-team.json', configDir), 'utf8')) as SeedUser[];
+const groups = JSON.parse(readFileSync(new URL('demo-groups.json', configDir), 'utf8')) as SeedGroup[];
 const config = fileURLToPath(new URL('demo.yaml', configDir));
 
-const emulator = await startEmulator({ token, users: team });
+const emulator = await startEmulator({ token, users: team, groups });
 process.env.SCIM_BASE_URL = emulator.url;
 process.env.SCIM_TOKEN = token;
 try {
-  process.stdout.write(`Built-in SCIM emulator (behaves like Postman's SCIM API) at ${emulator.url} with ${team.length} users.\n\n`);
+  process.stdout.write(
+    `Built-in SCIM emulator (behaves like Postman's SCIM API) at ${emulator.url} with ${team.length} users and ${groups.length} groups made by hand.\n\n`,
+  );
   process.stdout.write('== First run: scim-sync run --config config/demo.yaml\n');
   const first = await runCommand({ config, dryRun: false, showTable: true });
   process.stdout.write('\n== Second run: the service now matches the roster\n');

@@ -8,6 +8,18 @@ export interface Ledger {
   users: Map<string, LedgerEntry>;
   /** userName domains managed at earlier runs (lower case), so a domain that leaves the roster still has its leavers deactivated. */
   domains: string[];
+  /**
+   * Groups this sync manages, by service id (groups.from): created or adopted at an earlier run.
+   * Absent in ledgers written before groups existed; read as none.
+   */
+  groups?: Map<string, GroupLedgerEntry>;
+}
+
+export interface GroupLedgerEntry {
+  /** As last seen: a managed group renamed by hand stays managed (by id) and empties. */
+  displayName: string;
+  /** When this sync first created or adopted it. */
+  linkedAt: string;
 }
 
 export interface LedgerEntry {
@@ -24,7 +36,7 @@ export interface LedgerEntry {
 }
 
 export function emptyLedger(): Ledger {
-  return { users: new Map(), domains: [] };
+  return { users: new Map(), domains: [], groups: new Map() };
 }
 
 /** The domain part of a userName, lower case; undefined for a login name without one (Nintex). */

@@ -1,3 +1,4 @@
+import type { GroupOperationOutcome } from './groupOperation.js';
 import type { DeactivationReason, ManagedBy, OperationKind } from './plan.js';
 import type { RemoteUser } from './remoteUser.js';
 import type { RosterUser } from './roster.js';
@@ -49,6 +50,8 @@ export interface ExecutionResult {
    * outcome says `failed`, as a conflict.
    */
   conflicts?: FoundAccount[];
+  /** The group operations (`groups`), in the order they were planned; absent when groups aren't configured. */
+  groups?: GroupOperationOutcome[];
   /** Why the run stopped early, if it did. */
   stoppedBecause?: { kind: 'run-fatal' | 'circuit-breaker' | 'interrupted'; reason: string; httpStatus?: number; detail?: string };
 }

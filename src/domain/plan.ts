@@ -1,4 +1,5 @@
 import type { AttrValue } from './attributePaths.js';
+import type { GroupPlan } from './groupOperation.js';
 import type { LedgerEntry } from './ledger.js';
 import type { RemoteUser } from './remoteUser.js';
 import type { RosterUser } from './roster.js';
@@ -97,6 +98,8 @@ export interface Plan {
   matched: string[];
   /** `sync.protect` entries that match no account on the service (a typo protects no one). */
   unmatchedProtect: string[];
+  /** The groups the roster names and their memberships (`groups`); absent when groups aren't configured. */
+  groups?: GroupPlan;
 }
 
 export interface SkippedUser {

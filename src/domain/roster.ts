@@ -19,6 +19,8 @@ export interface RosterUser {
   endDate?: string;
   /** IANA time zone the row's dates are in (`source.timezone`); set whenever a date is. */
   timeZone?: string;
+  /** The group names `groups.from` yields for this row (distinct, in config order); absent: none. */
+  groups?: readonly string[];
   /**
    * Set by the lifecycle-date step (src/plan/lifecycleDates.ts), never by the reader: the person
    * starts later, so until this instant (ISO, UTC) no account is created or reactivated for them

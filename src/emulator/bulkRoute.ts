@@ -1,6 +1,6 @@
 /**
  * `POST /Bulk` (RFC 7644 §3.7) for the generic dialect: the request's operations applied in
- * order through the same /Users routes a single request takes, each answered in the
+ * order through the same /Users (and /Groups) routes a single request takes, each answered in the
  * BulkResponse with its own status (a string, as in the RFC's examples), `location` and, for a
  * failure, the SCIM error as `response`. Limits as advertised in /ServiceProviderConfig: more
  * than `maxOperations` operations or a body over `maxPayloadSize` bytes is a 413. `failOnErrors`
@@ -72,12 +72,14 @@ function applyOne(operation: unknown, { apply, fail, baseUrl }: BulkRouting): Re
     ...(reply.status >= 400 && { response: reply.body }),
   });
   if (method === undefined || !METHODS.has(method)) return answer(fail(badRequest('invalidValue', 'method must be POST, PUT, PATCH or DELETE.')));
-  if (path === undefined || !/^\/Users(\/[^/?]+)?$/.test(path)) return answer(fail(badRequest('invalidPath', 'path must be /Users or /Users/{id}.')));
+  const resource = path === undefined ? undefined : /^\/(Users|Groups)(\/[^/?]+)?$/.exec(path)?.[1];
+  if (path === undefined || resource === undefined)
+    return answer(fail(badRequest('invalidPath', 'path must be /Users, /Users/{id}, /Groups or /Groups/{id}.')));
   if (method === 'POST' && bulkId === undefined) return answer(fail(badRequest('invalidSyntax', 'a POST operation needs a bulkId.')));
-  if ((method === 'POST') !== (path === '/Users'))
-    return answer(fail(badRequest('invalidPath', `${method} needs ${method === 'POST' ? '/Users' : '/Users/{id}'}.`)));
+  if ((method === 'POST') !== (path === `/${resource}`))
+    return answer(fail(badRequest('invalidPath', `${method} needs ${method === 'POST' ? `/${resource}` : `/${resource}/{id}`}.`)));
   const reply = apply(method, path, op.data);
   if (reply.status >= 400) return answer(reply);
   const id = method === 'POST' && isRecord(reply.body) && typeof reply.body.id === 'string' ? reply.body.id : undefined;
-  return answer(reply, id === undefined ? `${baseUrl}${path}` : `${baseUrl}/Users/${encodeURIComponent(id)}`);
+  return answer(reply, id === undefined ? `${baseUrl}${path}` : `${baseUrl}/${resource}/${encodeURIComponent(id)}`);
 }

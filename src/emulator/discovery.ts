@@ -64,8 +64,8 @@ export function serviceProviderConfig(baseUrl: string, maxPageSize: number, opti
 }
 
 /**
- * Only Users: the emulator models user provisioning, not groups. The generic dialect declares
- * the enterprise extension (optional), which it stores like any other attribute.
+ * The User resource type. The generic dialect declares the enterprise extension (optional),
+ * which it stores like any other attribute.
  */
 export function userResourceType(baseUrl: string, options: DiscoveryOptions = {}) {
   return {
@@ -79,5 +79,18 @@ export function userResourceType(baseUrl: string, options: DiscoveryOptions = {}
       schemaExtensions: [{ schema: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User', required: false }],
     }),
     meta: { resourceType: 'ResourceType', location: `${baseUrl}/ResourceTypes/User` },
+  };
+}
+
+/** The Group resource type (Postman and generic; Nintex has no /Groups). */
+export function groupResourceType(baseUrl: string) {
+  return {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'],
+    id: 'Group',
+    name: 'Group',
+    endpoint: '/Groups',
+    description: 'Group',
+    schema: 'urn:ietf:params:scim:schemas:core:2.0:Group',
+    meta: { resourceType: 'ResourceType', location: `${baseUrl}/ResourceTypes/Group` },
   };
 }

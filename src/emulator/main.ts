@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 
 import { DIALECTS, isDialect } from './dialect.js';
-import { startEmulator, type Dialect, type EmulatorOptions, type RateLimitOptions, type SeedUser } from './server.js';
+import { startEmulator, type Dialect, type EmulatorOptions, type RateLimitOptions, type SeedGroup, type SeedUser } from './server.js';
 
 const USAGE = `Usage: node dist/emulator/main.js [options]
 
@@ -33,7 +33,7 @@ Options:
   --bulk <n>                 generic only: offer POST /Bulk with at most n operations per request (1 MiB payload)
   -h, --help                 show this help
 
-Seed file: a JSON array of users (or { "users": [...] }), each an object with
+Seed file: a JSON array of users (or { "users": [...], "groups": [...] }), each user an object with
   userName      required; an email for the postman dialect, e.g. "ada@example.com"
   givenName, familyName, externalId, locale, title      optional strings
   active        optional boolean (default true)
@@ -42,6 +42,8 @@ Seed file: a JSON array of users (or { "users": [...] }), each an object with
   roles         optional ["Author", "Accountant"]
   attributes    optional raw SCIM attributes merged in last, e.g.
                 { "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": { "department": "R&D" } }
+Groups (postman and generic dialects): { "displayName": "Dept - Sales", "members": ["ada@example.com"] },
+  members by userName (or id), optional fixed "id".
 Example: config/demo-team.json (the team npm run demo starts with):
   [{ "userName": "alice.adams@example.com", "givenName": "Alice", "familyName": "Adams",
      "externalId": "E1001" },
@@ -78,8 +80,8 @@ function parseDialect(raw: string | undefined): Dialect | undefined {
   return raw;
 }
 
-/** A seed file is a JSON array of users, or an object with a `users` array. */
-async function readSeed(file: string): Promise<SeedUser[]> {
+/** A seed file is a JSON array of users, or an object with a `users` array (and optionally `groups`). */
+async function readSeed(file: string): Promise<{ users: SeedUser[]; groups: SeedGroup[] }> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(await readFile(file, 'utf8'));
@@ -93,7 +95,12 @@ async function readSeed(file: string): Promise<SeedUser[]> {
       fail(`seed file ${file}: user #${index + 1} has no userName`);
     }
   });
-  return users as SeedUser[];
+  const groups = Array.isArray(parsed) ? [] : ((parsed as { groups?: unknown }).groups ?? []);
+  if (!Array.isArray(groups)) fail(`seed file ${file}: groups must be an array of { "displayName": ..., "members": [userName, ...] }`);
+  groups.forEach((group: unknown, index) => {
+    if (typeof (group as { displayName?: unknown } | null)?.displayName !== 'string') fail(`seed file ${file}: group #${index + 1} has no displayName`);
+  });
+  return { users: users as SeedUser[], groups: groups as SeedGroup[] };
 }
 
 /** A token from a file (a compose secret), so it needn't be on the command line. */
@@ -147,7 +154,7 @@ async function main(): Promise<void> {
     ...(maxPageSize !== undefined && { maxPageSize }),
     ...(latencyMs !== undefined && { latencyMs }),
     ...(rateLimit !== undefined && { rateLimit }),
-    ...(values.seed !== undefined && { users: await readSeed(values.seed) }),
+    ...(values.seed !== undefined && (await readSeed(values.seed))),
     ...(dialect !== undefined && { dialect }),
     ...(values['no-patch'] === true && { patchSupported: false }),
     ...(bulkOperations !== undefined && { bulk: { maxOperations: bulkOperations } }),

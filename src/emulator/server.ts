@@ -19,7 +19,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isAuthorized } from './auth.js';
 import { bulkReply, type BulkSupport } from './bulkRoute.js';
 import { isDialect, type Dialect } from './dialect.js';
-import { listResponse, serviceProviderConfig, userResourceType } from './discovery.js';
+import { groupResourceType, listResponse, serviceProviderConfig, userResourceType } from './discovery.js';
+import { GroupStore, type SeedGroup } from './groupStore.js';
+import { groupsHandlers, type GroupsHandlers } from './groupRoutes.js';
 import { pipelineErrors, type ErrorSpec } from './errorBodies.js';
 import { FaultInjector, type FaultAction, type FaultPlan } from './faults.js';
 import { genericHandlers, type GenericContext } from './genericRoutes.js';
@@ -35,6 +37,8 @@ export type { Dialect } from './dialect.js';
 export type { FaultAction, FaultPlan, FaultRule } from './faults.js';
 export type { SeedEmail, SeedUser, StoredUser } from './userStore.js';
 export { UserStore } from './userStore.js';
+export type { SeedGroup, StoredGroup } from './groupStore.js';
+export { GroupStore } from './groupStore.js';
 
 export interface RateLimitOptions {
   max: number;
@@ -70,6 +74,8 @@ export interface EmulatorOptions {
   /** Delay before every response (default 0). */
   latencyMs?: number;
   users?: SeedUser[];
+  /** Groups to start with (postman and generic dialects; Nintex has no /Groups): members by userName or id. */
+  groups?: SeedGroup[];
   quirks?: EmulatorQuirks;
   faults?: FaultPlan;
   /** Which service to behave like (default 'postman'); see dialect.ts. */
@@ -117,6 +123,8 @@ export interface RunningEmulator {
   port: number;
   dialect: Dialect;
   store: UserStore;
+  /** The groups (always empty for the nintex dialect, which has no /Groups). */
+  groups: GroupStore;
   /** Every request received, in arrival order, including 429s and faulted ones. */
   requestLog: RequestLogEntry[];
   /** POST/PUT/PATCH/DELETE requests received (whether or not they were answered or applied). */
@@ -152,6 +160,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const store = new UserStore(undefined, { dialect });
   store.ensureRoles(options.roles ?? []);
   for (const seed of options.users ?? []) store.add(seed);
+  // Postman's displayName filter is case-sensitive (seed 002); RFC 7643 §4.2's displayName isn't caseExact.
+  const groupStore = new GroupStore(dialect === 'postman');
+  if (dialect === 'nintex' && (options.groups?.length ?? 0) > 0) throw new RangeError('the nintex dialect has no /Groups (seed 003)');
+  for (const seed of options.groups ?? []) {
+    const members = (seed.members ?? []).map((m) => store.findByUserName(m)?.id ?? (store.get(m) ? m : undefined));
+    const unknown = (seed.members ?? []).filter((_, i) => members[i] === undefined);
+    if (unknown.length > 0) throw new RangeError(`group ${JSON.stringify(seed.displayName)}: no user ${unknown.map((u) => JSON.stringify(u)).join(', ')}`);
+    groupStore.add(seed.displayName, members as string[], seed.id);
+  }
 
   let faults = options.faults && new FaultInjector(options.faults);
   const requestLog: RequestLogEntry[] = [];
@@ -169,6 +186,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     patchSupported,
   };
   const users: UsersHandlers = dialect === 'nintex' ? nintexHandlers(ctx) : dialect === 'generic' ? genericHandlers(ctx) : postmanHandlers(ctx);
+  const groups: GroupsHandlers | undefined =
+    dialect === 'nintex'
+      ? undefined
+      : groupsHandlers({
+          ...ctx,
+          groups: groupStore,
+          dialect,
+          get baseUrl() {
+            return ctx.baseUrl;
+          },
+        });
   const fail = (spec: ErrorSpec, headers?: Record<string, string>): Reply => ({
     ...errorReply(ctx, spec),
     ...(headers && { headers }),
@@ -201,8 +229,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       if (method === 'GET') return users.get(id);
       if (method === 'PUT') return withJson(body, (value) => users.replace(id, value));
       if (method === 'PATCH') return withJson(body, (value) => users.patch(id, value));
-      if (method === 'DELETE') return users.remove(id);
+      if (method === 'DELETE') {
+        const reply = users.remove(id);
+        if (reply.status < 300 && dialect === 'generic') groupStore.forgetMember(id); // removed, so a member of nothing
+        return reply;
+      }
       return fail(errors.methodNotAllowed, { Allow: users.itemMethods });
+    }
+    if (resource === 'Groups' && groups) {
+      if (id === undefined) {
+        if (method === 'GET') return groups.list(url.searchParams);
+        if (method === 'POST') return withJson(body, (value) => groups.create(value));
+        return fail(errors.methodNotAllowed, { Allow: 'GET, POST' });
+      }
+      if (method === 'GET') return groups.get(id);
+      if (method === 'PATCH') return withJson(body, (value) => groups.patch(id, value));
+      if (method === 'DELETE') return groups.remove(id);
+      return fail(errors.methodNotAllowed, { Allow: 'GET, PATCH, DELETE' });
     }
     if (resource === 'ServiceProviderConfig' && id === undefined) {
       if (method !== 'GET') return fail(errors.methodNotAllowed, { Allow: 'GET' });
@@ -214,10 +257,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         bulkReply(value, body.kind === 'json' ? (body.bytes ?? 0) : 0, bulk, { apply: bulkOperation, fail, baseUrl: ctx.baseUrl }),
       );
     }
-    if (resource === 'ResourceTypes' && (id === undefined || id === 'User')) {
+    if (resource === 'ResourceTypes' && (id === undefined || id === 'User' || (id === 'Group' && groups))) {
       if (method !== 'GET') return fail(errors.methodNotAllowed, { Allow: 'GET' });
-      const userType = userResourceType(ctx.baseUrl, { dialect });
-      return { status: 200, body: id === undefined ? listResponse([userType], 1, 1) : userType };
+      const types = [userResourceType(ctx.baseUrl, { dialect }), ...(groups ? [groupResourceType(ctx.baseUrl)] : [])];
+      return { status: 200, body: id === undefined ? listResponse(types, types.length, 1) : types.find((t) => t.id === id) };
     }
     return fail(errors.routeNotFound);
   }
@@ -362,6 +405,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     port,
     dialect,
     store,
+    groups: groupStore,
     requestLog,
     writeCount: () => writes,
     setFaults(plan) {

@@ -36,6 +36,12 @@ export class SyncMetrics implements RunObserver {
     labelNames: ['op', 'outcome'],
     registers: [this.registry],
   });
+  readonly groupOperations = new Counter({
+    name: 'scim_sync_group_operations_total',
+    help: 'Group operations (groups) by kind (create-group, add-members, remove-members, delete-group) and outcome.',
+    labelNames: ['op', 'outcome'],
+    registers: [this.registry],
+  });
   readonly requests = new Counter({
     name: 'scim_sync_requests_total',
     help: 'HTTP requests by method and status ("network" when there was no answer).',
@@ -104,6 +110,7 @@ export class SyncMetrics implements RunObserver {
       this.rosterRejected.set(report.roster.rejected.length);
     }
     if (report.remote) this.remoteUsers.set(report.remote.users);
+    for (const o of report.groups?.operations ?? []) this.groupOperations.inc({ op: o.op, outcome: o.outcome });
     if (report.unmanaged) this.unmanagedAccounts.set(report.unmanaged.count);
     if (report.upcoming) {
       // Every op gets a value, 0 included, so an alert on a label doesn't see a stale count.

@@ -44,5 +44,5 @@ export function nextLedger(previous: Ledger, facts: LedgerFacts): Ledger {
   for (const account of facts.plan.unmanaged) if (account.released) users.delete(account.id);
   for (const skip of facts.plan.skipped) if (skip.reason === 'out-of-scope' && skip.id !== undefined) users.delete(skip.id);
 
-  return { users, domains: facts.domains === '*' ? previous.domains : [...facts.domains] };
+  return { users, domains: facts.domains === '*' ? previous.domains : [...facts.domains], groups: previous.groups };
 }

@@ -15,6 +15,7 @@ import { remoteValue, rosterValue } from '../domain/attributeValues.js';
 import { userNameKey } from '../domain/userNameKey.js';
 import { accountScope } from './accountScope.js';
 import { protectList } from './protectList.js';
+import { type GroupInputs, type Placement, planGroups } from './groupPlan.js';
 
 /**
  * The functional core: every decision about who is created, renamed, deactivated or
@@ -31,7 +32,12 @@ import { protectList } from './protectList.js';
  *   - an account no in-scope row matches is a leaver only if it is this sync's (see accountScope:
  *     `source.scope`, `sync.manage`); every other account is unmanaged, never changed.
  */
-export function plan(roster: Pick<Roster, 'users' | 'rejected' | 'outOfScope'>, remoteUsers: readonly RemoteUser[], policy: PlanPolicy): Plan {
+export function plan(
+  roster: Pick<Roster, 'users' | 'rejected' | 'outOfScope'>,
+  remoteUsers: readonly RemoteUser[],
+  policy: PlanPolicy,
+  groups?: GroupInputs,
+): Plan {
   const protectedNames = protectList(policy.protect);
   const shield = shieldFromRejectedRows(roster.rejected);
   const index = indexRemote(remoteUsers);
@@ -45,6 +51,8 @@ export function plan(roster: Pick<Roster, 'users' | 'rejected' | 'outOfScope'>, 
   const scopeOf = accountScope(roster.outOfScope, policy.manage);
   const claims = new Claims(remoteUsers); // the accounts a roster row or a skip accounts for
   let unchanged = 0;
+  // With groups: the accounts whose memberships this plan decides (see groupPlan.ts).
+  const placements: Placement[] | undefined = groups && [];
 
   // Needed only when an address is held by another person's account, which is rare: worked
   // out on first need, so the common plan doesn't pay a second matching pass.
@@ -61,6 +69,7 @@ export function plan(roster: Pick<Roster, 'users' | 'rejected' | 'outOfScope'>, 
         // none may stay active. Deactivating is the safe direction of a guess.
         for (const remote of match.sameIdentity) {
           if (remote.active) operations.push({ kind: 'deactivate', remote, user, reason: 'inactive-in-roster' });
+          placements?.push({ id: remote.id, userName: remote.userName, groups: [], leaver: true });
         }
       } else {
         skipped.push({ userName: user.userName, reason: isProtected ? 'protected' : 'ambiguous-match' });
@@ -83,6 +92,9 @@ export function plan(roster: Pick<Roster, 'users' | 'rejected' | 'outOfScope'>, 
     }
     const changes = remote ? differ(user, remote, notUpdatable) : undefined;
     const operation = decideForRosterUser(user, remote, changes);
+    if (placements && (remote || user.active)) {
+      placements.push({ id: remote?.id, userName: remote?.userName ?? user.userName, groups: user.active ? (user.groups ?? []) : [], leaver: !user.active });
+    }
     if (operation) operations.push(operation);
     else if (remote) unchanged++;
     else skipped.push({ userName: user.userName, reason: 'inactive-not-on-service' });
@@ -101,13 +113,17 @@ export function plan(roster: Pick<Roster, 'users' | 'rejected' | 'outOfScope'>, 
     } else {
       const scope = scopeOf(remote);
       if (scope.kind === 'out-of-scope') skipped.push({ userName: remote.userName, id: remote.id, reason: 'out-of-scope' });
-      else if (scope.kind === 'left-scope') operations.push({ kind: 'deactivate', remote, reason: 'left-scope' });
       else if (scope.kind === 'unmanaged')
         unmanaged.push({ id: remote.id, userName: remote.userName, active: remote.active, ...(scope.released && { released: true }) });
-      else if (remote.active && policy.deactivateMissing) {
-        operations.push({ kind: 'deactivate', remote, reason: 'missing-from-roster', ...(scope.by && { managedBy: scope.by }) });
-      } else {
-        // Inactive already, or leavers are not ours to deactivate: nothing to do.
+      else {
+        // A managed account no in-scope row claims: a leaver, whose managed groups it leaves too.
+        placements?.push({ id: remote.id, userName: remote.userName, groups: [], leaver: true });
+        if (scope.kind === 'left-scope') operations.push({ kind: 'deactivate', remote, reason: 'left-scope' });
+        else if (remote.active && policy.deactivateMissing) {
+          operations.push({ kind: 'deactivate', remote, reason: 'missing-from-roster', ...(scope.by && { managedBy: scope.by }) });
+        } else {
+          // Inactive already, or leavers are not ours to deactivate: nothing to do.
+        }
       }
     }
   }
@@ -119,7 +135,9 @@ export function plan(roster: Pick<Roster, 'users' | 'rejected' | 'outOfScope'>, 
   matched.sort(compareText);
   // Nothing protected, nothing to report: no list of every userName just to find that out.
   const unmatchedProtect = policy.protect.length === 0 ? [] : protectedNames.unmatched(remoteUsers.map((r) => r.userName));
-  return { operations: restrictTo(operations, policy.only), unchanged, skipped, notUpdatable, unmanaged, matched, unmatchedProtect };
+  const planned: Plan = { operations: restrictTo(operations, policy.only), unchanged, skipped, notUpdatable, unmanaged, matched, unmatchedProtect };
+  if (groups && placements) planned.groups = planGroups(placements, groups, policy.only);
+  return planned;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { GroupPlan } from '../domain/groupOperation.js';
 import type { Plan } from '../domain/plan.js';
 import type { RemoteUser } from '../domain/remoteUser.js';
 import type { Roster } from '../domain/roster.js';
@@ -12,6 +13,10 @@ export interface SafetyPolicy {
   maxDeactivations: number | string;
   /** From `--allow-deactivations N`: the operator has checked and accepts up to N. */
   allowDeactivations?: number;
+  /** `groups.maxMemberRemovals`: a count, or a share of the managed memberships found; absent without groups. */
+  maxMemberRemovals?: number | string;
+  /** From `--allow-member-removals N`. */
+  allowMemberRemovals?: number;
   /** The advice differs: a dry run has just listed the plan, the next step is the real run. */
   dryRun?: boolean;
   /** Share of rows that may be rejected before the roster is considered broken. */
@@ -94,6 +99,30 @@ export function checkPlan(plan: Plan, remoteUsers: readonly RemoteUser[], policy
       : policy.daemonConfigFile !== undefined
         ? `check the planned deactivations in the report; if they are right, ${allowOnce(policy, deactivations, 're-run')}, or raise sync.maxDeactivations and restart the daemon`
         : `check the planned deactivations in the report (or with --dry-run); if they are right, re-run with --allow-deactivations ${deactivations} or raise sync.maxDeactivations`,
+  };
+}
+
+/**
+ * Never remove more group memberships than the cap unless the operator allowed it: a broken
+ * department column would otherwise strip everyone of their access at once, as surely as a
+ * truncated roster would deactivate them.
+ */
+export function checkMemberRemovals(groups: GroupPlan | undefined, policy: SafetyPolicy): Refusal | undefined {
+  if (!groups || policy.maxMemberRemovals === undefined) return undefined;
+  const removals = groups.memberRemovals;
+  const cap = capOf(policy.maxMemberRemovals, groups.managedMemberships);
+  if (removals <= cap) return undefined;
+  if (policy.allowMemberRemovals !== undefined && removals <= policy.allowMemberRemovals) return undefined;
+  const share = typeof policy.maxMemberRemovals === 'string' ? ` = ${policy.maxMemberRemovals} of ${groups.managedMemberships} managed memberships` : '';
+  const flag = `--allow-member-removals ${removals}`;
+  return {
+    outcome: 'refused',
+    reason: `the plan removes ${removals} members from managed groups, more than groups.maxMemberRemovals allows (${cap}${share})`,
+    howToProceed: policy.dryRun
+      ? `check the planned removals (remove-members) listed in the report; if they are right, run without --dry-run, with ${flag}, or raise groups.maxMemberRemovals`
+      : policy.daemonConfigFile !== undefined
+        ? `check the planned removals in the report; if they are right, apply it once by hand with the daemon's config and environment: scim-sync run --config ${policy.daemonConfigFile} ${flag} (the daemon's next runs go on as usual), or raise groups.maxMemberRemovals and restart the daemon`
+        : `check the planned removals (remove-members) in the report (or with --dry-run); if they are right, re-run with ${flag} or raise groups.maxMemberRemovals`,
   };
 }
 

@@ -38,6 +38,15 @@ export interface TargetProfile {
   filtersOnExternalId: boolean;
   /** Extra fields Postman's own create example carries. */
   createExtras?: Readonly<Record<string, unknown>>;
+  /** How the service's /Groups is spoken to; absent: the service has no groups (Nintex: map `roles` instead). */
+  groups?: GroupDialect;
+}
+
+export interface GroupDialect {
+  /** The PatchOp list's key on a group PATCH (Postman's scimUpdateGroup example, seed 002: `operations`). */
+  patchOperationsKey: 'Operations' | 'operations';
+  /** Whether displayNames that differ only in case are different groups (Postman: its filter is case-sensitive; RFC 7643: not caseExact). */
+  displayNameCaseExact: boolean;
 }
 
 const POSTMAN: TargetProfile = {
@@ -55,6 +64,7 @@ const POSTMAN: TargetProfile = {
   userNameIsEmail: true,
   filtersOnExternalId: false,
   createExtras: { groups: [] },
+  groups: { patchOperationsKey: 'operations', displayNameCaseExact: true },
 };
 
 const NINTEX: TargetProfile = {
@@ -94,6 +104,7 @@ const GENERIC: TargetProfile = {
   roleShape: 'value-and-display',
   userNameIsEmail: false,
   filtersOnExternalId: true,
+  groups: { patchOperationsKey: 'Operations', displayNameCaseExact: false },
 };
 
 export const PROFILES: Readonly<Record<ProviderName, TargetProfile>> = { postman: POSTMAN, nintex: NINTEX, generic: GENERIC };

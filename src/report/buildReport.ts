@@ -1,10 +1,11 @@
 import type { ExecutionResult, OperationOutcome } from '../domain/outcome.js';
 import type { PendingStart, UpcomingChange } from '../domain/lifecycle.js';
 import type { Plan } from '../domain/plan.js';
+import type { GroupOperationOutcome } from '../domain/groupOperation.js';
 import type { Roster } from '../domain/roster.js';
 import { exitCodeOf, type RunOutcome } from '../domain/runOutcome.js';
 import type { ServiceCapabilities } from '../scim/serviceProviderConfig.js';
-import { type RunReport, summarise } from './runReport.js';
+import { type RunReport, summarise, summariseGroups } from './runReport.js';
 
 /** Everything a run learnt, phase by phase; what a phase never reached is absent. */
 export interface RunFacts {
@@ -25,6 +26,10 @@ export interface RunFacts {
   lifecycle?: { pending: PendingStart[]; upcoming: UpcomingChange[] };
   /** The executed (or, for a refused plan, planned) operations. */
   operations?: OperationOutcome[];
+  /** The group operations likewise (with `groups`). */
+  groupOperations?: GroupOperationOutcome[];
+  /** The group listing read (with `groups`). */
+  remoteGroups?: { groups: number; pages: number };
   stoppedBecause?: ExecutionResult['stoppedBecause'];
   refused?: RunReport['refused'];
   error?: string;
@@ -64,9 +69,19 @@ export function buildReport(facts: RunFacts): RunReport {
     notSent: facts.notSent,
     unmatchedProtect: facts.plan?.unmatchedProtect,
     notUpdatable: facts.plan?.notUpdatable.filter((n) => n.isNew).map(({ key: _key, isNew: _new, ...n }) => n),
-    summary: summarise(operations, facts.plan?.unchanged ?? 0, facts.plan?.skipped.length ?? 0),
+    summary: {
+      ...summarise(operations, facts.plan?.unchanged ?? 0, facts.plan?.skipped.length ?? 0),
+      ...(facts.groupOperations && { groups: summariseGroups(facts.groupOperations) }),
+    },
     requests: facts.requests ?? { total: 0, byMethod: {}, retries: 0, throttled: 0 },
     operations,
+    groups: facts.plan?.groups && {
+      listed: facts.remoteGroups,
+      managed: facts.plan.groups.managed.length,
+      unmanaged: facts.plan.groups.unmanaged,
+      managedMemberships: facts.plan.groups.managedMemberships,
+      operations: facts.groupOperations ?? [],
+    },
     skipped: facts.plan?.skipped ?? [],
     pending: facts.lifecycle?.pending,
     upcoming: facts.lifecycle?.upcoming.map(({ op, userName, externalId, at }) => ({ op, userName, externalId, at })),

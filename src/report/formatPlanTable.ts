@@ -1,4 +1,5 @@
 import type { OperationOutcome } from '../domain/outcome.js';
+import type { GroupOperationOutcome, MembershipReason } from '../domain/groupOperation.js';
 import { showInput } from '../display/quoteInput.js';
 import { escapeControlChars } from '../display/escapeControlChars.js';
 import type { RunReport } from './runReport.js';
@@ -11,9 +12,37 @@ import { countOf } from '../display/countOf.js';
  * the summary's first line says it all (nothing to do, nothing read), and says "no plan was made"
  * when the run was refused or stopped before planning (the summary says why).
  */
-export function formatPlanTable(report: Pick<RunReport, 'operations' | 'remote' | 'refused' | 'error' | 'unchangedSince' | 'upcoming'>): string {
-  return formatOperations(report) + formatUpcoming(report.upcoming ?? []);
+export function formatPlanTable(report: Pick<RunReport, 'operations' | 'remote' | 'refused' | 'error' | 'unchangedSince' | 'upcoming' | 'groups'>): string {
+  return formatOperations(report) + formatGroupOperations(report.groups?.operations ?? []) + formatUpcoming(report.upcoming ?? []);
 }
+
+/** The group operations (`groups`): which group, who is added or removed and why, how it went. */
+function formatGroupOperations(operations: readonly GroupOperationOutcome[]): string {
+  if (operations.length === 0) return '';
+  const rows = operations.map((o) => [
+    o.op,
+    o.group,
+    o.members.map((m) => m.userName).join(', '),
+    whyMembers(o),
+    o.outcome + (o.adopted ? ' (adopted: it existed already)' : '') + (o.detail ? ` (${o.httpStatus !== undefined ? `${o.httpStatus} ` : ''}${o.detail})` : ''),
+  ]);
+  return '\nGroups:\n' + formatTable(['OPERATION', 'GROUP', 'MEMBERS', 'WHY', 'OUTCOME'], rows);
+}
+
+/** One reason in words, or each with its count when the members of one request differ (the report has each member's). */
+function whyMembers(o: GroupOperationOutcome): string {
+  if (o.op === 'delete-group') return 'empty, and no roster row names it (groups.deleteEmpty)';
+  const counts = new Map<MembershipReason, number>();
+  for (const m of o.members) counts.set(m.reason, (counts.get(m.reason) ?? 0) + 1);
+  if (counts.size === 1) return MEMBERSHIP_REASONS[[...counts.keys()][0]!];
+  return [...counts].map(([reason, n]) => `${n}: ${MEMBERSHIP_REASONS[reason]}`).join('; ');
+}
+
+const MEMBERSHIP_REASONS: Record<MembershipReason, string> = {
+  'named-by-row': 'their roster rows name it',
+  'not-named-by-row': 'their roster rows name other groups',
+  leaver: 'leaving (deactivated, or inactive in the roster)',
+};
 
 function formatOperations(report: Pick<RunReport, 'operations' | 'remote' | 'refused' | 'error' | 'unchangedSince'>): string {
   const operations: readonly OperationOutcome[] = report.operations;
@@ -98,6 +127,7 @@ export function formatSummary(report: RunReport, reportPath?: string): string {
       `  service: ${countOf(report.remote.users, 'user')} read in ${countOf(report.remote.pages, 'page')}; ${countOf(report.requests.total, 'request')}, ${report.requests.retries === 1 ? '1 retry' : `${report.requests.retries} retries`}, ${report.requests.throttled} throttled`,
     );
   if (report.manage && report.unmanaged) lines.push(`  accounts: ${describeAccounts(report.manage, report.unmanaged)}`);
+  if (report.groups && s.groups) lines.push(`  groups: ${describeGroups(report.groups, s.groups, pair)}`);
   if (report.refused) lines.push(`  refused: ${report.refused.reason}`, `  next: ${report.refused.howToProceed}`);
   if (report.stoppedBecause)
     lines.push(`  stopped: ${report.stoppedBecause.reason}${report.stoppedBecause.detail ? ` — ${report.stoppedBecause.detail}` : ''}`);
@@ -126,6 +156,20 @@ export function describeAccounts(manage: NonNullable<RunReport['manage']>, unman
   const more = unmanaged.count > shown.length ? `, … (${unmanaged.count - shown.length} more in the report)` : '';
   const names = unmanaged.count === 0 ? '' : `, left alone: ${shown.map((n) => showInput(n)).join(', ')}${more}`;
   return `${manage.managed} managed by ${why}; ${unmanaged.count} unmanaged${names}`;
+}
+
+/** "create 2/2, add 1/1, remove 1/1, delete 0/0 (members: 5 added, 1 removed); 3 managed, 1 left alone (4 groups read in 1 page)". */
+function describeGroups(
+  groups: NonNullable<RunReport['groups']>,
+  s: NonNullable<RunReport['summary']['groups']>,
+  pair: (name: string, p: { planned: number; succeeded: number }) => string,
+): string {
+  const listed = groups.listed ? ` (${countOf(groups.listed.groups, 'group')} read in ${countOf(groups.listed.pages, 'page')})` : '';
+  return (
+    `${pair('create', s['create-group'])}, ${pair('add', s['add-members'])}, ${pair('remove', s['remove-members'])}, ${pair('delete', s['delete-group'])} ` +
+    `(members: ${s.membersAdded} added, ${s.membersRemoved} removed); ` +
+    `${groups.managed} managed, ${groups.unmanaged} left alone${listed}`
+  );
 }
 
 /** Unmanaged userNames named in the summary; the report names 20. */

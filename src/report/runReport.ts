@@ -4,6 +4,7 @@ import type { NotUpdatable, SkippedUser } from '../domain/plan.js';
 import type { RejectedRow } from '../domain/roster.js';
 import type { ServiceCapabilities } from '../scim/serviceProviderConfig.js';
 import type { ExecutionResult, OperationOutcome } from '../domain/outcome.js';
+import type { GroupOperationKind, GroupOperationOutcome } from '../domain/groupOperation.js';
 import type { PendingStart, UpcomingChange } from '../domain/lifecycle.js';
 
 /** The JSON report written once per run. Field names are a contract with admins' tooling. */
@@ -44,6 +45,19 @@ export interface RunReport {
   /** `bulk` only when the run sent Bulk requests (or gave Bulk up): how many, with how many operations. */
   requests: { total: number; byMethod: Record<string, number>; retries: number; throttled: number; bulk?: BulkStats };
   operations: OperationOutcome[];
+  /**
+   * With `groups`: the group listing read (groups, pages), how many groups are managed (the
+   * roster names them, or an earlier run made or adopted them) and how many are left alone, the
+   * memberships of managed accounts found in managed groups, and every group operation: its kind,
+   * group, the members added or removed with why, and how it went.
+   */
+  groups?: {
+    listed?: { groups: number; pages: number };
+    managed: number;
+    unmanaged: number;
+    managedMemberships: number;
+    operations: GroupOperationOutcome[];
+  };
   skipped: SkippedUser[];
   /** People whose start date is further ahead than sync.createDaysBeforeStart, with the day their account comes (present once planned). */
   pending?: PendingStart[];
@@ -100,6 +114,28 @@ export interface Summary {
   failed: number;
   skipped: number;
   notAttempted: number;
+  /** With `groups`: group operations by kind (planned, succeeded), and the members added and removed by those that succeeded (or were planned, in a dry run). */
+  groups?: GroupSummary;
+}
+
+export type GroupSummary = Record<GroupOperationKind, CountPair> & { membersAdded: number; membersRemoved: number; failed: number };
+
+export function summariseGroups(outcomes: readonly GroupOperationOutcome[]): GroupSummary {
+  const pair = (op: GroupOperationKind): CountPair => ({
+    planned: outcomes.filter((o) => o.op === op).length,
+    succeeded: outcomes.filter((o) => o.op === op && o.outcome === 'succeeded').length,
+  });
+  const done = outcomes.filter((o) => o.outcome === 'succeeded' || o.outcome === 'planned');
+  const members = (ops: GroupOperationKind[]) => done.filter((o) => ops.includes(o.op)).reduce((n, o) => n + o.members.length, 0);
+  return {
+    'create-group': pair('create-group'),
+    'add-members': pair('add-members'),
+    'remove-members': pair('remove-members'),
+    'delete-group': pair('delete-group'),
+    membersAdded: members(['create-group', 'add-members']),
+    membersRemoved: members(['remove-members']),
+    failed: outcomes.filter((o) => o.outcome === 'failed').length,
+  };
 }
 
 export function summarise(outcomes: readonly OperationOutcome[], unchanged: number, skippedUsers: number): Summary {

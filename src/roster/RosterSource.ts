@@ -37,6 +37,8 @@ export interface RosterSource {
   dateFormat?: string;
   /** The IANA zone the dates are in, or the column holding each row's zone. Required with a date column. */
   timezone?: string | { column: string };
+  /** `groups.from`: recipes that each yield zero or more group names for a row (see columnSpec.ts). */
+  groups?: readonly ValueSpec[];
   /** Where the columns were configured, so a missing header's error can name the config line. */
   configuredAt?: { file: string; keyLines: Readonly<Record<string, number>> };
 }

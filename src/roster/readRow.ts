@@ -70,10 +70,17 @@ export function readRow(
   if (dates?.problems) (problems ??= []).push(...dates.problems);
 
   if (problems !== undefined) return rejected(line, problems.join('; '), externalId, userName);
-  if (dates !== undefined && (dates.startDate !== undefined || dates.endDate !== undefined)) {
-    return withDates(readUser(record, line, columns, externalId, userName, givenName, familyName, active, names), dates, names);
-  }
-  return readUser(record, line, columns, externalId, userName, givenName, familyName, active, names);
+  const user =
+    dates !== undefined && (dates.startDate !== undefined || dates.endDate !== undefined)
+      ? withDates(readUser(record, line, columns, externalId, userName, givenName, familyName, active, names), dates, names)
+      : readUser(record, line, columns, externalId, userName, givenName, familyName, active, names);
+  return columns.groups === undefined ? user : withGroups(user, columns.groups(record), names);
+}
+
+/** The row's group names (groups.from), shared strings: a department is named by many rows. */
+function withGroups(user: RosterUser, groups: string[], names: Interner): RosterUser {
+  if (groups.length > 0) user.groups = groups.map((g) => names.intern(g));
+  return user;
 }
 
 /** The accepted row as a compact RosterUser (its values already checked by readRow). */

@@ -1,5 +1,5 @@
 import { canonicalPath, type AttrValue } from '../domain/attributePaths.js';
-import { compileColumn } from './columnSpec.js';
+import { compileColumn, type CompiledColumn } from './columnSpec.js';
 import { compileDateCells, type RowDates } from './dateCells.js';
 import { delimiterHint } from './delimiterHint.js';
 import { cell } from './cell.js';
@@ -29,6 +29,8 @@ export interface ColumnIndexes {
   names: readonly string[];
   /** Start and end dates and their zone, when the config maps a date column. */
   dates: ((record: readonly string[]) => RowDates) | undefined;
+  /** The group names `groups.from` yields for a record (none: an empty list), when groups are configured. */
+  groups?: (record: readonly string[]) => string[];
 }
 
 /** A `source.scope` condition and where its column is. */
@@ -72,11 +74,13 @@ export function resolveHeader(cells: readonly string[], source: RosterSource, fi
   if (source.endDate !== undefined) wanted.push(['endDate', source.endDate.column]);
   const zoneColumn = typeof source.timezone === 'object' ? source.timezone.column : undefined;
   if (zoneColumn !== undefined) wanted.push(['timezone', zoneColumn]);
+  const groupRecipes = (source.groups ?? []).map((spec) => compileColumn(spec));
+  groupRecipes.forEach((recipe, i) => recipe.headers.forEach((header) => wanted.push([`groups.from.${i}`, header])));
 
   const missing = wanted.filter(([, header]) => !firstIndex.has(header));
   if (missing.length > 0) {
     const described = missing.map(([attribute, header]) => {
-      const keyPath = attribute === 'status' ? 'source.status.column' : `source.columns.${attribute}`;
+      const keyPath = attribute === 'status' ? 'source.status.column' : attribute.startsWith('groups.') ? attribute : `source.columns.${attribute}`;
       const otherCase = names.find((name) => name.toLowerCase() === header.toLowerCase());
       const hint = otherCase
         ? `, found ${quoteInput(otherCase)}: header names are case-sensitive`
@@ -124,5 +128,25 @@ export function resolveHeader(cells: readonly string[], source: RosterSource, fi
     width: names.length,
     names,
     dates: compileDateCells(source, { startDate: at(source.startDate?.column), endDate: at(source.endDate?.column), timeZone: at(zoneColumn) }, names),
+    ...(groupRecipes.length > 0 && { groups: groupNamesReader(groupRecipes, at) }),
+  };
+}
+
+/**
+ * The group names of a record: every recipe's value (a split column gives several, an empty cell
+ * or placeholder none), trimmed, each name once, in config order.
+ */
+function groupNamesReader(recipes: readonly CompiledColumn[], at: (header: string) => number | undefined): (record: readonly string[]) => string[] {
+  return (record) => {
+    const names: string[] = [];
+    for (const recipe of recipes) {
+      const value = recipe.valueOf((header) => cell(record, at(header)!));
+      const list: readonly string[] = typeof value === 'string' ? [value] : typeof value === 'object' ? value : [];
+      for (const name of list) {
+        const trimmed = name.trim();
+        if (trimmed !== '' && !names.includes(trimmed)) names.push(trimmed);
+      }
+    }
+    return names;
   };
 }

@@ -17,7 +17,10 @@ export async function fileSha256(path: string): Promise<string> {
 /** What shapes the plan and where it goes: the roster mapping, the target (not the token) and the sync rules. */
 export function settingsSha256(config: Config): string {
   const { token: _token, tokenFile: _tokenFile, ...target } = config.target;
-  return createHash('sha256')
-    .update(JSON.stringify({ source: config.source, target, sync: config.sync }))
-    .digest('hex');
+  return (
+    createHash('sha256')
+      // `groups` is left out of the JSON when unset, so configs without it keep their fingerprint.
+      .update(JSON.stringify({ source: config.source, target, sync: config.sync, groups: config.groups }))
+      .digest('hex')
+  );
 }

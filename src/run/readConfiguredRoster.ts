@@ -42,7 +42,12 @@ export async function readConfiguredRoster(run: RunContext, ifChangedSince?: Ros
   const { config } = run;
   const started = performance.now();
   const facts: RosterReadFacts = { bytes: 0 };
-  const source = { ...config.source, userNameIsEmail: profileOf(config).userNameIsEmail, configuredAt: { file: config.file, keyLines: config.keyLines } };
+  const source = {
+    ...config.source,
+    userNameIsEmail: profileOf(config).userNameIsEmail,
+    configuredAt: { file: config.file, keyLines: config.keyLines },
+    groups: config.groups?.from,
+  };
   const done = (roster: Roster, extra: Partial<RosterRead> = {}): RosterRead => ({
     notModified: false,
     roster,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config/loadConfig.js';
+import type { GroupOperationOutcome } from '../domain/groupOperation.js';
 import type { OperationOutcome } from '../domain/outcome.js';
 import type { Roster } from '../domain/roster.js';
 import type { RunOutcome } from '../domain/runOutcome.js';
@@ -16,6 +17,8 @@ export interface RunOptions {
   reportFile?: string;
   /** `--allow-deactivations N`: the operator accepts up to N deactivations this run. */
   allowDeactivations?: number;
+  /** `--allow-member-removals N`: the operator accepts up to N group membership removals this run. */
+  allowMemberRemovals?: number;
   /** Aborting stops new operations; in-flight requests finish and the report is written. */
   signal?: AbortSignal;
   /**
@@ -107,6 +110,8 @@ export interface RunStop {
   roster?: Roster;
   /** A refused plan is still shown in full, every operation `planned`. */
   planned?: OperationOutcome[];
+  /** …and its group operations (with `groups`). */
+  plannedGroups?: GroupOperationOutcome[];
   /** A refused plan is saved as a plan file beside the report, to review and apply. */
   planFile?: PlanFileRef;
 }

@@ -5,6 +5,7 @@ import { executePlan } from './phases/executePlan.js';
 import { loadInputs } from './phases/loadInputs.js';
 import { planAndCheck } from './phases/planAndCheck.js';
 import { readService } from './phases/readService.js';
+import { readGroups } from './phases/readGroups.js';
 import { isStop, logShownInSummary, type RunContext, type RunOptions, type RunStop, startRun } from './runContext.js';
 import { ServiceConnection } from './serviceConnection.js';
 import type { PlanToSave } from './savePlan.js';
@@ -40,9 +41,12 @@ async function reconcile(run: RunContext): Promise<RunResult> {
     if ('stop' in serviceRead) return concludeStopped(run, facts(serviceRead.service), serviceRead.stop);
     const { service, remote } = serviceRead;
     const read = { ...service, remote: { users: remote.users.length, pages: remote.pages } };
+    const groupsRead = run.config.groups && (await readGroups(run, connection.client, service.capabilities));
+    if (groupsRead && isStop(groupsRead)) return concludeStopped(run, facts(read), groupsRead);
+    const remoteGroups = groupsRead ? { groups: groupsRead.groups.length, pages: groupsRead.pages } : undefined;
 
-    const { checked, refusal, finding } = await planAndCheck(run, inputs.roster, remote.users, inputs.ledger.ledger);
-    const planned = { ...read, plan: checked.plan, manage: checked.manage, lifecycle: checked.lifecycle };
+    const { checked, refusal, finding } = await planAndCheck(run, inputs.roster, remote.users, inputs.ledger.ledger, groupsRead?.groups);
+    const planned = { ...read, plan: checked.plan, manage: checked.manage, lifecycle: checked.lifecycle, remoteGroups };
     const toSave = { plan: checked.plan, roster: inputs.roster, remoteUsers: remote.users, capabilities: service.capabilities };
     if (refusal) {
       const saved = refusal.stop.kind === 'refused' ? await saveRefusedPlan(run, refusal, toSave) : refusal;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { emptyLedger, type Ledger, type LedgerEntry } from '../domain/ledger.js';
+import { emptyLedger, type GroupLedgerEntry, type Ledger, type LedgerEntry } from '../domain/ledger.js';
 import { ScimSyncError } from '../domain/scimSyncError.js';
 import { writePrivateFileAtomically } from '../report/privateFile.js';
 
@@ -36,15 +36,19 @@ const entrySchema = z.object({
   leftAt: z.string().optional(),
 });
 
+const groupEntrySchema = z.object({ displayName: z.string(), linkedAt: z.string() });
+
 /**
- * Version 1: `users` (by service id) and `domains`. Further sections (groups) may be added
- * later; keys this version doesn't know are kept as they are when the file is rewritten.
+ * Version 1: `users` (by service id), `domains` and, since groups, `groups` (by service id; a file
+ * written before has none, which reads as no managed groups). Keys this version doesn't know are
+ * kept as they are when the file is rewritten.
  */
 const fileSchema = z
   .object({
     version: z.literal(1),
     users: z.record(z.string(), entrySchema),
     domains: z.array(z.string()),
+    groups: z.record(z.string(), groupEntrySchema).optional(),
   })
   .loose();
 
@@ -71,14 +75,16 @@ export function readLedger(stateDir: string): { ledger: Ledger; found: boolean; 
     const issue = parsed.error.issues[0]!;
     throw new LedgerError(file, `is not a scim-sync ledger (at ${issue.path.join('.') || 'the top'}: ${issue.message})`, parsed.error);
   }
-  const { version: _version, users, domains, ...extra } = parsed.data;
+  const { version: _version, users, domains, groups, ...extra } = parsed.data;
   const entries = Object.entries(users).map(([id, entry]): [string, LedgerEntry] => [id, entry]);
-  return { ledger: { users: new Map(entries), domains }, found: true, extra };
+  const groupEntries = Object.entries(groups ?? {}).map(([id, entry]): [string, GroupLedgerEntry] => [id, entry]);
+  return { ledger: { users: new Map(entries), domains, groups: new Map(groupEntries) }, found: true, extra };
 }
 
 /** Atomically (temp file + rename), owner-only, like state.json: a crash never leaves half a ledger. */
 export function writeLedger(stateDir: string, ledger: Ledger, extra: Record<string, unknown> = {}): void {
-  const users = Object.fromEntries([...ledger.users.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  const file: LedgerFile = { ...extra, version: 1, users, domains: [...ledger.domains].sort() };
+  const byId = <T>(map: Map<string, T>) => Object.fromEntries([...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const groups = ledger.groups && ledger.groups.size > 0 ? { groups: byId(ledger.groups) } : {};
+  const file: LedgerFile = { ...extra, version: 1, users: byId(ledger.users), domains: [...ledger.domains].sort(), ...groups };
   writePrivateFileAtomically(ledgerPath(stateDir), JSON.stringify(file, null, 2) + '\n');
 }

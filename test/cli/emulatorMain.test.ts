@@ -16,7 +16,8 @@ describe('the standalone emulator (node dist/emulator/main.js)', () => {
 
   it('--help documents the seed file format and points at config/demo-team.json', async () => {
     const r = await runEmulator(['--help']);
-    expect(r.stdout).toContain('Seed file: a JSON array of users (or { "users": [...] })');
+    expect(r.stdout).toContain('Seed file: a JSON array of users (or { "users": [...], "groups": [...] })');
+    expect(r.stdout).toContain('Groups (postman and generic dialects): { "displayName": "Dept - Sales", "members": ["ada@example.com"] }');
     for (const field of ['userName', 'givenName, familyName, externalId', 'active', 'emails', 'roles', 'attributes']) expect(r.stdout).toContain(field);
     expect(r.stdout).toContain('Example: config/demo-team.json');
   });

@@ -281,15 +281,18 @@ describe('discovery and routing', () => {
     });
   });
 
-  it('ResourceTypes lists the User type', async () => {
+  it('ResourceTypes lists the User and Group types', async () => {
     const emulator = await start();
     const { body } = await call(emulator, 'GET', '/ResourceTypes');
-    expect(body.Resources).toEqual([expect.objectContaining({ id: 'User', endpoint: '/Users', schema: USER_SCHEMA })]);
+    expect(body.Resources).toEqual([
+      expect.objectContaining({ id: 'User', endpoint: '/Users', schema: USER_SCHEMA }),
+      expect.objectContaining({ id: 'Group', endpoint: '/Groups' }),
+    ]);
   });
 
   it('an unknown route answers 404 with a SCIM error body', async () => {
     const emulator = await start();
-    for (const path of ['/Groups', '/Users/a/b']) {
+    for (const path of ['/Teams', '/Users/a/b']) {
       const { status, body } = await call(emulator, 'GET', path);
       expect(status).toBe(404);
       expect(body.schemas).toEqual([ERROR_SCHEMA]);

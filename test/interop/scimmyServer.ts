@@ -35,6 +35,14 @@ export interface StoredUser {
   [attribute: string]: unknown;
 }
 
+/** A group as the server holds it (RFC 7643 §4.2): displayName, members by user id. */
+export interface StoredGroup {
+  id: string;
+  displayName: string;
+  members?: { value: string; display?: string; type?: string }[];
+  meta: { resourceType: 'Group'; created: string; lastModified: string };
+}
+
 export interface RecordedRequest {
   method: string;
   /** Path below the base URL, with the query string, e.g. `/Users?startIndex=1&count=10`. */
@@ -50,6 +58,9 @@ export interface ScimmyServer {
   /** Base URL: `${url}/Users` is the users endpoint. */
   url: string;
   users(): StoredUser[];
+  groups(): StoredGroup[];
+  /** Adds a group directly, as an admin would by hand; members by userName. */
+  addGroup(displayName: string, memberUserNames?: string[]): StoredGroup;
   requests: RecordedRequest[];
   /** Adds a user directly, as an admin would by hand (e.g. from `onRequest`, to stage a race). */
   addUser(user: SeedUser): StoredUser;
@@ -112,6 +123,30 @@ class UserStore {
 
   remove(id: string): void {
     if (!this.byId.delete(id)) throw notFound(`Resource ${id} not found`);
+    for (const group of this.groups.values()) group.members = group.members?.filter((m) => m.value !== id);
+  }
+
+  readonly groups = new Map<string, StoredGroup>();
+
+  /** Create or replace a group; displayName is unique ignoring case (RFC 7643 §4.2: not caseExact). */
+  writeGroup(id: string | undefined, attributes: Record<string, unknown>): StoredGroup {
+    const displayName = attributes.displayName;
+    if (typeof displayName !== 'string' || displayName === '') throw new SCIMMY.Types.Error(400, 'invalidValue', 'displayName is required');
+    const previous = id === undefined ? undefined : this.groups.get(id);
+    if (id !== undefined && !previous) throw notFound(`Resource ${id} not found`);
+    const clash = [...this.groups.values()].find((g) => g.id !== id && g.displayName.toLowerCase() === displayName.toLowerCase());
+    if (clash) throw new SCIMMY.Types.Error(409, 'uniqueness', `displayName ${displayName} is already taken`);
+    const members = Array.isArray(attributes.members) ? (attributes.members as { value: string }[]) : [];
+    for (const m of members) if (!this.byId.has(m.value)) throw new SCIMMY.Types.Error(400, 'invalidValue', `no user ${m.value}`);
+    const now = new Date().toISOString();
+    const group: StoredGroup = {
+      id: previous?.id ?? randomUUID(),
+      displayName,
+      members: members.map((m) => ({ value: m.value, display: this.byId.get(m.value)?.userName, type: 'User' })),
+      meta: { resourceType: 'Group', created: previous?.meta.created ?? now, lastModified: now },
+    };
+    this.groups.set(group.id, group);
+    return structuredClone(group);
   }
 }
 
@@ -121,6 +156,37 @@ function notFound(message: string): Error {
 }
 
 let declared = false;
+let groupsDeclared = false;
+
+/** Declares SCIMMY's Group resource once per process, on the request's store (like the users). */
+function declareGroupsOnce(): void {
+  if (groupsDeclared || SCIMMY.Resources.declared(SCIMMY.Resources.Group)) {
+    groupsDeclared = true;
+    return;
+  }
+  const storeOf = (ctx: unknown): UserStore => {
+    if (!(ctx instanceof UserStore)) throw new SCIMMY.Types.Error(500, 'invalidValue', 'no store in the request context');
+    return ctx;
+  };
+  SCIMMY.Resources.declare(SCIMMY.Resources.Group)
+    .ingress((resource, instance, ctx) => storeOf(ctx).writeGroup(resource.id, JSON.parse(JSON.stringify(instance)) as Record<string, unknown>) as never)
+    .egress((resource, ctx) => {
+      const store = storeOf(ctx);
+      if (resource.id) {
+        const group = store.groups.get(resource.id);
+        if (!group) throw notFound(`Resource ${resource.id} not found`);
+        return structuredClone(group);
+      }
+      const all = [...store.groups.values()].map((g) => structuredClone(g));
+      const matching = resource.filter ? resource.filter.match(all) : all;
+      if (resource.constraints) resource.constraints.count = Math.min(resource.constraints.count ?? 20, store.maxResults);
+      return matching as never;
+    })
+    .degress((resource, ctx) => {
+      if (!storeOf(ctx).groups.delete(resource.id!)) throw notFound(`Resource ${resource.id} not found`);
+    });
+  groupsDeclared = true;
+}
 
 /** Declares SCIMMY's User resource once per process, with handlers that act on the request's store. */
 function declareUsersOnce(): void {
@@ -166,6 +232,7 @@ function declareUsersOnce(): void {
 
 export async function startScimmyServer(opts: ScimmyServerOptions): Promise<ScimmyServer> {
   declareUsersOnce();
+  declareGroupsOnce();
   const maxResults = opts.maxResults ?? SCIMMY_DEFAULT_MAX_RESULTS;
   const store = new UserStore(maxResults);
   const addUser = (seed: SeedUser): StoredUser =>
@@ -230,6 +297,12 @@ export async function startScimmyServer(opts: ScimmyServerOptions): Promise<Scim
   const handle: ScimmyServer = {
     url: `http://127.0.0.1:${port}${BASE_PATH}`,
     users: () => store.list().map((u) => structuredClone(u)),
+    groups: () => [...store.groups.values()].map((g) => structuredClone(g)),
+    addGroup: (displayName, memberUserNames = []) =>
+      store.writeGroup(undefined, {
+        displayName,
+        members: memberUserNames.map((userName) => ({ value: store.list().find((u) => u.userName === userName)!.id })),
+      }),
     requests,
     addUser,
     close: () =>

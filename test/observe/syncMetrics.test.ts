@@ -42,3 +42,24 @@ describe('SyncMetrics: scim_sync_upcoming_operations', () => {
     expect(await metrics.registry.metrics()).toContain('scim_sync_upcoming_operations{op="create"} 0');
   });
 });
+
+describe('SyncMetrics: scim_sync_group_operations_total', () => {
+  it('counts the run’s group operations by kind and outcome', async () => {
+    const metrics = new SyncMetrics();
+    const groups: RunReport['groups'] = {
+      managed: 2,
+      unmanaged: 0,
+      managedMemberships: 1,
+      operations: [
+        { op: 'create-group', group: 'A', members: [], outcome: 'succeeded' },
+        { op: 'add-members', group: 'B', members: [], outcome: 'succeeded' },
+        { op: 'add-members', group: 'C', members: [], outcome: 'failed', httpStatus: 404 },
+      ],
+    };
+    metrics.finished({ ...report([]), groups }, 1000);
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('scim_sync_group_operations_total{op="create-group",outcome="succeeded"} 1');
+    expect(text).toContain('scim_sync_group_operations_total{op="add-members",outcome="succeeded"} 1');
+    expect(text).toContain('scim_sync_group_operations_total{op="add-members",outcome="failed"} 1');
+  });
+});

@@ -6,6 +6,7 @@ import { pruneReports } from '../../report/pruneReports.js';
 import type { RunReport } from '../../report/runReport.js';
 import { reportPathFor, writeReport } from '../../report/writeReport.js';
 import { nextLedger } from '../../plan/nextLedger.js';
+import { nextGroupLedger } from '../../plan/nextGroupLedger.js';
 import { writeLedger } from '../../state/ledgerFile.js';
 import { countOf } from '../../display/countOf.js';
 import { neverSentWarning } from '../syncPolicy.js';
@@ -37,6 +38,7 @@ export function concludeStopped(run: RunContext, soFar: RunSoFar, stop: RunStop)
     error: stop.error,
     unchangedSince: stop.unchangedSince,
     operations: stop.planned ?? soFar.operations,
+    groupOperations: stop.plannedGroups ?? soFar.groupOperations,
     planFile: stop.planFile,
   });
 }
@@ -54,14 +56,18 @@ export function concludeExecuted(
   finding?: Refusal,
 ): RunResult {
   const { options, startedAt } = run;
-  const failed = execution.outcomes.filter((o) => o.outcome !== 'succeeded' && o.outcome !== 'planned');
-  const facts = { ...soFar, operations: execution.outcomes, stoppedBecause: execution.stoppedBecause };
+  const groupFailures = (execution.groups ?? []).filter((o) => o.outcome === 'failed' || o.outcome === 'not-attempted');
+  const failed = [...execution.outcomes.filter((o) => o.outcome !== 'succeeded' && o.outcome !== 'planned'), ...groupFailures];
+  const facts = { ...soFar, operations: execution.outcomes, groupOperations: execution.groups, stoppedBecause: execution.stoppedBecause };
+  // Group operations count as operations of the run: "nothing to do" means for users and groups.
+  const total = execution.outcomes.length + (execution.groups?.length ?? 0);
   if (!options.dryRun) {
     saveState(run, { notices: checked.plan.notUpdatable.map((n) => n.key) });
     // Whatever happened to single operations (or a signal): what was matched, created or
     // deactivated is known now, and the next run's idea of "ours" must include it.
     const { plan, remoteUsers, manage } = checked;
     const ledger = nextLedger(inputs.ledger.ledger, { plan, outcomes: execution.outcomes, remoteUsers, domains: manage.domains, now: startedAt });
+    if (plan.groups) ledger.groups = nextGroupLedger(inputs.ledger.ledger.groups, plan.groups, execution.groups ?? [], startedAt);
     writeLedger(run.config.state.dir, ledger, inputs.ledger.extra);
   }
   if (options.signal?.aborted) return writeOut(run, facts, interruptedBy(options.signal), `interrupted: ${countOf(failed.length, 'operation')} not done`);
@@ -76,9 +82,9 @@ export function concludeExecuted(
     saveState(run, { lastFullRead: complete ? { at: startedAt.toISOString(), ...inputs.fingerprint, nextDateChangeAt } : undefined });
   }
   if (failed.length > 0 || execution.stoppedBecause) {
-    return writeOut(run, facts, { kind: 'some-failed' }, `${failed.length} of ${countOf(execution.outcomes.length, 'operation')} did not succeed`);
+    return writeOut(run, facts, { kind: 'some-failed' }, `${failed.length} of ${countOf(total, 'operation')} did not succeed`);
   }
-  const n = execution.outcomes.length;
+  const n = total;
   const saved =
     soFar.planFile && `, saved to ${soFar.planFile.path}${finding ? ` — it exceeds a safety limit (${finding.reason}): review it before applying` : ''}`;
   const result = options.dryRun

@@ -33,7 +33,7 @@ export async function loadInputs(run: RunContext): Promise<Inputs | RunStop> {
   if (neverSent) run.logger.warn({ attributes: neverSent.paths }, neverSent.message);
   // sync.fullReadEvery: when nothing on our side changed, this cycle sends nothing at all.
   const fullReadEveryMs = durationMs(config.sync.fullReadEvery);
-  const deliberate = options.dryRun || options.only !== undefined || options.allowDeactivations !== undefined;
+  const deliberate = options.dryRun || options.only !== undefined || options.allowDeactivations !== undefined || options.allowMemberRemovals !== undefined;
   const cycle = { now: run.startedAt, settingsSha256: settingsSha256(config), fullReadEveryMs, deliberate };
   const streamed = rosterIsStreamed(run);
   // A file is hashed before it is parsed (an unchanged one isn't even parsed); a download or
@@ -115,6 +115,8 @@ export function safetyPolicy(run: RunContext): SafetyPolicy {
   return {
     maxDeactivations: config.sync.maxDeactivations,
     allowDeactivations: options.allowDeactivations,
+    maxMemberRemovals: config.groups?.maxMemberRemovals,
+    allowMemberRemovals: options.allowMemberRemovals,
     dryRun: options.dryRun,
     maxRejectedShare: config.source.maxRejectedShare,
     protect: config.sync.protect,

@@ -8,11 +8,14 @@ import type { PendingStart, UpcomingChange } from '../../domain/lifecycle.js';
 import { applyLifecycleDates } from '../../plan/lifecycleDates.js';
 import { plan } from '../../plan/plan.js';
 import { managedDomains } from '../../plan/managedDomains.js';
-import { checkPlan, type Refusal } from '../../plan/safety.js';
+import { checkMemberRemovals, checkPlan, type Refusal } from '../../plan/safety.js';
+import type { RemoteGroup } from '../../domain/remoteGroup.js';
+import type { GroupInputs } from '../../plan/groupPlan.js';
+import { describeGroupOperation } from '../../execute/groupExecutor.js';
 import type { ManageSummary } from '../../report/runReport.js';
 import { resolveUpcoming } from '../../plan/upcomingOperations.js';
 import { logShownInSummary, type RunContext, type RunStop } from '../runContext.js';
-import { planPolicy } from '../syncPolicy.js';
+import { planPolicy, profileOf } from '../syncPolicy.js';
 import { refusedBy, safetyPolicy } from './loadInputs.js';
 
 export interface CheckedPlan {
@@ -43,13 +46,14 @@ export async function planAndCheck(
   roster: Roster,
   remoteUsers: readonly RemoteUser[],
   ledger: Ledger,
+  remoteGroups?: readonly RemoteGroup[],
 ): Promise<{ checked: CheckedPlan; refusal?: RunStop; finding?: Refusal }> {
   const { manage, summary } = managePolicy(run, roster, ledger);
   const policy = planPolicy(run.config, { only: run.options.only, noticed: run.state.notices, manage });
   // Dated rows become active, inactive or pending at the run's `now` first; the planner then
   // decides from that as from any status column.
   const dated = applyLifecycleDates(roster.users, { now: run.now, createDaysBeforeStart: run.config.sync.createDaysBeforeStart });
-  const thePlan = plan({ ...roster, users: dated.users }, remoteUsers, policy);
+  const thePlan = plan({ ...roster, users: dated.users }, remoteUsers, policy, groupInputs(run, ledger, remoteGroups));
   const lifecycle = { pending: dated.pending, upcoming: resolveUpcoming(dated.upcoming, remoteUsers), nextChangeAt: dated.nextChangeAt };
   const outOfScope = thePlan.skipped.filter((s) => s.reason === 'out-of-scope').length;
   const managed = remoteUsers.length - thePlan.unmanaged.length - outOfScope;
@@ -84,7 +88,7 @@ export async function planAndCheck(
     });
     return { checked, refusal };
   }
-  const refusal = checkPlan(thePlan, remoteUsers, safetyPolicy(run));
+  const refusal = checkPlan(thePlan, remoteUsers, safetyPolicy(run)) ?? checkMemberRemovals(thePlan.groups, safetyPolicy(run));
   if (refusal && run.options.savePlanTo !== undefined) {
     // `scim-sync plan` reports the limit instead of refusing: the saved plan is what gets reviewed.
     run.logger.warn({ reason: refusal.reason }, 'the plan exceeds a safety limit: a run would refuse it; apply the saved plan only after reviewing it');
@@ -92,9 +96,26 @@ export async function planAndCheck(
   }
   if (refusal) {
     const planned = (await new DryRunExecutor().execute(thePlan.operations)).outcomes;
-    return { checked, refusal: { ...refusedBy(run, refusal), planned } };
+    const plannedGroups = thePlan.groups?.operations.map((op) => describeGroupOperation(op, 'planned'));
+    return { checked, refusal: { ...refusedBy(run, refusal), planned, plannedGroups } };
   }
   return { checked };
+}
+
+/** With `groups`: the groups listed on the service, and how this service and config want them planned. */
+function groupInputs(run: RunContext, ledger: Ledger, remoteGroups: readonly RemoteGroup[] | undefined): GroupInputs | undefined {
+  const settings = run.config.groups;
+  const dialect = profileOf(run.config).groups;
+  if (!settings || !dialect || !remoteGroups) return undefined;
+  return {
+    remoteGroups,
+    policy: {
+      membersPerRequest: settings.membersPerRequest,
+      deleteEmpty: settings.deleteEmpty,
+      caseExact: dialect.displayNameCaseExact,
+      ledger: ledger.groups ?? new Map(),
+    },
+  };
 }
 
 /** `sync.manage` and `sync.outOfScope` for this run: the domains (configured, or the default), the ledger. */
