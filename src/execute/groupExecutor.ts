@@ -47,6 +47,8 @@ export const GROUP_BULK_LANE = 'groups';
 export class GroupExecutor {
   private readonly createdIds = new Map<string, string>();
   private readonly notCreated = new Set<string>();
+  /** Groups (by id) one of whose member removals did not succeed: never deleted this run. */
+  private readonly notEmptied = new Set<string>();
 
   constructor(
     private readonly client: ScimClient,
@@ -54,10 +56,11 @@ export class GroupExecutor {
   ) {}
 
   /**
-   * Runs the operations (of one step) and gives one outcome each. `newHires`: the ids the user
-   * creates of this run got, by userName key, for members that had no account when planned.
+   * Runs the operations (of one step) and gives one outcome each. `people`: for members that had
+   * no account when planned, the ids this run's user creates got (by userName key); and the
+   * members not to add, with why (a rehire whose reactivation failed gets no access by group).
    */
-  async execute(operations: readonly GroupOperation[], newHires: ReadonlyMap<string, string> = new Map()): Promise<GroupOperationOutcome[]> {
+  async execute(operations: readonly GroupOperation[], people: PeopleThisRun = NO_ONE): Promise<GroupOperationOutcome[]> {
     // With Bulk every operation of the step starts at once, so its writes fill Bulk requests; the gate still bounds what is in flight.
     const queue = new PQueue({ concurrency: this.options.bulk ? Number.POSITIVE_INFINITY : this.options.concurrency });
     const outcomes = operations.map((op) => describeGroupOperation(op, 'not-attempted'));
@@ -65,26 +68,31 @@ export class GroupExecutor {
     const creates = operations.flatMap((op, i) => (op.kind === 'create-group' ? [i] : []));
     const others = operations.flatMap((op, i) => (op.kind === 'create-group' ? [] : [i]));
     for (const batch of [creates, others]) {
-      for (const i of batch) void queue.add(async () => (outcomes[i] = await this.settle(operations[i]!, outcomes[i]!, newHires)));
+      for (const i of batch) void queue.add(async () => (outcomes[i] = await this.settle(operations[i]!, outcomes[i]!, people)));
       await queue.onIdle();
     }
     return outcomes;
   }
 
-  private async settle(op: GroupOperation, planned: GroupOperationOutcome, newHires: ReadonlyMap<string, string>): Promise<GroupOperationOutcome> {
-    if (this.options.stopped()) return planned;
+  private async settle(op: GroupOperation, planned: GroupOperationOutcome, people: PeopleThisRun): Promise<GroupOperationOutcome> {
+    if (this.options.stopped()) return this.settled(op, planned);
     const groupId = op.group.id ?? this.createdIds.get(op.group.displayName);
     if (op.kind !== 'create-group' && groupId === undefined) {
       const why = this.notCreated.has(op.group.displayName) ? 'the group could not be created' : 'the group has no id';
       return { ...planned, outcome: 'skipped', detail: `${why}; the next run tries again` };
     }
-    const { ids, missing } = op.kind === 'delete-group' ? { ids: [], missing: [] } : resolve(op.members, newHires);
-    const note = missing.length > 0 ? `not added: ${missing.join(', ')} (no account was created for them this run)` : undefined;
+    if (op.kind === 'delete-group') {
+      const keep = await this.whyNotDelete(op.group.id);
+      if (keep !== undefined) return { ...planned, outcome: 'skipped', detail: keep };
+    }
+    const { ids, held } = op.kind === 'delete-group' ? { ids: [], held: [] } : resolve(op.members, people);
+    const note = held.length > 0 ? `not added: ${held.join('; ')}` : undefined;
     if (op.kind === 'add-members' && ids.length === 0) return { ...planned, outcome: 'skipped', detail: note };
     try {
       const facts = await this.send(op, groupId, ids);
-      return { ...planned, outcome: 'succeeded', ...facts, ...(note !== undefined && { detail: note }) };
+      return this.settled(op, { ...planned, outcome: 'succeeded', ...facts, ...(note !== undefined && { detail: note }) });
     } catch (error) {
+      this.settled(op, { ...planned, outcome: 'failed' });
       if (op.kind === 'create-group') this.notCreated.add(op.group.displayName);
       if (!(error instanceof ScimRequestError)) {
         // The gate refused the request because the run is stopping: it never reached the service.
@@ -98,6 +106,27 @@ export class GroupExecutor {
       this.options.logger.warn({ op: op.kind, group: op.group.displayName, httpStatus: error.httpStatus, detail }, 'group operation failed');
       return { ...planned, outcome: 'failed', httpStatus: error.httpStatus, detail };
     }
+  }
+
+  /** Remembers a group whose removals did not all succeed (failed, or never sent), so it is not deleted. */
+  private settled(op: GroupOperation, outcome: GroupOperationOutcome): GroupOperationOutcome {
+    if (op.kind === 'remove-members' && outcome.outcome !== 'succeeded' && op.group.id !== undefined) this.notEmptied.add(op.group.id);
+    return outcome;
+  }
+
+  /**
+   * A group is deleted (groups.deleteEmpty) only when it is empty now: every removal of this run
+   * succeeded and the service shows no member left. Postman's deleteScimGroup deactivates the
+   * accounts assigned only through the group (seed 002), so a group that still holds anyone stays.
+   */
+  private async whyNotDelete(groupId: string): Promise<string | undefined> {
+    if (this.notEmptied.has(groupId)) return 'not deleted: removing its members did not fully succeed, and deleting it could cut off the people still in it';
+    const { body } = await this.client.get(`/Groups/${encodeURIComponent(groupId)}`);
+    const members = (body as { members?: unknown } | undefined)?.members;
+    if (Array.isArray(members) && members.length > 0) {
+      return `not deleted: the service still shows ${members.length} member(s) in it (added meanwhile, or not ours); deleting it could cut them off`;
+    }
+    return undefined;
   }
 
   private async send(op: GroupOperation, groupId: string | undefined, ids: string[]): Promise<Partial<GroupOperationOutcome>> {
@@ -164,14 +193,27 @@ export class GroupExecutor {
   }
 }
 
-/** Member ids: known when planned, or the id a create of this run returned; the rest could not be created. */
-function resolve(members: readonly GroupMember[], newHires: ReadonlyMap<string, string>): { ids: string[]; missing: string[] } {
+/** What the user operations of this run did that group additions depend on. */
+export interface PeopleThisRun {
+  /** The ids this run's user creates got, by userName key. */
+  created: ReadonlyMap<string, string>;
+  /** Members not to add, by userName key, with why (a failed reactivation: the account stays off). */
+  heldBack: ReadonlyMap<string, string>;
+}
+
+const NO_ONE: PeopleThisRun = { created: new Map(), heldBack: new Map() };
+
+/** Member ids: known when planned, or the id a create of this run returned; the rest are held back, with why. */
+function resolve(members: readonly GroupMember[], people: PeopleThisRun): { ids: string[]; held: string[] } {
   const ids: string[] = [];
-  const missing: string[] = [];
+  const held: string[] = [];
   for (const m of members) {
-    const id = m.id ?? newHires.get(userNameKey(m.userName));
-    if (id === undefined) missing.push(m.userName);
+    const key = userNameKey(m.userName);
+    const why = people.heldBack.get(key);
+    const id = m.id ?? people.created.get(key);
+    if (why !== undefined) held.push(`${m.userName} (${why})`);
+    else if (id === undefined) held.push(`${m.userName} (no account was created for them this run)`);
     else ids.push(id);
   }
-  return { ids, missing };
+  return { ids, held };
 }

@@ -116,8 +116,11 @@ export function plan(
       else if (scope.kind === 'unmanaged')
         unmanaged.push({ id: remote.id, userName: remote.userName, active: remote.active, ...(scope.released && { released: true }) });
       else {
-        // A managed account no in-scope row claims: a leaver, whose managed groups it leaves too.
-        placements?.push({ id: remote.id, userName: remote.userName, groups: [], leaver: true });
+        // A managed account no in-scope row claims leaves its managed groups when it is deactivated
+        // now or is inactive already. One left active (sync.deactivateMissing: false: people the
+        // export doesn't carry, such as contractors) keeps its access, groups included.
+        const deactivating = scope.kind === 'left-scope' || (remote.active && policy.deactivateMissing);
+        if (deactivating || !remote.active) placements?.push({ id: remote.id, userName: remote.userName, groups: [], leaver: true });
         if (scope.kind === 'left-scope') operations.push({ kind: 'deactivate', remote, reason: 'left-scope' });
         else if (remote.active && policy.deactivateMissing) {
           operations.push({ kind: 'deactivate', remote, reason: 'missing-from-roster', ...(scope.by && { managedBy: scope.by }) });

@@ -64,6 +64,13 @@ describe('group plan', () => {
     expect(lines(result.operations)).toEqual(['remove-members All Staff: u2(leaver) u3(leaver)', 'remove-members Dept - Sales: u2(leaver) u3(leaver)']);
   });
 
+  it('with sync.deactivateMissing off, an active account missing from the roster keeps its groups; an inactive one still leaves them', () => {
+    const groups = [{ id: 'g1', displayName: 'Dept - Sales', members: ['r1', 'r2', 'r3'] }];
+    const users = [row(1, ['Dept - Sales'])];
+    const result = groupsOf(users, [account(1), account(2), account(3, { active: false })], groups, {}, { ...policy, deactivateMissing: false });
+    expect(lines(result.operations)).toEqual(['remove-members Dept - Sales: u3(leaver)']);
+  });
+
   it('a rehire gets their groups back from the roster with the reactivation', () => {
     const groups = [{ id: 'g1', displayName: 'Dept - Sales', members: ['r1'] }];
     const result = plan({ users: [row(1, ['Dept - Sales']), row(2, ['Dept - Sales'])], rejected: [] }, [account(1), account(2, { active: false })], policy, {

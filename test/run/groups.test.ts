@@ -100,6 +100,87 @@ describe('groups: departments become SCIM groups and membership follows the rost
     expect(writes().length).toBe(before);
   });
 
+  it('the run keeps the order (deactivations, removals, reactivations, creates, additions), and a rehire whose reactivation fails is not added', async () => {
+    await start(
+      [user('E1', 'ann'), user('E2', 'bob'), user('E3', 'cy', { active: false }), user('E5', 'ed')],
+      [
+        { displayName: 'Dept - Sales', members: ['ann@corp.example', 'bob@corp.example', 'ed@corp.example'] },
+        { displayName: 'Dept - Eng', members: [] },
+      ],
+    );
+    // bob leaves, cy is rehired into Eng (but the service refuses his reactivation), dee is hired into Eng, ed moves to Eng.
+    ws.writeRosterText(roster('E1 ann Sales', 'E2 bob Sales inactive', 'E3 cy Eng', 'E4 dee Eng', 'E5 ed Eng'));
+    emulator.setFaults({ rules: [{ method: 'PATCH', pathPattern: '/Users/u-cy$', every: 1, action: { type: 'status', status: 400, detail: 'seat limit reached' } }] });
+    const config = groupsConfig({ from: [{ template: 'Dept - {department}' }], maxMemberRemovals: '100%' });
+
+    const { exitCode, report } = await runSync(config, { dryRun: false }, ws.logger);
+
+    expect(exitCode).toBe(1); // cy's reactivation failed
+    const sales = emulator.groups.findByName('Dept - Sales')!.id;
+    const eng = emulator.groups.findByName('Dept - Eng')!.id;
+    expect(writes().map((r) => `${r.method} ${r.path.replace(/^.*\/scim\/v2/, '')} ${r.status}`)).toEqual([
+      'PATCH /Users/u-bob 200',
+      `PATCH /Groups/${sales} 200`,
+      'PATCH /Users/u-cy 400',
+      'POST /Users 201',
+      `PATCH /Groups/${eng} 200`,
+    ]);
+    expect(memberships()).toEqual(['Dept - Eng: dee ed', 'Dept - Sales: ann']);
+    const added = report.groups!.operations.find((o) => o.op === 'add-members')!;
+    expect(added).toMatchObject({ group: 'Dept - Eng', outcome: 'succeeded' });
+    expect(added.detail).toContain('cy@corp.example (their reactivation did not succeed; the next run adds them)');
+
+    // Once the reactivation goes through, the next run adds cy.
+    emulator.setFaults(undefined);
+    await runSync(config, { dryRun: false }, ws.logger);
+    expect(memberships()).toEqual(['Dept - Eng: cy dee ed', 'Dept - Sales: ann']);
+  });
+
+  it('groups.deleteEmpty deletes an emptied group only once every removal went through and the service shows it empty', async () => {
+    await start([user('E1', 'ann'), user('E2', 'bob')]);
+    const config = groupsConfig({ from: [{ template: 'Dept - {department}' }], maxMemberRemovals: '100%', deleteEmpty: true });
+    ws.writeRosterText(roster('E1 ann Old', 'E2 bob Old'));
+    await runSync(config, { dryRun: false }, ws.logger);
+    const old = emulator.groups.findByName('Dept - Old')!.id;
+
+    // Both move: Dept - Old empties. Its removal PATCH fails, so it is not deleted.
+    ws.writeRosterText(roster('E1 ann New', 'E2 bob New'));
+    emulator.setFaults({ rules: [{ method: 'PATCH', pathPattern: `/Groups/${old}$`, every: 1, action: { type: 'status', status: 400, detail: 'try later' } }] });
+    const failed = await runSync(config, { dryRun: false }, ws.logger);
+    expect(writes().filter((r) => r.method === 'DELETE')).toEqual([]);
+    expect(failed.report.groups!.operations.find((o) => o.op === 'delete-group')).toMatchObject({
+      group: 'Dept - Old',
+      outcome: 'skipped',
+      detail: expect.stringContaining('removing its members did not fully succeed'),
+    });
+    expect(memberships()).toEqual(['Dept - New: ann bob', 'Dept - Old: ann bob']);
+
+    // A service that answers the removal 200 but keeps the members: the group is read before the
+    // DELETE, still holds them, and stays.
+    emulator.setFaults({ rules: [{ method: 'PATCH', pathPattern: `/Groups/${old}$`, every: 1, action: { type: 'reply', status: 200, body: {} } }] });
+    const kept = await runSync(config, { dryRun: false }, ws.logger);
+    expect(kept.report.groups!.operations.find((o) => o.op === 'delete-group')).toMatchObject({
+      outcome: 'skipped',
+      detail: expect.stringContaining('still shows 2 member(s)'),
+    });
+    expect(writes().filter((r) => r.method === 'DELETE')).toEqual([]);
+    expect(memberships()).toEqual(['Dept - New: ann bob', 'Dept - Old: ann bob']);
+
+    // A member who isn't ours (made by hand, another domain) keeps the group from being planned empty at all.
+    emulator.setFaults(undefined);
+    const carl = emulator.store.add({ userName: 'carl@elsewhere.example', givenName: 'Carl', familyName: 'Hand' });
+    emulator.groups.get(old)!.members.push(carl.id);
+    const withCarl = await runSync(config, { dryRun: false }, ws.logger);
+    expect(withCarl.report.groups!.operations.map((o) => o.op)).toEqual(['remove-members']);
+    expect(memberships()).toEqual(['Dept - New: ann bob', 'Dept - Old: carl']);
+
+    // Empty at last: deleted.
+    emulator.groups.get(old)!.members.length = 0;
+    await runSync(config, { dryRun: false }, ws.logger);
+    expect(writes().filter((r) => r.method === 'DELETE').map((r) => r.path.replace(/^.*\/scim\/v2/, ''))).toEqual([`/Groups/${old}`]);
+    expect(memberships()).toEqual(['Dept - New: ann bob']);
+  });
+
   it('a leaver leaves every managed group when deactivated, and a rehire gets their groups back', async () => {
     await start([user('E1', 'ann'), user('E2', 'bob')]);
     ws.writeRosterText(roster('E1 ann Sales', 'E2 bob Sales'));

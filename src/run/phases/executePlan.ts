@@ -70,10 +70,16 @@ export async function executePlan(
     policy,
     adopt,
   );
-  const newHires = new Map(
+  const created = new Map(
     users.outcomes.flatMap((o) => (o.op === 'create' && o.outcome === 'succeeded' && o.id !== undefined ? [[userNameKey(o.userName), o.id] as const] : [])),
   );
-  const added = await groups.execute(rest, newHires);
+  // A rehire whose reactivation didn't go through stays off: no access by group either (yet).
+  const heldBack = new Map(
+    users.outcomes.flatMap((o) =>
+      o.op === 'reactivate' && o.outcome !== 'succeeded' ? [[userNameKey(o.userName), 'their reactivation did not succeed; the next run adds them'] as const] : [],
+    ),
+  );
+  const added = await groups.execute(rest, { created, heldBack });
   return { ...users, groups: [...removed, ...added] };
 }
 
