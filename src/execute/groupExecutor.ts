@@ -99,7 +99,8 @@ export class GroupExecutor {
         if (this.options.stopped()) return planned;
         throw error;
       }
-      const gone = error instanceof GoneError && op.kind !== 'create-group';
+      // Only a 404 says the group is gone; Postman's 403 "not a member" maps to GoneError too, but about a user.
+      const gone = error instanceof GoneError && error.httpStatus === 404 && op.kind !== 'create-group';
       const detail = gone
         ? `${error.detail ?? 'not found'} — the group was deleted on the service meanwhile; the next run creates it again if the roster still names it`
         : (error.detail ?? error.message);

@@ -124,6 +124,8 @@ export function planGroups(placements: readonly Placement[], { remoteGroups, pol
   }
 
   const operations = restrictTo([...removals, ...creates, ...additions, ...deletes], only);
+  // The cap weighs what will be sent: with --only, the named people's removals alone.
+  if (only !== undefined) memberRemovals = operations.reduce((n, op) => n + (op.kind === 'remove-members' ? op.members.length : 0), 0);
   return { operations, managed, unmanaged, managedMemberships, memberRemovals };
 }
 

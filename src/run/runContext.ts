@@ -112,6 +112,11 @@ export interface RunStop {
   planned?: OperationOutcome[];
   /** …and its group operations (with `groups`). */
   plannedGroups?: GroupOperationOutcome[];
+  /**
+   * Why the refused plan is not saved for `apply`: plan files carry user operations only, so a
+   * refusal of group changes (groups.maxMemberRemovals) can't be approved that way.
+   */
+  notForApply?: string;
   /** A refused plan is saved as a plan file beside the report, to review and apply. */
   planFile?: PlanFileRef;
 }

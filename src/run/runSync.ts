@@ -49,7 +49,7 @@ async function reconcile(run: RunContext): Promise<RunResult> {
     const planned = { ...read, plan: checked.plan, manage: checked.manage, lifecycle: checked.lifecycle, remoteGroups };
     const toSave = { plan: checked.plan, roster: inputs.roster, remoteUsers: remote.users, capabilities: service.capabilities };
     if (refusal) {
-      const saved = refusal.stop.kind === 'refused' ? await saveRefusedPlan(run, refusal, toSave) : refusal;
+      const saved = refusal.stop.kind === 'refused' && refusal.notForApply === undefined ? await saveRefusedPlan(run, refusal, toSave) : refusal;
       return concludeStopped(run, facts(planned), saved);
     }
     const planFile = run.options.savePlanTo === undefined ? undefined : await savePlan(run, run.options.savePlanTo, { ...toSave, safety: finding });

@@ -154,6 +154,8 @@ describe('group plan', () => {
     const groups = [{ id: 'g1', displayName: 'Dept - Sales', members: ['r1', 'r2'] }];
     const result = groupsOf([row(3, ['Dept - Sales'])], [account(1), account(2), account(3)], groups, {}, { ...policy, only: ['U2@example.com'] });
     expect(lines(result.operations)).toEqual(['remove-members Dept - Sales: u2(leaver)']);
+    // The removal cap weighs what is sent: u1's removal is not in this run.
+    expect(result.memberRemovals).toBe(1);
   });
 
   it('property: applying the group plan reaches the roster’s memberships, and planning again plans nothing', () => {

@@ -110,7 +110,9 @@ describe('groups: departments become SCIM groups and membership follows the rost
     );
     // bob leaves, cy is rehired into Eng (but the service refuses his reactivation), dee is hired into Eng, ed moves to Eng.
     ws.writeRosterText(roster('E1 ann Sales', 'E2 bob Sales inactive', 'E3 cy Eng', 'E4 dee Eng', 'E5 ed Eng'));
-    emulator.setFaults({ rules: [{ method: 'PATCH', pathPattern: '/Users/u-cy$', every: 1, action: { type: 'status', status: 400, detail: 'seat limit reached' } }] });
+    emulator.setFaults({
+      rules: [{ method: 'PATCH', pathPattern: '/Users/u-cy$', every: 1, action: { type: 'status', status: 400, detail: 'seat limit reached' } }],
+    });
     const config = groupsConfig({ from: [{ template: 'Dept - {department}' }], maxMemberRemovals: '100%' });
 
     const { exitCode, report } = await runSync(config, { dryRun: false }, ws.logger);
@@ -145,7 +147,9 @@ describe('groups: departments become SCIM groups and membership follows the rost
 
     // Both move: Dept - Old empties. Its removal PATCH fails, so it is not deleted.
     ws.writeRosterText(roster('E1 ann New', 'E2 bob New'));
-    emulator.setFaults({ rules: [{ method: 'PATCH', pathPattern: `/Groups/${old}$`, every: 1, action: { type: 'status', status: 400, detail: 'try later' } }] });
+    emulator.setFaults({
+      rules: [{ method: 'PATCH', pathPattern: `/Groups/${old}$`, every: 1, action: { type: 'status', status: 400, detail: 'try later' } }],
+    });
     const failed = await runSync(config, { dryRun: false }, ws.logger);
     expect(writes().filter((r) => r.method === 'DELETE')).toEqual([]);
     expect(failed.report.groups!.operations.find((o) => o.op === 'delete-group')).toMatchObject({
@@ -177,7 +181,11 @@ describe('groups: departments become SCIM groups and membership follows the rost
     // Empty at last: deleted.
     emulator.groups.get(old)!.members.length = 0;
     await runSync(config, { dryRun: false }, ws.logger);
-    expect(writes().filter((r) => r.method === 'DELETE').map((r) => r.path.replace(/^.*\/scim\/v2/, ''))).toEqual([`/Groups/${old}`]);
+    expect(
+      writes()
+        .filter((r) => r.method === 'DELETE')
+        .map((r) => r.path.replace(/^.*\/scim\/v2/, '')),
+    ).toEqual([`/Groups/${old}`]);
     expect(memberships()).toEqual(['Dept - New: ann bob']);
   });
 
@@ -218,6 +226,9 @@ describe('groups: departments become SCIM groups and membership follows the rost
       'the plan removes 3 members from managed groups, more than groups.maxMemberRemovals allows (2 = 50% of 4 managed memberships)',
     );
     expect(refused.report.refused?.howToProceed).toContain('--allow-member-removals 3');
+    // Plan files carry user operations only: `apply` could not approve these removals, so it is not offered.
+    expect(refused.report.refused?.howToProceed).not.toContain('scim-sync apply');
+    expect(refused.report.planFile).toBeUndefined();
     expect(refused.report.groups?.operations).toEqual([
       expect.objectContaining({
         op: 'remove-members',

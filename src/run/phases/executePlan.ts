@@ -76,7 +76,9 @@ export async function executePlan(
   // A rehire whose reactivation didn't go through stays off: no access by group either (yet).
   const heldBack = new Map(
     users.outcomes.flatMap((o) =>
-      o.op === 'reactivate' && o.outcome !== 'succeeded' ? [[userNameKey(o.userName), 'their reactivation did not succeed; the next run adds them'] as const] : [],
+      o.op === 'reactivate' && o.outcome !== 'succeeded'
+        ? [[userNameKey(o.userName), 'their reactivation did not succeed; the next run adds them'] as const]
+        : [],
     ),
   );
   const added = await groups.execute(rest, { created, heldBack });

@@ -88,7 +88,9 @@ export async function planAndCheck(
     });
     return { checked, refusal };
   }
-  const refusal = checkPlan(thePlan, remoteUsers, safetyPolicy(run)) ?? checkMemberRemovals(thePlan.groups, safetyPolicy(run));
+  const userRefusal = checkPlan(thePlan, remoteUsers, safetyPolicy(run));
+  const refusal = userRefusal ?? checkMemberRemovals(thePlan.groups, safetyPolicy(run));
+  const notForApply = refusal && !userRefusal ? 'plan files carry user operations only, so group changes are approved with --allow-member-removals' : undefined;
   if (refusal && run.options.savePlanTo !== undefined) {
     // `scim-sync plan` reports the limit instead of refusing: the saved plan is what gets reviewed.
     run.logger.warn({ reason: refusal.reason }, 'the plan exceeds a safety limit: a run would refuse it; apply the saved plan only after reviewing it');
@@ -97,7 +99,7 @@ export async function planAndCheck(
   if (refusal) {
     const planned = (await new DryRunExecutor().execute(thePlan.operations)).outcomes;
     const plannedGroups = thePlan.groups?.operations.map((op) => describeGroupOperation(op, 'planned'));
-    return { checked, refusal: { ...refusedBy(run, refusal), planned, plannedGroups } };
+    return { checked, refusal: { ...refusedBy(run, refusal), planned, plannedGroups, ...(notForApply !== undefined && { notForApply }) } };
   }
   return { checked };
 }
