@@ -87,6 +87,25 @@ describe('reading the service’s groups', () => {
     expect({ pages: result.pages, memberReads: result.memberReads }).toEqual({ pages: 1, memberReads: 3 });
   });
 
+  it('a managed group whose own GET answers 404 (deleted after it was listed) means the listing moved: it is read again from page 1', async () => {
+    const seeded: SeedGroup[] = [
+      { id: 'g-a', displayName: 'A', members: ['ann@corp.example'] },
+      { id: 'g-b', displayName: 'B', members: ['bob@corp.example'] },
+    ];
+    emulator = await startEmulator({ token: TEST_TOKEN, rateLimit: false, users, groups: seeded, quirks: { omitGroupMembersInLists: true } });
+    connection = gatedClient(emulator.url, TEST_TOKEN, { maxAttempts: 1 });
+    // B's first GET answers 404, as if B had been deleted after the listing; the fresh pass finds it whole.
+    emulator.setFaults({
+      rules: [{ method: 'GET', pathPattern: '/Groups/g-b$', times: 1, action: { type: 'status', status: 404, detail: 'This group doesn’t exist.' } }],
+    });
+    const result = await readRemoteGroups(connection.client, 10, { ...options, mayManage: () => true });
+    expect(result.groups).toEqual([
+      { id: 'g-a', displayName: 'A', members: ['u-ann'] },
+      { id: 'g-b', displayName: 'B', members: ['u-bob'] },
+    ]);
+    expect({ pages: result.pages, memberReads: result.memberReads }).toEqual({ pages: 2, memberReads: 2 + 2 });
+  });
+
   it('a listing with members reads no group on its own', async () => {
     const result = await read({ groups: groups(3) }, 10, { mayManage: () => true });
     expect(result.memberReads).toBe(0);
