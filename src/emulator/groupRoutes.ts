@@ -17,6 +17,8 @@ export interface GroupsContext extends UsersContext {
   groups: GroupStore;
   /** postman: only `displayName eq "…"`, case-sensitive; generic: the whole filter grammar. */
   dialect: 'postman' | 'generic';
+  /** List responses leave `members` out (the `omitGroupMembersInLists` quirk); a single group still has them. */
+  omitMembersInLists: boolean;
 }
 
 /** Worded by us: Postman publishes no error bodies for /Groups. Shaped like its user errors. */
@@ -70,7 +72,7 @@ export function groupsHandlers(ctx: GroupsContext): GroupsHandlers {
       return {
         status: 200,
         body: listResponse(
-          page.map((g) => renderGroup(ctx, g)),
+          page.map((g) => (ctx.omitMembersInLists ? withoutMembers(renderGroup(ctx, g)) : renderGroup(ctx, g))),
           matching.length,
           paging.startIndex,
           ctx.omitItemsPerPage,
@@ -114,6 +116,10 @@ export function groupsHandlers(ctx: GroupsContext): GroupsHandlers {
       return ctx.groups.remove(id) ? { status: 204 } : fail(GROUP_ERRORS.notFound);
     },
   };
+}
+
+function withoutMembers({ members: _members, ...rest }: Record<string, unknown>): Record<string, unknown> {
+  return rest;
 }
 
 function selectByFilter(ctx: GroupsContext, groups: StoredGroup[], filter: string): StoredGroup[] | undefined {

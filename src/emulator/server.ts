@@ -56,6 +56,8 @@ export interface EmulatorQuirks {
   omitItemsPerPage?: boolean;
   /** Error bodies carry `status` as a number instead of Postman's string. */
   numericStatusInErrors?: boolean;
+  /** GET /Groups lists groups without their `members` (RFC 7644 allows it); GET /Groups/{id} still has them. */
+  omitGroupMembersInLists?: boolean;
 }
 
 export interface EmulatorOptions {
@@ -193,6 +195,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
           ...ctx,
           groups: groupStore,
           dialect,
+          omitMembersInLists: quirks.omitGroupMembersInLists ?? false,
           get baseUrl() {
             return ctx.baseUrl;
           },

@@ -41,7 +41,8 @@ async function reconcile(run: RunContext): Promise<RunResult> {
     if ('stop' in serviceRead) return concludeStopped(run, facts(serviceRead.service), serviceRead.stop);
     const { service, remote } = serviceRead;
     const read = { ...service, remote: { users: remote.users.length, pages: remote.pages } };
-    const groupsRead = run.config.groups && (await readGroups(run, connection.client, service.capabilities));
+    const groupsRead =
+      run.config.groups && (await readGroups(run, connection.client, service.capabilities, { roster: inputs.roster, ledger: inputs.ledger.ledger }));
     if (groupsRead && isStop(groupsRead)) return concludeStopped(run, facts(read), groupsRead);
     const remoteGroups = groupsRead ? { groups: groupsRead.groups.length, pages: groupsRead.pages } : undefined;
 

@@ -365,6 +365,109 @@ describe('groups: departments become SCIM groups and membership follows the rost
     expect(writes()).toEqual([]);
   });
 
+  it('a listing that moves while it is read (a page that repeats a group) is read again from page 1, so a managed group it skipped is still emptied of the people who left it', async () => {
+    await start([user('E1', 'ann'), user('E2', 'bob')]);
+    ws.writeRosterText(roster('E1 ann Sales', 'E2 bob Zoo'));
+    const config = ws.config(emulator.url, { target: { pageSize: 1 }, groups: { from: [{ template: 'Dept - {department}' }], maxMemberRemovals: '100%' } });
+    expect((await runSync(config, { dryRun: false }, ws.logger)).exitCode).toBe(0);
+    expect(memberships()).toEqual(['Dept - Sales: ann', 'Dept - Zoo: bob']);
+
+    // bob moves to Sales; Dept - Zoo is now only in the ledger. Page 2 of the listing serves page 1 again once.
+    ws.writeRosterText(roster('E1 ann Sales', 'E2 bob Sales'));
+    emulator.setFaults({ rules: [{ method: 'GET', pathPattern: '/Groups$', every: 2, times: 1, action: { type: 'shiftPage', by: 1 } }] });
+    const moved = await runSync(config, { dryRun: false }, ws.logger);
+    expect(moved.exitCode).toBe(0);
+    expect(moved.report.groups?.operations.map((o) => `${o.op} ${o.group} ${o.outcome}`)).toEqual([
+      'remove-members Dept - Zoo succeeded',
+      'add-members Dept - Sales succeeded',
+    ]);
+    expect(memberships()).toEqual(['Dept - Sales: ann bob', 'Dept - Zoo: ']);
+    expect(ws.logLines.join('\n')).toContain('the group listing changed while it was read; reading it again from page 1');
+  });
+
+  it('a group listing that can’t be complete (a totalResults that lags behind the pages) stops the run before anything is sent', async () => {
+    await start(
+      [user('E1', 'ann'), user('E2', 'bob')],
+      [
+        { displayName: 'Dept - Sales', members: ['ann@corp.example'] },
+        { displayName: 'Dept - Zoo', members: ['bob@corp.example'] },
+      ],
+    );
+    emulator.setFaults({ rules: [{ method: 'GET', pathPattern: '/Groups$', action: { type: 'misreportTotal', totalResults: 1 } }] });
+    ws.writeRosterText(roster('E1 ann Sales', 'E2 bob Sales', 'E3 cy Sales'));
+    const config = ws.config(emulator.url, { target: { pageSize: 1 }, groups: { from: [{ template: 'Dept - {department}' }], maxMemberRemovals: '100%' } });
+    const result = await runSync(config, { dryRun: false }, ws.logger);
+    expect(result.exitCode).toBe(1);
+    expect(result.report.error).toContain(
+      "reading groups from the service failed: page 1 announced totalResults 1, but 2 groups were read in 3 pages: the service's count and its pages disagree",
+    );
+    expect(result.report.result).toBe(`the run failed before planning: ${result.report.error}; nothing was changed`);
+    expect(writes()).toEqual([]);
+  });
+
+  it('a service that lists groups without members (RFC 7644 allows it): managed groups are read one by one, a leaver is removed, nobody is re-added, and hand-made groups are never read', async () => {
+    emulator = await startEmulator({
+      token: TEST_TOKEN,
+      rateLimit: false,
+      quirks: { omitGroupMembersInLists: true },
+      users: [user('E1', 'ann'), user('E2', 'bob'), { userName: 'admin@example.com', givenName: 'A', familyName: 'Dmin', id: 'u-admin' }],
+      groups: [
+        { id: 'g-sales', displayName: 'Dept - Sales', members: ['ann@corp.example', 'bob@corp.example'] },
+        { id: 'g-glass', displayName: 'Break-glass', members: ['admin@example.com', 'bob@corp.example'] },
+      ],
+    });
+    ws.writeRosterText(roster('E1 ann Sales', 'E2 bob Sales inactive'));
+    const config = ws.config(emulator.url, { groups: { from: [{ template: 'Dept - {department}' }], maxMemberRemovals: '100%' } });
+    const groupReads = () => emulator.requestLog.filter((r) => r.method === 'GET' && /\/Groups\/[^/]+$/.test(r.path)).map((r) => r.path.split('/').pop());
+
+    const leaver = await runSync(config, { dryRun: false }, ws.logger);
+    expect(leaver.exitCode).toBe(0);
+    expect(leaver.report.groups?.operations.map((o) => `${o.op} ${o.group} ${o.members.map((m) => `${m.userName} ${m.reason}`).join()}`)).toEqual([
+      'remove-members Dept - Sales bob@corp.example leaver',
+    ]);
+    expect(memberships()).toEqual(['Break-glass: admin bob', 'Dept - Sales: ann']);
+    expect(groupReads()).toEqual(['g-sales']);
+
+    const again = await runSync(config, { dryRun: false }, ws.logger);
+    expect(again.report.groups?.operations).toEqual([]);
+    expect(groupReads()).toEqual(['g-sales', 'g-sales']);
+  });
+
+  for (const [status, scimType] of [
+    [501, undefined],
+    [405, undefined],
+    [400, 'invalidPath'],
+  ] as const) {
+    it(`a service whose GET /Groups answers ${status}${scimType ? ` ${scimType}` : ''} has no groups: exit 2 and nothing is sent`, async () => {
+      await start([user('E1', 'ann')]);
+      const body = { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: String(status), scimType, detail: 'Groups are not supported.' };
+      emulator.setFaults({ rules: [{ method: 'GET', pathPattern: '/Groups$', action: { type: 'reply', status, body } }] });
+      ws.writeRosterText(roster('E1 ann Sales', 'E2 bob Sales'));
+      const result = await runSync(groupsConfig(), { dryRun: false }, ws.logger);
+      expect(result.exitCode).toBe(2);
+      expect(result.report.error).toContain(
+        `the service has no groups (GET /Groups answered ${status}${scimType ? ` ${scimType}` : ''}: "Groups are not supported.")`,
+      );
+      expect(result.report.result).toBe('the service has no /Groups; nothing was sent');
+      expect(writes()).toEqual([]);
+    });
+  }
+
+  it('a GET /Groups answered 403 is a stop of its own: the token may not read groups, with the status and the service’s detail (exit 2, nothing sent)', async () => {
+    await start([user('E1', 'ann')]);
+    emulator.setFaults({
+      rules: [{ method: 'GET', pathPattern: '/Groups$', action: { type: 'status', status: 403, detail: 'This API key may not manage groups.' } }],
+    });
+    ws.writeRosterText(roster('E1 ann Sales', 'E2 bob Sales'));
+    const result = await runSync(groupsConfig(), { dryRun: false }, ws.logger);
+    expect(result.exitCode).toBe(2);
+    expect(result.report.error).toContain('the service refused to list groups: GET /Groups answered 403');
+    expect(result.report.error).toContain('"This API key may not manage groups."');
+    expect(result.report.error).toContain("Give the token's account permission to manage groups");
+    expect(result.report.result).toBe('the token may not read /Groups; nothing was sent');
+    expect(writes()).toEqual([]);
+  });
+
   it('nintex refuses groups in the config, saying to map roles instead', () => {
     ws.writeRosterText(roster('E1 ann Sales'));
     ws.writeConfig('https://nintex.example/scim', { target: { provider: 'nintex' }, groups: { from: [{ column: 'department' }] } });
