@@ -2,6 +2,7 @@ import type { RemoteGroup } from '../domain/remoteGroup.js';
 import { ScimSyncError } from '../domain/scimSyncError.js';
 import { GoneError, RejectedError, ScimRequestError } from './errors.js';
 import { pagingCeiling } from './pagingCeiling.js';
+import { describeTotal, listPage, PageWalk } from './listPaging.js';
 import type { ScimClient } from './scimClient.js';
 import type { Logger } from 'pino';
 
@@ -129,11 +130,10 @@ export async function readRemoteGroups(client: ScimClient, pageSize: number, opt
 
 async function readOnePass(client: ScimClient, pageSize: number, maxPages: number, counter: { pages: number }): Promise<ListedGroup[]> {
   const byId = new Map<string, ListedGroup>();
-  let startIndex = 1;
+  const walk = new PageWalk(pageSize);
   let page = 0;
   let announced: number | undefined;
   let ceiling = maxPages;
-  let longest = 0;
   for (;;) {
     if (page >= ceiling) {
       throw new GroupListingError(
@@ -142,19 +142,18 @@ async function readOnePass(client: ScimClient, pageSize: number, maxPages: numbe
           `planned or sent. If the service really holds that many groups, raise target.maxPages; otherwise report it to the service's vendor`,
       );
     }
+    const { startIndex } = walk;
     const where = `GET /Groups?startIndex=${startIndex}`;
     const body = await getPage(client, startIndex, pageSize);
     page++;
     counter.pages++;
-    const list = body as { totalResults?: unknown; Resources?: unknown } | undefined;
-    const total = toCount(list?.totalResults);
-    // RFC 7644 §3.4.2: an empty result may leave out `Resources`, but then totalResults says 0.
-    if (!Array.isArray(list?.Resources) && !(total === 0 && typeof list === 'object' && list !== null)) {
+    const read = listPage(body);
+    if (!read) {
       throw new GroupListingError(
         `${where} (page ${page}) answered with something that is not a SCIM ListResponse (no Resources list): the group listing can't be read completely; nothing was planned or sent`,
       );
     }
-    const resources: unknown[] = Array.isArray(list?.Resources) ? list.Resources : [];
+    const { resources, total } = read;
     if (page === 1) {
       announced = total;
       if (announced !== undefined && resources.length > 0) ceiling = Math.min(maxPages, pagingCeiling(announced, resources.length));
@@ -192,12 +191,7 @@ async function readOnePass(client: ScimClient, pageSize: number, maxPages: numbe
       }
       break;
     }
-    // Full: as many as asked for, or as many as the longest page so far (a service that caps
-    // `count` silently). After a full page there may be more, whatever totalResults says.
-    const full = groups.length >= pageSize || (page > 1 && groups.length >= longest);
-    longest = Math.max(longest, groups.length);
-    startIndex += groups.length;
-    if (!full && (announced === undefined || startIndex > announced)) break;
+    if (walk.ended(groups.length, announced)) break;
   }
   if (announced !== undefined && byId.size !== announced) {
     throw new GroupListingError(
@@ -299,16 +293,6 @@ function whatIsMissing(resource: unknown): string {
     typeof resource.displayName !== 'string' ? 'displayName' : undefined,
   ].filter(Boolean);
   return `has no ${missing.join(' and no ')}${named}`;
-}
-
-function describeTotal(announced: number | undefined): string {
-  return announced === undefined ? 'page 1 gave no totalResults' : `page 1 announced totalResults ${announced}`;
-}
-
-/** `totalResults` is a number by the RFC, but some services send it as a string. */
-function toCount(value: unknown): number | undefined {
-  const n = typeof value === 'string' ? Number(value) : value;
-  return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

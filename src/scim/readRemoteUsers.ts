@@ -1,6 +1,7 @@
 import type { RemoteUser } from '../domain/remoteUser.js';
 import type { Logger } from 'pino';
 import { pagingCeiling } from './pagingCeiling.js';
+import { describeTotal, listPage, PageWalk } from './listPaging.js';
 import type { ScimClient } from './scimClient.js';
 import { toRemoteUser } from './scimUser.js';
 import { ScimSyncError } from '../domain/scimSyncError.js';
@@ -35,11 +36,6 @@ export interface ReadOptions {
 
 export const DEFAULT_MAX_PAGES = 10_000;
 export const DEFAULT_MAX_REREADS = 2;
-
-interface ListResponse {
-  totalResults?: unknown;
-  Resources?: unknown;
-}
 
 /**
  * Reads every user, page by page: `GET /Users?startIndex=1&count=P`, then on by the number of
@@ -108,11 +104,10 @@ async function readOnePass(
     return undefined;
   };
   let firstPageIds: string[] = [];
-  let startIndex = 1;
+  const walk = new PageWalk(pageSize);
   let page = 0;
   let announced: number | undefined;
   let ceiling = maxPages;
-  let longest = 0;
   for (;;) {
     if (page >= ceiling) {
       throw new IncompleteReadError(
@@ -122,20 +117,18 @@ async function readOnePass(
           `If the service really holds that many users, raise target.maxPages; otherwise report it to the service's vendor`,
       );
     }
+    const { startIndex } = walk;
     const where = `GET /Users?startIndex=${startIndex}`;
     const { body } = await client.get(`/Users?startIndex=${startIndex}&count=${pageSize}`);
     page++;
     counter.pages++;
-    const list = body as ListResponse | undefined;
-    const total = toCount(list?.totalResults);
-    // RFC 7644 §3.4.2: an empty result may leave out `Resources`, but then totalResults says 0.
-    // Anything else without a list (an HTML error page with 200, a truncated body) is not a page.
-    if (!Array.isArray(list?.Resources) && !(total === 0 && typeof list === 'object' && list !== null)) {
+    const read = listPage(body);
+    if (!read) {
       throw new IncompleteReadError(
         `${where} answered with something that is not a SCIM ListResponse (no Resources list, page ${page}); the user list can't be read completely`,
       );
     }
-    const resources: unknown[] = Array.isArray(list?.Resources) ? list.Resources : [];
+    const { resources, total } = read;
     if (page === 1) {
       announced = total;
       if (announced !== undefined && resources.length > 0) ceiling = Math.min(maxPages, pagingCeiling(announced, resources.length));
@@ -198,12 +191,7 @@ async function readOnePass(
       }
       break;
     }
-    // Full: as many as asked for, or as many as the longest page so far (a service that caps
-    // `count` silently). After a full page there may be more, whatever totalResults says.
-    const full = users.length >= pageSize || (page > 1 && users.length >= longest);
-    longest = Math.max(longest, users.length);
-    startIndex += users.length;
-    if (!full && (announced === undefined || startIndex > announced)) break;
+    if (walk.ended(users.length, announced)) break;
   }
   if (announced !== undefined && byId.size !== announced) {
     throw new IncompleteReadError(
@@ -212,10 +200,6 @@ async function readOnePass(
     );
   }
   return all;
-}
-
-function describeTotal(announced: number | undefined): string {
-  return announced === undefined ? 'page 1 gave no totalResults' : `page 1 announced totalResults ${announced}`;
 }
 
 /** Why toRemoteUser refused a resource, in the admin's words. */
@@ -229,10 +213,4 @@ function whatIsMissing(resource: unknown): string {
 
 function sameIds(users: readonly RemoteUser[], ids: readonly string[]): boolean {
   return users.length === ids.length && users.every((u, i) => u.id === ids[i]);
-}
-
-/** `totalResults` is a number by the RFC, but some services send it as a string. */
-function toCount(value: unknown): number | undefined {
-  const n = typeof value === 'string' ? Number(value) : value;
-  return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : undefined;
 }
