@@ -244,6 +244,25 @@ describe('loadConfig', () => {
     expect(errorOf(withBulk('0'))).toMatch(/line 11: target\.bulk: got 0, expected/);
   });
 
+  it('groups: bad values name the key and line, and a misspelt key is refused', () => {
+    const withGroups = (body: string) => `${VALID}groups:\n${body}`;
+    expect(load(withGroups('  from:\n    - { template: "Dept - {department}" }\n')).groups).toMatchObject({
+      maxMemberRemovals: '10%',
+      membersPerRequest: 100,
+      deleteEmpty: false,
+    });
+    const errors = [
+      errorOf(withGroups('  from: []\n')),
+      errorOf(withGroups('  from:\n    - { template: "All Staff" }\n  membersPerRequest: 0\n')),
+      errorOf(withGroups('  from:\n    - { template: "All Staff" }\n  maxMemberRemovals: lots\n')),
+      errorOf(withGroups('  from:\n    - { template: "All Staff" }\n  deleteEmtpy: true\n')),
+    ];
+    expect(errors[0]).toMatch(/line \d+: groups\.from: got \[\], expected at least 1/);
+    expect(errors[1]).toMatch(/line \d+: groups\.membersPerRequest: /);
+    expect(errors[2]).toMatch(/line \d+: groups\.maxMemberRemovals: .*a count or a percentage/);
+    expect(errors[3]).toMatch(/deleteEmtpy/);
+  });
+
   it('invalid YAML names the line', () => {
     expect(errorOf('source:\n  path: [unclosed\n')).toMatch(new RegExp(`^${file} line \\d: invalid YAML`));
   });
