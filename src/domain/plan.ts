@@ -94,7 +94,7 @@ export interface Plan {
   notUpdatable: NotUpdatable[];
   /** Accounts that aren't this sync's (sync.manage): never changed, only counted and listed. */
   unmanaged: UnmanagedAccount[];
-  /** Accounts matched one-to-one by an in-scope row (protected ones aside): this sync's, kept in the ledger. */
+  /** Accounts matched one-to-one by an in-scope row (protected ones aside): this sync's, kept in the ledger. A set, in roster order. */
   matched: string[];
   /** `sync.protect` entries that match no account on the service (a typo protects no one). */
   unmatchedProtect: string[];

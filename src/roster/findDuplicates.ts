@@ -1,3 +1,4 @@
+import { hash26, POSITION_LIMIT as INDEX_LIMIT } from '../domain/keyHash.js';
 import { userNameKey } from '../domain/userNameKey.js';
 import { showInput } from '../display/quoteInput.js';
 
@@ -50,9 +51,6 @@ const KEYS: ReadonlyArray<readonly [attribute: 'externalId' | 'userName', keyOf:
   ['userName', (row) => (row.userName ? userNameKey(row.userName) : undefined) || undefined],
 ];
 
-const INDEX_BITS = 27; // up to 134 million rows
-const INDEX_LIMIT = 2 ** INDEX_BITS;
-
 /** Groups (of 2 or more row indexes) whose key is equal; rows without the key are ignored. */
 function groupsWithSameKey(rows: readonly IdentifiedRow[], keyOf: KeyOf): number[][] {
   const packed = new Float64Array(rows.length);
@@ -83,11 +81,4 @@ function groupsWithSameKey(rows: readonly IdentifiedRow[], keyOf: KeyOf): number
     start = end;
   }
   return groups;
-}
-
-/** FNV-1a over UTF-16 code units, reduced to 26 bits (the high ones, FNV's best mixed). Exported for tests. */
-export function hash26(key: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
-  return hash >>> 6;
 }

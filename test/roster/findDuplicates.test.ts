@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findDuplicates, hash26, type IdentifiedRow } from '../../src/roster/findDuplicates.js';
+import { hash26 } from '../../src/domain/keyHash.js';
+import { findDuplicates, type IdentifiedRow } from '../../src/roster/findDuplicates.js';
 
 /** The obvious Map-based implementation, as an oracle: which row indexes share a key with another row. */
 function naiveDuplicates(rows: readonly IdentifiedRow[]): Set<number> {

@@ -1,0 +1,95 @@
+import { hash26, POSITION_LIMIT } from '../domain/keyHash.js';
+
+/**
+ * Positions in a list by a string key, for keys that nearly always are unique and are looked up
+ * by far less often than they are many (the planner's userNames: almost every row is matched by
+ * externalId and only checks that no *other* account holds its address, which `isShared` answers
+ * from the account's place alone).
+ *
+ * A Map of a million string keys costs ~60 bytes a key, and with a second large Map alive (the
+ * externalIds) building and probing both ran at cache-miss speed: ~90 ms of a 100,000-user plan.
+ * Here each key's hash is packed with its position into one float64 and the array sorted
+ * natively; a lookup is a binary search, and equal hashes are compared by their real keys, so a
+ * hash collision never makes two keys one.
+ */
+export class KeyIndex {
+  private readonly sorted: Float64Array;
+  /** 1 at a position whose key another position also has. */
+  private readonly shared: Uint8Array;
+
+  constructor(private readonly keys: readonly string[]) {
+    if (keys.length > POSITION_LIMIT) throw new RangeError(`too many keys (${keys.length}) to index`);
+    const packed = new Float64Array(keys.length);
+    for (let at = 0; at < keys.length; at++) packed[at] = hash26(keys[at]!) * POSITION_LIMIT + at;
+    this.sorted = packed.sort();
+    this.shared = new Uint8Array(keys.length);
+    for (let start = 0; start < packed.length;) {
+      const end = this.runEnd(start);
+      if (end - start > 1) this.markShared(start, end);
+      start = end;
+    }
+  }
+
+  /** Whether another position holds the same key as `at`. */
+  isShared(at: number): boolean {
+    return this.shared[at] === 1;
+  }
+
+  /** The positions holding `key`, lowest first (none: an empty list). */
+  positionsOf(key: string): number[] {
+    const found: number[] = [];
+    const start = this.firstWithHash(hash26(key));
+    for (let k = start, end = this.runEnd(start); k < end; k++) {
+      const at = this.sorted[k]! % POSITION_LIMIT;
+      if (this.keys[at] === key) found.push(at);
+    }
+    return found; // ascending: the packed value orders positions within one hash
+  }
+
+  /** The lowest position holding `key`, or undefined. */
+  firstOf(key: string): number | undefined {
+    const start = this.firstWithHash(hash26(key));
+    for (let k = start, end = this.runEnd(start); k < end; k++) {
+      const at = this.sorted[k]! % POSITION_LIMIT;
+      if (this.keys[at] === key) return at;
+    }
+    return undefined;
+  }
+
+  private hashAt(k: number): number {
+    return Math.floor(this.sorted[k]! / POSITION_LIMIT);
+  }
+
+  /** The first sorted slot with this hash; the array's length when no key has it. */
+  private firstWithHash(hash: number): number {
+    const target = hash * POSITION_LIMIT;
+    let low = 0;
+    let high = this.sorted.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.sorted[mid]! < target) low = mid + 1;
+      else high = mid;
+    }
+    return low < this.sorted.length && this.hashAt(low) === hash ? low : this.sorted.length;
+  }
+
+  /** One past the last sorted slot with the same hash as slot `start` (start itself when past the end). */
+  private runEnd(start: number): number {
+    if (start >= this.sorted.length) return start;
+    const hash = this.hashAt(start);
+    let end = start + 1;
+    while (end < this.sorted.length && this.hashAt(end) === hash) end++;
+    return end;
+  }
+
+  /** Slots start..end share a hash: mark the positions whose keys really are equal (a collision may join two keys). */
+  private markShared(start: number, end: number): void {
+    const firstWithKey = new Map<string, number>();
+    for (let k = start; k < end; k++) {
+      const at = this.sorted[k]! % POSITION_LIMIT;
+      const first = firstWithKey.get(this.keys[at]!);
+      if (first === undefined) firstWithKey.set(this.keys[at]!, at);
+      else this.shared[first] = this.shared[at] = 1;
+    }
+  }
+}
