@@ -13,6 +13,9 @@ export function cronProblem(schedule: string): string | undefined {
 }
 
 export function timezoneProblem(timezone: string): string | undefined {
+  // The default is valid, and asking Intl (which loads ICU's zone data) costs every run ~25 ms
+  // of CPU and ~8 MB of memory, also runs that never schedule anything.
+  if (timezone === 'UTC') return undefined;
   try {
     new Intl.DateTimeFormat('en', { timeZone: timezone });
     return undefined;

@@ -17,9 +17,15 @@ export interface ManagedDomains {
 export function managedDomains(configured: readonly string[] | undefined, users: readonly RosterUser[], earlier: readonly string[]): ManagedDomains {
   if (configured !== undefined) return { domains: configured.includes('*') ? '*' : [...new Set(configured)].sort(), from: 'config' };
   const domains = new Set(earlier);
+  // Nearly every row has the domain the row before had, written alike: only a different ending
+  // is folded (a slice, trim, normalize and lower-case per row cost ~30 ms per 100,000 rows).
+  let lastEnding: string | undefined; // "@example.com", as the last folded userName ended
   for (const user of users) {
+    if (lastEnding !== undefined && user.userName.endsWith(lastEnding)) continue;
     const domain = userNameDomain(user.userName);
-    if (domain !== undefined) domains.add(domain);
+    if (domain === undefined) continue;
+    domains.add(domain);
+    lastEnding = user.userName.slice(user.userName.lastIndexOf('@'));
   }
   return { domains: [...domains].sort(), from: 'roster-and-ledger' };
 }

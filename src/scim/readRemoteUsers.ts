@@ -4,6 +4,7 @@ import { pagingCeiling } from './pagingCeiling.js';
 import { describeTotal, listPage, PageWalk } from './listPaging.js';
 import type { ScimClient } from './scimClient.js';
 import { toRemoteUser } from './scimUser.js';
+import { Interner } from '../roster/interner.js';
 import { ScimSyncError } from '../domain/scimSyncError.js';
 
 export interface RemoteDirectory {
@@ -93,16 +94,18 @@ async function readOnePass(
   maxPages: number,
   counter: { pages: number; firstPageUsers: number },
 ): Promise<RemoteUser[]> {
-  /** The users read, in order, and where each id is among them: one Map entry per user. */
+  /** The users read, in order, and their ids: one Set entry per user, added and checked in one step. */
   const all: RemoteUser[] = [];
-  const byId = new Map<string, number>();
+  const ids = new Set<string>();
   /** Where each page begins in `all`, with its startIndex: where an id was read, should it turn up again. */
   const pageStarts: { from: number; startIndex: number }[] = [];
   const firstSeenAt = (id: string): number | undefined => {
-    const at = byId.get(id) ?? 0;
+    const at = all.findIndex((u) => u.id === id); // only for the error message
     for (let p = pageStarts.length - 1; p >= 0; p--) if (pageStarts[p]!.from <= at) return pageStarts[p]!.startIndex;
     return undefined;
   };
+  // Names repeat across a directory as they do in a roster: shared, not held once per account.
+  const names = new Interner();
   let firstPageIds: string[] = [];
   const walk = new PageWalk(pageSize);
   let page = 0;
@@ -111,7 +114,7 @@ async function readOnePass(
   for (;;) {
     if (page >= ceiling) {
       throw new IncompleteReadError(
-        `paging did not end after ${page} pages: ${describeTotal(announced)}, ${byId.size} users were read and the service still ` +
+        `paging did not end after ${page} pages: ${describeTotal(announced)}, ${ids.size} users were read and the service still ` +
           `returns full pages (the limit is ${ceiling === maxPages ? `target.maxPages, ${maxPages}` : `${ceiling} pages, from totalResults ${announced} with a margin`}). ` +
           `A service that keeps returning new users can't be read completely: nothing was planned or sent. ` +
           `If the service really holds that many users, raise target.maxPages; otherwise report it to the service's vendor`,
@@ -139,7 +142,7 @@ async function readOnePass(
     }
 
     const users = resources.map((resource, index) => {
-      const user = toRemoteUser(resource, mapped);
+      const user = toRemoteUser(resource, mapped, names);
       if (!user) {
         throw new IncompleteReadError(
           `${where} (page ${page}): Resources[${index}] ${whatIsMissing(resource)}, so that user can't be matched (nor deactivated if they left): ` +
@@ -148,14 +151,29 @@ async function readOnePass(
       }
       return user;
     });
-    const repeated = users.filter((u) => byId.has(u.id));
-    if (repeated.length > 0) {
+    // Each user is added as it is checked. One met on an earlier page means the list moved (the
+    // pass is then ended or thrown away, so what this page added doesn't matter); the same id
+    // twice on this page keeps its first place and its last value, as a Map of users by id would.
+    const from = all.length;
+    let repeated: RemoteUser[] | undefined;
+    for (const user of users) {
+      const size = ids.size;
+      ids.add(user.id);
+      if (ids.size > size) {
+        all.push(user);
+        continue;
+      }
+      const at = placeOnPage(all, from, user.id);
+      if (at >= 0) all[at] = user;
+      else (repeated ??= []).push(user);
+    }
+    if (repeated) {
       const allRepeated = repeated.length === users.length;
       // Some services answer page 1 again once startIndex is past the end: that is the end.
-      if (allRepeated && announced !== undefined && startIndex > announced && byId.size === announced) break;
+      if (allRepeated && announced !== undefined && startIndex > announced && ids.size === announced) break;
       if (allRepeated && sameIds(users, firstPageIds)) {
         throw new IncompleteReadError(
-          `${where} (page ${page}) returned page 1 again (only users already read), but ${describeTotal(announced)} and ${byId.size} were read: ` +
+          `${where} (page ${page}) returned page 1 again (only users already read), but ${describeTotal(announced)} and ${ids.size} were read: ` +
             `the service ignores startIndex, so the user list can't be read completely`,
         );
       }
@@ -165,37 +183,24 @@ async function readOnePass(
           `startIndex ${firstSeenAt(again.id)}): the order shifted while the list was read, so others may have been skipped`,
       );
     }
-    const from = all.length;
     pageStarts.push({ from, startIndex });
-    for (const user of users) {
-      const size = byId.size;
-      byId.set(user.id, all.length);
-      if (byId.size > size) all.push(user);
-      else {
-        // The same id twice on this page (earlier pages were checked above): it keeps its first
-        // place and its last value, as a Map of users by id would.
-        const at = all.findIndex((u, i) => i >= from && u.id === user.id);
-        byId.set(user.id, at);
-        all[at] = user;
-      }
-    }
     if (page === 1) {
       firstPageIds = users.map((u) => u.id);
       counter.firstPageUsers = users.length;
     }
     if (users.length === 0) {
-      if (announced !== undefined && byId.size < announced) {
+      if (announced !== undefined && ids.size < announced) {
         throw new IncompleteReadError(
-          `${where} (page ${page}) returned an empty page, but totalResults is ${announced} and ${byId.size} were read, so the user list can't be read completely`,
+          `${where} (page ${page}) returned an empty page, but totalResults is ${announced} and ${ids.size} were read, so the user list can't be read completely`,
         );
       }
       break;
     }
     if (walk.ended(users.length, announced)) break;
   }
-  if (announced !== undefined && byId.size !== announced) {
+  if (announced !== undefined && ids.size !== announced) {
     throw new IncompleteReadError(
-      `${describeTotal(announced)}, but ${byId.size} users were read in ${page} pages: the service's count and its pages disagree, so users ` +
+      `${describeTotal(announced)}, but ${ids.size} users were read in ${page} pages: the service's count and its pages disagree, so users ` +
         `may be missing and nothing was planned or sent. If it happens again, report it to the service's vendor`,
     );
   }
@@ -209,6 +214,12 @@ function whatIsMissing(resource: unknown): string {
   const named = typeof r.userName === 'string' ? ` (userName ${JSON.stringify(r.userName)})` : typeof r.id === 'string' ? ` (id ${JSON.stringify(r.id)})` : '';
   const missing = [typeof r.id !== 'string' || r.id === '' ? 'id' : undefined, typeof r.userName !== 'string' ? 'userName' : undefined].filter(Boolean);
   return `has no ${missing.join(' and no ')}${named}`;
+}
+
+/** Where `id` is among the users from `from` on (this page's), or -1. */
+function placeOnPage(all: readonly RemoteUser[], from: number, id: string): number {
+  for (let at = from; at < all.length; at++) if (all[at]!.id === id) return at;
+  return -1;
 }
 
 function sameIds(users: readonly RemoteUser[], ids: readonly string[]): boolean {

@@ -67,7 +67,10 @@ export async function readBodyCapped(body: Readable, contentLength: string | str
     }
     chunks.push(chunk);
   }
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  // Buffer's UTF-8 decoding (malformed bytes become U+FFFD, as with TextDecoder) is the cheaper
+  // of the two on pages of a megabyte; the byte order mark is dropped as TextDecoder would.
+  const text = Buffer.concat(chunks, size).toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** Stops reading and closes the connection; the "aborted" error undici then emits is expected, not a crash. */

@@ -1,5 +1,6 @@
 import type { RemoteUser } from '../domain/remoteUser.js';
 import { type AttrValue, readPath } from '../domain/attributePaths.js';
+import type { Interner } from '../roster/interner.js';
 
 /** Paths RemoteUser holds as fields of its own; everything else mapped goes to `attributes`. */
 const OWN_FIELDS = new Set(['userName', 'externalId', 'name.givenName', 'name.familyName', 'locale', 'active']);
@@ -8,9 +9,10 @@ const OWN_FIELDS = new Set(['userName', 'externalId', 'name.givenName', 'name.fa
  * Turns a SCIM User resource into a RemoteUser, or undefined when it lacks an id or userName
  * (we could never address or match it). `active` defaults to true as RFC 7643 leaves it
  * optional and services that omit it treat users as active. Only the mapped attributes are
- * kept, so 100,000 users cost little memory.
+ * kept, so 100,000 users cost little memory; with `names`, given and family names are shared
+ * strings (a directory repeats them as a roster does).
  */
-export function toRemoteUser(resource: unknown, mapped: readonly string[] = []): RemoteUser | undefined {
+export function toRemoteUser(resource: unknown, mapped: readonly string[] = [], names?: Interner): RemoteUser | undefined {
   if (typeof resource !== 'object' || resource === null) return undefined;
   const r = resource as Record<string, unknown> & { name?: { givenName?: unknown; familyName?: unknown } };
   if (typeof r.id !== 'string' || r.id === '' || typeof r.userName !== 'string') return undefined;
@@ -18,18 +20,36 @@ export function toRemoteUser(resource: unknown, mapped: readonly string[] = []):
     id: r.id,
     userName: r.userName,
     externalId: typeof r.externalId === 'string' && r.externalId !== '' ? r.externalId : undefined,
-    givenName: typeof r.name?.givenName === 'string' ? r.name.givenName : undefined,
-    familyName: typeof r.name?.familyName === 'string' ? r.name.familyName : undefined,
+    givenName: typeof r.name?.givenName === 'string' ? shared(r.name.givenName, names) : undefined,
+    familyName: typeof r.name?.familyName === 'string' ? shared(r.name.familyName, names) : undefined,
     // Nintex types Active as a String: a .NET service may well say "False".
     active: r.active === false || (typeof r.active === 'string' && r.active.trim().toLowerCase() === 'false') ? false : true,
   };
   if (typeof r.locale === 'string') user.locale = r.locale;
   let attributes: Record<string, AttrValue> | undefined;
-  for (const path of mapped) {
-    if (OWN_FIELDS.has(path)) continue;
+  for (const path of furtherPaths(mapped)) {
     const value = readPath(r, path);
     if (value !== undefined) (attributes ??= {})[path] = value;
   }
   if (attributes) user.attributes = attributes;
   return user;
+}
+
+function shared(value: string, names: Interner | undefined): string {
+  return names === undefined ? value : names.intern(value);
+}
+
+let lastMapped: readonly string[] | undefined;
+let lastFurther: readonly string[] = [];
+
+/**
+ * The mapped paths that go to `attributes`. A read passes the same list for every user of every
+ * page: worked out once for it rather than asked of a Set per path per user.
+ */
+function furtherPaths(mapped: readonly string[]): readonly string[] {
+  if (mapped !== lastMapped) {
+    lastFurther = mapped.filter((path) => !OWN_FIELDS.has(path));
+    lastMapped = mapped;
+  }
+  return lastFurther;
 }

@@ -58,6 +58,11 @@ describe('managedDomains', () => {
     });
   });
 
+  it('rows alternating between domains, written in different cases and with a look-alike ending, each add their own domain once', () => {
+    const rows = ['a@corp.example', 'b@corp.example', 'c@notcorp.example', 'd@CORP.example', 'e@corp.example', 'f@sub@other.example', 'g'].map(user);
+    expect(managedDomains(undefined, rows, []).domains).toEqual(['corp.example', 'notcorp.example', 'other.example']);
+  });
+
   it('configured: exactly those, and "*" for every account', () => {
     expect(managedDomains(['corp.example'], [user('a@other.example')], ['old.example'])).toEqual({ domains: ['corp.example'], from: 'config' });
     expect(managedDomains(['*'], [], [])).toEqual({ domains: '*', from: 'config' });
