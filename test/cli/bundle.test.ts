@@ -57,6 +57,12 @@ describe('the shipped bundle (dist/scim-sync.js)', () => {
     expect(emulator.store.size).toBe(3);
   });
 
+  it('is pure ASCII, so V8 holds its 4 MB of source in one byte a character (one ’ in a comment doubles it)', () => {
+    const text = readFileSync(CLI, 'latin1');
+    expect(text.length).toBeGreaterThan(1_000_000);
+    expect(/[\x80-\xff]/.exec(text)?.index).toBeUndefined();
+  });
+
   it('the live executor and the Bulk batcher stay lazy: a dry run never initialises them, a live run does once', async () => {
     emulator = await startEmulator({ token: TEST_TOKEN });
     ws.writeRoster(people(2));
