@@ -29,7 +29,8 @@ describe('the shipped bundle (dist/scim-sync.js)', () => {
   });
 
   it('copied alone into a folder with no node_modules above it, it shows --help, plans a dry run and applies a run', async () => {
-    const standalone = join(ws.dir, 'scim-sync.js');
+    // .mjs: without our package.json ("type": "module") beside it, that is what says "ES module".
+    const standalone = join(ws.dir, 'scim-sync.mjs');
     copyFileSync(CLI, standalone);
     // Every folder from the copy up to / is free of node_modules, so a bare import could not resolve.
     for (let dir = ws.dir; ; dir = dirname(dir)) {
@@ -39,6 +40,7 @@ describe('the shipped bundle (dist/scim-sync.js)', () => {
 
     const help = await run(standalone, ['--help']);
     expect(help.code, help.stderr).toBe(0);
+    expect(help.stderr).toBe('');
     expect(help.stdout).toContain('Usage: scim-sync');
 
     emulator = await startEmulator({ token: TEST_TOKEN });
