@@ -30,8 +30,8 @@ export default tseslint.config(
     },
   },
   {
-    // eslint.config.js, and the test children that run the compiled CLI (plain JS, outside the TS project).
-    files: ['eslint.config.js', 'test/**/*.mjs'],
+    // eslint.config.js, the test children that run the compiled CLI and the build scripts (plain JS, outside the TS project).
+    files: ['eslint.config.js', 'test/**/*.mjs', 'scripts/**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },
 );

@@ -65,46 +65,80 @@ export function procCpuSeconds(pid: number): number | undefined {
   }
 }
 
-export interface ChildRunResult<T> {
-  /** The JSON the child printed as its last stdout line. */
-  result: T;
-  /** Peak RSS of the child in MB from /usr/bin/time -v, when available. */
-  timePeakRssMB?: number;
+/** A finished child process, with what `/usr/bin/time -v` saw of it (when it is installed). */
+export interface MeasuredProcess {
+  stdout: string;
+  /** The child's stderr, without time's report. */
+  stderr: string;
+  exitCode: number | null;
   /** Wall time as measured by the parent, ms. */
   wallMs: number;
-  exitCode: number | null;
-  stderr: string;
+  /** Peak RSS of the child in MB from /usr/bin/time -v. */
+  timePeakRssMB?: number;
+  /** CPU (user + system, all threads) of the child's whole life in ms, from /usr/bin/time -v (10 ms steps). */
+  timeCpuMs?: number;
+}
+
+export interface ChildRunResult<T> extends MeasuredProcess {
+  /** The JSON the child printed as its last stdout line. */
+  result: T;
 }
 
 const TIME = '/usr/bin/time';
 
+/** Whether children can be measured from outside (`apt-get install time` provides /usr/bin/time). */
+export const canMeasureFromOutside = (): boolean => existsSync(TIME);
+
 /**
- * Runs `node script args` in a child (under `/usr/bin/time -v` when present, for an outside view
- * of peak RSS); the child prints its figures as one JSON line on stdout.
+ * Runs `node [nodeFlags] script args` to its end (under `/usr/bin/time -v` when present, for an
+ * outside view of its peak RSS and CPU), collecting its output.
  */
-export async function runNodeChild<T>(script: string, args: string[], nodeFlags: string[] = []): Promise<ChildRunResult<T>> {
-  const useTime = existsSync(TIME);
+export async function runMeasured(script: string, args: string[], options: { nodeFlags?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<MeasuredProcess> {
+  const nodeArgv = [...(options.nodeFlags ?? []), script, ...args];
+  const useTime = canMeasureFromOutside();
   const command = useTime ? TIME : process.execPath;
-  const argv = useTime ? ['-v', process.execPath, ...nodeFlags, script, ...args] : [...nodeFlags, script, ...args];
+  const argv = useTime ? ['-v', process.execPath, ...nodeArgv] : nodeArgv;
   const started = performance.now();
-  const child = spawn(command, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exitCode = await new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   const wallMs = performance.now() - started;
-  const lastLine = stdout.trim().split('\n').pop() ?? '';
+  // time -v appends its report to the child's stderr, starting with this line.
+  const report = useTime ? stderr.lastIndexOf('\tCommand being timed:') : -1;
+  const timeReport = report < 0 ? '' : stderr.slice(report);
+  const seconds = (label: string) => {
+    const match = new RegExp(`${label} \\(seconds\\): ([\\d.]+)`).exec(timeReport);
+    return match ? Number(match[1]) : undefined;
+  };
+  const peak = /Maximum resident set size \(kbytes\): (\d+)/.exec(timeReport);
+  const user = seconds('User time');
+  const system = seconds('System time');
+  return {
+    stdout,
+    stderr: report < 0 ? stderr : stderr.slice(0, report),
+    exitCode,
+    wallMs,
+    timePeakRssMB: peak ? Number(peak[1]) / 1024 : undefined,
+    timeCpuMs: user === undefined || system === undefined ? undefined : (user + system) * 1000,
+  };
+}
+
+/** Runs a bench child (see runMeasured); the child prints its figures as one JSON line on stdout. */
+export async function runNodeChild<T>(script: string, args: string[], nodeFlags: string[] = []): Promise<ChildRunResult<T>> {
+  const run = await runMeasured(script, args, { nodeFlags });
+  const lastLine = run.stdout.trim().split('\n').pop() ?? '';
   let result: T;
   try {
     result = JSON.parse(lastLine) as T;
   } catch {
     throw new Error(
-      `child ${script} ${args.join(' ')} exited ${exitCode} without a JSON result.\nstdout: ${stdout.slice(-2000)}\nstderr: ${stderr.slice(-4000)}`,
+      `child ${script} ${args.join(' ')} exited ${run.exitCode} without a JSON result.\nstdout: ${run.stdout.slice(-2000)}\nstderr: ${run.stderr.slice(-4000)}`,
     );
   }
-  const match = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-  return { result, timePeakRssMB: match ? Number(match[1]) / 1024 : undefined, wallMs, exitCode, stderr };
+  return { ...run, result };
 }
 
 /** Entry point of a benchmark child: runs `main`, exits 0, or prints the stack and exits 1. */

@@ -9,3 +9,5 @@ export const RESULTS_DIR = join(BENCH_DIR, 'results');
 /** The bench build's own copy of src/ (compiled by bench/tsconfig.json). */
 export const BUILT_SRC = join(BENCH_DIR, 'dist', 'src');
 export const BUILT_BENCH = join(BENCH_DIR, 'dist', 'bench');
+/** The shipped CLI, bundled by `npm run build` (scripts/bundle.mjs): what the dry run measures. */
+export const SHIPPED_CLI = join(ROOT, 'dist', 'scim-sync.js');

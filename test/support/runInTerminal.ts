@@ -1,13 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { type ProcessResult, runProcess } from './runProcess.js';
 
-const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../dist/scim-sync.js', import.meta.url));
 
 /** Quotes one argument for `sh -c`. */
 const shellQuote = (arg: string) => `'${arg.replace(/'/g, `'\\''`)}'`;
 
 /**
- * Runs the compiled CLI inside a pseudo-terminal made by util-linux `script`, so stdout and
+ * Runs the shipped CLI (the bundle) inside a pseudo-terminal made by util-linux `script`, so stdout and
  * stderr are both a TTY, as for an admin at a shell. The result's `stdout` is everything the
  * terminal showed (both streams, in order, CRLF line ends and escape sequences as sent).
  */
