@@ -1,4 +1,4 @@
-import { hash26, POSITION_LIMIT } from '../domain/keyHash.js';
+import { hash26, POSITION_LIMIT } from './keyHash.js';
 
 /**
  * Positions in a list by a string key, for keys that nearly always are unique and are looked up

@@ -37,6 +37,10 @@ export interface DatedRoster {
  * in the row's IANA zone, so a DST night or a UTC+5:30 zone moves the instants correctly.
  */
 export function applyLifecycleDates(users: readonly RosterUser[], policy: LifecyclePolicy): DatedRoster {
+  // A roster without dates has nothing to turn: Luxon isn't even asked the time, since its first
+  // DateTime loads the system locale through Intl (~25 ms and ~8 MB in every run).
+  if (!users.some((user) => user.startDate !== undefined || user.endDate !== undefined))
+    return { users: users.slice(), pending: [], upcoming: [], nextChangeAt: undefined };
   const now = DateTime.fromJSDate(policy.now, { zone: 'utc' });
   const horizon = now.plus({ days: UPCOMING_DAYS });
   const pending: PendingStart[] = [];

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hash26 } from '../../src/domain/keyHash.js';
+import { hash26 } from '../../src/plan/keyHash.js';
 import { KeyIndex } from '../../src/plan/keyIndex.js';
 
 describe('KeyIndex (the planner’s userName index)', () => {
