@@ -1,29 +1,33 @@
 import { hash26, POSITION_LIMIT } from './keyHash.js';
 
 /**
- * Positions in a list by a string key, for keys that nearly always are unique and are looked up
- * by far less often than they are many (the planner's userNames: almost every row is matched by
- * externalId and only checks that no *other* account holds its address, which `isShared` answers
- * from the account's place alone).
+ * Positions in a list by a string key, for keys that nearly always are unique (the planner's
+ * externalIds and userNames of the accounts): `isShared` says from a position alone whether
+ * another one holds its key, which is all the common match needs to know.
  *
- * A Map of a million string keys costs ~60 bytes a key, and with a second large Map alive (the
- * externalIds) building and probing both ran at cache-miss speed: ~90 ms of a 100,000-user plan.
- * Here each key's hash is packed with its position into one float64 and the array sorted
- * natively; a lookup is a binary search, and equal hashes are compared by their real keys, so a
- * hash collision never makes two keys one.
+ * A Map of string keys costs ~30-60 bytes a key (a million accounts, two Maps: ~80 MB), and
+ * with two large Maps alive building and probing both ran at cache-miss speed: ~90 ms of a
+ * 100,000-user plan. Here each key's hash is packed with its position into one float64 (8 bytes)
+ * and the array sorted natively; a lookup is a binary search, and equal hashes are compared by
+ * their real keys, so a hash collision never makes two keys one.
  */
 export class KeyIndex {
   private readonly sorted: Float64Array;
   /** 1 at a position whose key another position also has. */
   private readonly shared: Uint8Array;
 
-  constructor(private readonly keys: readonly string[]) {
+  /** `keys[at]` undefined: that position has no key (an account without an externalId). */
+  constructor(private readonly keys: readonly (string | undefined)[]) {
     if (keys.length > POSITION_LIMIT) throw new RangeError(`too many keys (${keys.length}) to index`);
     const packed = new Float64Array(keys.length);
-    for (let at = 0; at < keys.length; at++) packed[at] = hash26(keys[at]!) * POSITION_LIMIT + at;
-    this.sorted = packed.sort();
+    let count = 0;
+    for (let at = 0; at < keys.length; at++) {
+      const key = keys[at];
+      if (key !== undefined) packed[count++] = hash26(key) * POSITION_LIMIT + at;
+    }
+    this.sorted = count === keys.length ? packed.sort() : packed.slice(0, count).sort();
     this.shared = new Uint8Array(keys.length);
-    for (let start = 0; start < packed.length;) {
+    for (let start = 0; start < this.sorted.length;) {
       const end = this.runEnd(start);
       if (end - start > 1) this.markShared(start, end);
       start = end;
@@ -87,8 +91,9 @@ export class KeyIndex {
     const firstWithKey = new Map<string, number>();
     for (let k = start; k < end; k++) {
       const at = this.sorted[k]! % POSITION_LIMIT;
-      const first = firstWithKey.get(this.keys[at]!);
-      if (first === undefined) firstWithKey.set(this.keys[at]!, at);
+      const key = this.keys[at]!; // only positions with a key are sorted
+      const first = firstWithKey.get(key);
+      if (first === undefined) firstWithKey.set(key, at);
       else this.shared[first] = this.shared[at] = 1;
     }
   }

@@ -212,62 +212,26 @@ const NO_MATCH: Match = { kind: 'one', remote: undefined };
 
 interface RemoteIndex {
   users: readonly RemoteUser[];
-  byExternalId: Lookup;
   /** Each account's userNameKey, by its place in the list. */
   nameKeys: readonly string[];
-  /** Places by userNameKey: asked whether another account holds an address (see KeyIndex). */
+  /** Places by key (see KeyIndex: a Map per key cost ~80 MB at a million accounts, and more time). */
+  byExternalId: KeyIndex;
   byUserName: KeyIndex;
 }
 
-/**
- * Accounts by externalId. Nearly every key names one account, so `first` holds its place in the
- * remote list directly and only a key met again gets a list (in `all`, the first account
- * included): no list per account, which at a million accounts is ~100 MB and a tenth of
- * planning's time.
- */
-interface Lookup {
-  first: Map<string, number>;
-  all: Map<string, RemoteUser[]>;
-}
-
 function indexRemote(remoteUsers: readonly RemoteUser[]): RemoteIndex {
-  const byExternalId: Lookup = { first: new Map(), all: new Map() };
+  const externalIds = new Array<string | undefined>(remoteUsers.length);
   const nameKeys = new Array<string>(remoteUsers.length);
-  // One Map write per key while the keys are unique, as they nearly always are; a Map smaller
-  // than the keys put in means some key is shared, and the index is built again with lists.
-  let withExternalId = 0;
   for (let at = 0; at < remoteUsers.length; at++) {
     const remote = remoteUsers[at]!;
-    if (remote.externalId !== undefined) {
-      byExternalId.first.set(remote.externalId, at);
-      withExternalId++;
-    }
+    externalIds[at] = remote.externalId;
     nameKeys[at] = userNameKey(remote.userName);
   }
-  if (byExternalId.first.size < withExternalId) {
-    byExternalId.first.clear();
-    remoteUsers.forEach((remote, at) => remote.externalId !== undefined && add(byExternalId, remoteUsers, remote.externalId, at));
-  }
-  return { users: remoteUsers, byExternalId, nameKeys, byUserName: new KeyIndex(nameKeys) };
+  return { users: remoteUsers, nameKeys, byExternalId: new KeyIndex(externalIds), byUserName: new KeyIndex(nameKeys) };
 }
 
-function add(lookup: Lookup, users: readonly RemoteUser[], key: string, at: number): void {
-  const first = lookup.first.get(key);
-  if (first === undefined) lookup.first.set(key, at);
-  else {
-    const list = lookup.all.get(key);
-    if (list) list.push(users[at]!);
-    else lookup.all.set(key, [users[first]!, users[at]!]);
-  }
-}
-
-const NO_ACCOUNTS: readonly RemoteUser[] = [];
-
-function accountsWithExternalId(index: RemoteIndex, externalId: string): readonly RemoteUser[] {
-  const { first: firsts, all } = index.byExternalId;
-  const first = firsts.get(externalId);
-  if (first === undefined) return NO_ACCOUNTS;
-  return (all.size > 0 && all.get(externalId)) || [index.users[first]!];
+function accountsWithExternalId(index: RemoteIndex, externalId: string): RemoteUser[] {
+  return index.byExternalId.positionsOf(externalId).map((at) => index.users[at]!);
 }
 
 function accountsWithUserName(index: RemoteIndex, nameKey: string): RemoteUser[] {
@@ -287,8 +251,8 @@ function findMatch(user: RosterUser, index: RemoteIndex, isRenamedAway: (id: str
   // The common cases first, decided without a list: one account has the externalId, and it has
   // the row's address too while no other account does, or no account has that address (a
   // rename); or no account has either key. Everything else takes the general way below.
-  const idFirst = index.byExternalId.first.get(user.externalId);
-  if (idFirst !== undefined && (index.byExternalId.all.size === 0 || !index.byExternalId.all.has(user.externalId))) {
+  const idFirst = index.byExternalId.firstOf(user.externalId);
+  if (idFirst !== undefined && !index.byExternalId.isShared(idFirst)) {
     const sameAddress = index.nameKeys[idFirst] === nameKey;
     if (sameAddress ? !index.byUserName.isShared(idFirst) : index.byUserName.firstOf(nameKey) === undefined) {
       return { kind: 'one', remote: index.users[idFirst], at: idFirst };

@@ -23,6 +23,13 @@ describe('KeyIndex (the planner’s userName index)', () => {
     expect([0, 1, 2, 3, 4].map((at) => index.isShared(at))).toEqual([false, true, false, true, true]);
   });
 
+  it('positions without a key (accounts without an externalId) are in no group and never shared', () => {
+    const index = new KeyIndex([undefined, 'E1', undefined, 'E1', 'E2']);
+    expect(index.positionsOf('E1')).toEqual([1, 3]);
+    expect(index.firstOf('E2')).toBe(4);
+    expect([0, 1, 2, 3, 4].map((at) => index.isShared(at))).toEqual([false, true, false, true, false]);
+  });
+
   it('an address nobody holds is found nowhere, also in an empty list', () => {
     expect(new KeyIndex(['a@example.com']).firstOf('z@example.com')).toBeUndefined();
     expect(new KeyIndex([]).positionsOf('a@example.com')).toEqual([]);
