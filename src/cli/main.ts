@@ -7,6 +7,7 @@ import { validateCommand } from './validateCommand.js';
 import { showCommand } from './showCommand.js';
 import { historyCommand } from './historyCommand.js';
 import type { OperationKind } from '../domain/plan.js';
+import { keepHeapNearLiveSize } from './heapGrowth.js';
 
 /**
  * The command line. Only parses arguments and hands over; no decisions here.
@@ -145,6 +146,7 @@ function parseCount(value: string): number {
   return n;
 }
 
+keepHeapNearLiveSize();
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

@@ -125,7 +125,7 @@ async function enter(config: Config, logger: Logger, rateWindowMs?: number): Pro
     process.stderr.write(`scim-sync: ${escapeControlChars(message)}\n`);
     return { exitCode };
   };
-  const coordination = Coordination.fromConfig(config, logger);
+  const coordination = await Coordination.fromConfig(config, logger);
   if (!coordination) {
     let lock: RunLock;
     try {

@@ -49,7 +49,7 @@ export async function startDaemon(config: Config, logger: Logger, options: Daemo
   const { schedule, timezone } = config.daemon; // checked when the config was loaded
 
   const metrics = new SyncMetrics();
-  const coordination = Coordination.fromConfig(config, logger);
+  const coordination = await Coordination.fromConfig(config, logger);
   const shared = coordination?.budget(config.target.requestsPerMinute, options.rateWindowMs);
   const budget = new RateBudget(rateBudgetOptions(config, options.rateWindowMs), shared);
   // Why the last tick was refused because Redis was unreachable; cleared by the next tick that reached it.

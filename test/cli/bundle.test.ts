@@ -65,18 +65,18 @@ describe('the shipped bundle (dist/scim-sync.js)', () => {
     expect(/[\x80-\xff]/.exec(text)?.index).toBeUndefined();
   });
 
-  it('the live executor and the Bulk batcher stay lazy: a dry run never initialises them, a live run does once', async () => {
+  it('the live executor and the Bulk batcher stay lazy: a dry run never initialises them, a live run does once; the Redis client only with coordination.redis', async () => {
     emulator = await startEmulator({ token: TEST_TOKEN });
     ws.writeRoster(people(2));
     ws.config(emulator.url);
-    const lazyModules = ['dist/execute/liveExecutor.js', 'dist/scim/bulkBatcher.js'];
+    const lazyModules = ['dist/execute/liveExecutor.js', 'dist/scim/bulkBatcher.js', 'dist/coordination/redisConnection.js'];
 
     const dry = await initialisations(['run', '--dry-run', '--config', ws.configPath, '--report', join(ws.dir, 'dry.json')], lazyModules);
-    expect(dry).toEqual({ 'dist/execute/liveExecutor.js': 0, 'dist/scim/bulkBatcher.js': 0 });
+    expect(dry).toEqual({ 'dist/execute/liveExecutor.js': 0, 'dist/scim/bulkBatcher.js': 0, 'dist/coordination/redisConnection.js': 0 });
     expect(emulator.writeCount()).toBe(0);
 
     const live = await initialisations(['run', '--config', ws.configPath, '--report', join(ws.dir, 'live.json')], lazyModules);
-    expect(live).toEqual({ 'dist/execute/liveExecutor.js': 1, 'dist/scim/bulkBatcher.js': 1 });
+    expect(live).toEqual({ 'dist/execute/liveExecutor.js': 1, 'dist/scim/bulkBatcher.js': 1, 'dist/coordination/redisConnection.js': 0 });
     expect(emulator.store.size).toBe(2);
   });
 
