@@ -1,7 +1,7 @@
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 
 /** Past this much live heap, collect once the heap has grown by half since the last full collection. */
-export const LARGE_HEAP_BYTES = 256 * 1024 * 1024;
+export const LARGE_HEAP_BYTES = 64 * 1024 * 1024;
 export const HEAP_GROWING_PERCENT = 50;
 const CHECK_EVERY_MS = 250;
 
