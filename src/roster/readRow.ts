@@ -62,7 +62,8 @@ export function readRow(
       // Any value not listed as active ("Terminated", "Leaver", a typo...) means inactive:
       // HR systems have open-ended status vocabularies, and the list of active ones is the
       // part the configuration owner knows for sure.
-      active = activeValues.has(statusKey(status));
+      // Most cells already read as a key ("active"): only the others are folded.
+      active = activeValues.has(status) || activeValues.has(statusKey(status));
     }
   }
 
