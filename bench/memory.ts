@@ -84,7 +84,8 @@ export async function measureSize(size: number, pageSize: number, log: (line: st
       for (let i = 1; i <= pairsFor(size); i++) {
         log(`  memory ${fmt(size)}: whole dry run, then the bare reference (csv-parse + pages into a Map): pair ${i} of ${pairsFor(size)}`);
         const before = emuCpu();
-        const d = { ...(await runShippedDryRun(ws.configPath, join(ws.dir, 'dry-run-report.json'))), emulatorCpuSeconds: emuCpu() - before };
+        // A report of its own per pair: a run that wrote none must not be read as the previous one's.
+        const d = { ...(await runShippedDryRun(ws.configPath, join(ws.dir, `dry-run-report-${i}.json`))), emulatorCpuSeconds: emuCpu() - before };
         const ref = await runNodeChild<BareReferenceOutput>(child('bareReference.js'), [ws.rosterPath, emulator.url, String(pageSize)]);
         if (ref.timeCpuMs === undefined) throw new Error(`/usr/bin/time -v gave no CPU for the bare reference: ${ref.stderr.slice(-2000)}`);
         const reference = { ...ref.result, timePeakRssMB: ref.timePeakRssMB, childWallMs: ref.wallMs, outsideCpuMs: ref.timeCpuMs };

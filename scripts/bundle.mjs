@@ -12,7 +12,7 @@
 //
 //   node scripts/bundle.mjs            (npm run build runs it after tsc)
 import { build, formatMessages } from 'esbuild';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, URL } from 'node:url';
@@ -20,6 +20,7 @@ import { fileURLToPath, URL } from 'node:url';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ENTRY = join(ROOT, 'dist', 'cli', 'main.js');
 const OUTFILE = join(ROOT, 'dist', 'scim-sync.js');
+const NOTICES = join(ROOT, 'dist', 'THIRD-PARTY-NOTICES.txt');
 
 // The bundle is an ES module, but commander, pino, undici, ioredis, prom-client, yaml, … are
 // CommonJS and `require()` node's built-ins ("node:events"). esbuild turns those into calls of
@@ -82,6 +83,8 @@ const temporary = `${OUTFILE}.${process.pid}.tmp`;
 writeFileSync(temporary, text, { mode: 0o755 });
 renameSync(temporary, OUTFILE);
 
+writeNotices(result.metafile);
+
 const inputs = Object.keys(result.metafile.inputs).length;
 process.stdout.write(`bundled ${relative(ROOT, ENTRY)} and ${inputs - 1} more files into ${relative(ROOT, OUTFILE)} (${(text.length / 1e6).toFixed(1)} MB)\n`);
 
@@ -132,6 +135,35 @@ function checkErrorClassNames(bundled) {
  */
 function asciiOnly(source) {
   return source.replace(/[\u0080-\uffff]/g, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * The bundle carries other people's code: MIT, ISC, BSD and Apache-2.0 all ask that their licence
+ * (and an Apache NOTICE) travel with every copy, which the files in node_modules did while the
+ * image shipped them. So every package with code in the bundle gets its name, version and licence
+ * texts in dist/THIRD-PARTY-NOTICES.txt, beside the bundle (the image copies dist/); a package
+ * without a licence file fails the build, to be looked at rather than shipped unnoticed.
+ */
+function writeNotices(metafile) {
+  const packages = new Map(); // package folder → name
+  for (const input of Object.keys(metafile.inputs)) {
+    const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (match) packages.set(match[1], match[1].slice(match[1].lastIndexOf('node_modules/') + 'node_modules/'.length));
+  }
+  const sections = [];
+  const missing = [];
+  for (const [folder, name] of [...packages].sort((a, b) => a[1].localeCompare(b[1]))) {
+    const manifest = JSON.parse(readFileSync(join(ROOT, folder, 'package.json'), 'utf8'));
+    const files = readdirSync(join(ROOT, folder))
+      .filter((file) => /^(licen[cs]e|notice|copying)/i.test(file))
+      .sort();
+    if (files.length === 0) missing.push(`${name} (${manifest.license ?? 'no license field'})`);
+    const texts = files.map((file) => readFileSync(join(ROOT, folder, file), 'utf8').trim());
+    sections.push([`${name} ${manifest.version} (${manifest.license ?? 'see below'})`, ...texts].join('\n\n'));
+  }
+  if (missing.length > 0) fail(`no licence file in bundled package(s): ${missing.join(', ')}; add its licence text to scripts/bundle.mjs before shipping it`);
+  const header = `Third-party software in dist/scim-sync.js (${packages.size} packages), each with its licence.`;
+  writeFileSync(NOTICES, [header, ...sections].join(`\n\n${'='.repeat(78)}\n\n`) + '\n');
 }
 
 function fail(message) {

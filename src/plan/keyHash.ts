@@ -2,7 +2,7 @@
  * FNV-1a over UTF-16 code units, reduced to 26 bits (the high ones, FNV's best mixed). Packed with
  * a list position into one float64 (`hash * 2^27 + position`, exact below 2^53), a million keys
  * sort natively as a Float64Array: 8 bytes a key, against ~60 for a Map entry, and no pointer
- * chasing. The planner's userName index (plan/keyIndex.ts) sorts by it.
+ * chasing. The planner's index of externalIds and userNames (plan/keyIndex.ts) sorts by it.
  */
 export function hash26(key: string): number {
   let hash = 0x811c9dc5;

@@ -39,17 +39,17 @@ function shared(value: string, names: Interner | undefined): string {
   return names === undefined ? value : names.intern(value);
 }
 
-let lastMapped: readonly string[] | undefined;
-let lastFurther: readonly string[] = [];
-
 /**
- * The mapped paths that go to `attributes`. A read passes the same list for every user of every
- * page: worked out once for it rather than asked of a Set per path per user.
+ * The mapped paths that go to `attributes`, worked out once per list of mapped paths (a read
+ * passes the same one for every user of every page) rather than a Set asked per path per user.
  */
+const furtherByMapped = new WeakMap<readonly string[], readonly string[]>();
+
 function furtherPaths(mapped: readonly string[]): readonly string[] {
-  if (mapped !== lastMapped) {
-    lastFurther = mapped.filter((path) => !OWN_FIELDS.has(path));
-    lastMapped = mapped;
+  let further = furtherByMapped.get(mapped);
+  if (further === undefined) {
+    further = mapped.filter((path) => !OWN_FIELDS.has(path));
+    furtherByMapped.set(mapped, further);
   }
-  return lastFurther;
+  return further;
 }

@@ -28,7 +28,7 @@ describe('the shipped bundle (dist/scim-sync.js)', () => {
     ws.cleanup();
   });
 
-  it('copied alone into a folder with no node_modules above it, it shows --help, plans a dry run and applies a run', async () => {
+  it('copied alone into a folder with no node_modules above it, it shows --help, plans a dry run, applies a run and loads its Redis client', async () => {
     // .mjs: without our package.json ("type": "module") beside it, that is what says "ES module".
     const standalone = join(ws.dir, 'scim-sync.mjs');
     copyFileSync(CLI, standalone);
@@ -57,6 +57,21 @@ describe('the shipped bundle (dist/scim-sync.js)', () => {
     expect(live.code, live.stderr).toBe(0);
     expect(live.stdout).toContain('all 3 operations succeeded');
     expect(emulator.store.size).toBe(3);
+
+    // The Redis client (loaded only with coordination.redis) is inside too: nothing listens on port 1.
+    ws.config(emulator.url, { coordination: { redis: 'redis://127.0.0.1:1' } });
+    const coordinated = await run(standalone, ['run', '--config', ws.configPath, '--report', join(ws.dir, 'redis.json')]);
+    expect(coordinated.code).toBe(1);
+    expect(coordinated.stderr).toContain('run refused, nothing was sent: Redis at redis://127.0.0.1:1 (coordination.redis) is unreachable');
+  });
+
+  it('ships the licence of every package whose code it carries, in dist/THIRD-PARTY-NOTICES.txt beside it', () => {
+    const bundled = new Set([...readFileSync(CLI, 'utf8').matchAll(/^\/\/ node_modules\/((?:@[^/\s]+\/)?[^/\s]+)\//gm)].map((m) => m[1]!));
+    expect(bundled.size).toBeGreaterThan(20); // undici, zod, pino, yaml, commander, …
+    const notices = readFileSync(join(dirname(CLI), 'THIRD-PARTY-NOTICES.txt'), 'utf8');
+    const listed = new Set([...notices.matchAll(/^(\S+) \d+\.\d+\.\d+\S* \(/gm)].map((m) => m[1]!));
+    expect([...bundled].filter((name) => !listed.has(name))).toEqual([]);
+    expect(notices).toMatch(/Permission is hereby granted/); // the texts, not only the names
   });
 
   it('is pure ASCII, so V8 holds its 4 MB of source in one byte a character (one ’ in a comment doubles it)', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { hash26 } from '../../src/plan/keyHash.js';
 import { KeyIndex } from '../../src/plan/keyIndex.js';
 
-describe('KeyIndex (the planner’s userName index)', () => {
+describe('KeyIndex (the planner’s externalId and userName index)', () => {
   it('keeps two addresses whose hashes collide apart: neither is shared, each is found at its own place', () => {
     const a = 'user4935@example.com';
     const b = 'user11996@example.com';
@@ -35,22 +35,23 @@ describe('KeyIndex (the planner’s userName index)', () => {
     expect(new KeyIndex([]).positionsOf('a@example.com')).toEqual([]);
   });
 
-  it('answers exactly what a Map of lists would, for any keys (short keys from a small alphabet collide and repeat often)', () => {
+  it('answers exactly what a Map of lists would, for any mix of repeated keys, keys whose hashes collide, and missing keys', () => {
+    // Pairs with equal 26-bit hashes (found by search), so collisions and repeats meet in one run.
+    const colliding = ['user4935@example.com', 'user11996@example.com', 'u15283', 'u53840', 'u15287', 'u53844'];
+    expect(hash26('u15283')).toBe(hash26('u53840'));
+    expect(hash26('u15287')).toBe(hash26('u53844'));
+    const key = fc.oneof(fc.constantFrom(...colliding, undefined), fc.string({ maxLength: 2 }));
     fc.assert(
-      fc.property(
-        fc.array(fc.string({ unit: fc.constantFrom('a', 'b', 'c'), maxLength: 3 }), { maxLength: 60 }),
-        fc.string({ maxLength: 3 }),
-        (keys, probe) => {
-          const index = new KeyIndex(keys);
-          const lists = new Map<string, number[]>();
-          keys.forEach((key, at) => lists.set(key, [...(lists.get(key) ?? []), at]));
-          for (const key of [...keys, probe]) {
-            expect(index.positionsOf(key)).toEqual(lists.get(key) ?? []);
-            expect(index.firstOf(key)).toBe(lists.get(key)?.[0]);
-          }
-          keys.forEach((key, at) => expect(index.isShared(at)).toBe(lists.get(key)!.length > 1));
-        },
-      ),
+      fc.property(fc.array(key, { maxLength: 60 }), fc.constantFrom(...colliding, 'absent'), (keys, probe) => {
+        const index = new KeyIndex(keys);
+        const lists = new Map<string, number[]>();
+        keys.forEach((k, at) => k !== undefined && lists.set(k, [...(lists.get(k) ?? []), at]));
+        for (const k of [...lists.keys(), probe]) {
+          expect(index.positionsOf(k)).toEqual(lists.get(k) ?? []);
+          expect(index.firstOf(k)).toBe(lists.get(k)?.[0]);
+        }
+        keys.forEach((k, at) => expect(index.isShared(at)).toBe(k !== undefined && lists.get(k)!.length > 1));
+      }),
     );
   });
 });

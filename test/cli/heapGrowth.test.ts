@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { HEAP_GROWING_FLAG, keepHeapNearLiveSize, LARGE_HEAP_BYTES } from '../../src/cli/heapGrowth.js';
+
+/** Controls whose heap grows by `step` bytes at every look; records the flags set. */
+function growingHeap(step: number) {
+  let used = 0;
+  const flags: string[] = [];
+  let looks = 0;
+  return {
+    flags,
+    looks: () => looks,
+    controls: {
+      heapUsedBytes: () => {
+        looks++;
+        return (used += step);
+      },
+      setFlag: (flag: string) => flags.push(flag),
+      everyMs: 1,
+    },
+  };
+}
+
+const until = async (done: () => boolean) => {
+  for (let i = 0; i < 2000 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 1));
+};
+
+describe('keeping the heap near its live size', () => {
+  it('sets the growth once the heap passes 64 MB, once, and then stops looking', async () => {
+    const heap = growingHeap(LARGE_HEAP_BYTES / 4);
+    const stop = keepHeapNearLiveSize([], '', heap.controls);
+    await until(() => heap.flags.length > 0);
+    expect(heap.flags).toEqual([HEAP_GROWING_FLAG]);
+    expect(heap.looks()).toBe(4); // 16, 32, 48 MB: below; 64 MB: set
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(heap.looks()).toBe(4);
+    stop?.();
+  });
+
+  it('a small heap is left to V8’s own growth', async () => {
+    const heap = growingHeap(0);
+    const stop = keepHeapNearLiveSize([], '', heap.controls);
+    await until(() => heap.looks() > 10);
+    expect(heap.flags).toEqual([]);
+    stop?.();
+  });
+
+  it('a value the operator gave node wins, on the command line or in NODE_OPTIONS', async () => {
+    for (const [execArgv, nodeOptions] of [
+      [['--heap-growing-percent=20'], ''],
+      [[], '--max-old-space-size=4096 --heap_growing_percent=30'],
+    ] as const) {
+      const heap = growingHeap(LARGE_HEAP_BYTES);
+      expect(keepHeapNearLiveSize(execArgv, nodeOptions, heap.controls)).toBeUndefined();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(heap.looks()).toBe(0);
+      expect(heap.flags).toEqual([]);
+    }
+  });
+});
