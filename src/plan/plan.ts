@@ -230,12 +230,9 @@ function indexRemote(remoteUsers: readonly RemoteUser[]): RemoteIndex {
   return { users: remoteUsers, nameKeys, byExternalId: new KeyIndex(externalIds), byUserName: new KeyIndex(nameKeys) };
 }
 
-function accountsWithExternalId(index: RemoteIndex, externalId: string): RemoteUser[] {
-  return index.byExternalId.positionsOf(externalId).map((at) => index.users[at]!);
-}
-
-function accountsWithUserName(index: RemoteIndex, nameKey: string): RemoteUser[] {
-  return index.byUserName.positionsOf(nameKey).map((at) => index.users[at]!);
+/** The accounts at the places a key index gives (lowest place first). */
+function accountsWith(index: RemoteIndex, keys: KeyIndex, key: string): RemoteUser[] {
+  return keys.positionsOf(key).map((at) => index.users[at]!);
 }
 
 /**
@@ -260,8 +257,10 @@ function findMatch(user: RosterUser, index: RemoteIndex, isRenamedAway: (id: str
   } else if (idFirst === undefined && index.byUserName.firstOf(nameKey) === undefined) {
     return NO_MATCH;
   }
-  const byId = accountsWithExternalId(index, user.externalId);
-  const byName = accountsWithUserName(index, nameKey).filter((r) => r.externalId === undefined || r.externalId === user.externalId || !isRenamedAway(r.id));
+  const byId = accountsWith(index, index.byExternalId, user.externalId);
+  const byName = accountsWith(index, index.byUserName, nameKey).filter(
+    (r) => r.externalId === undefined || r.externalId === user.externalId || !isRenamedAway(r.id),
+  );
   const ours = (r: RemoteUser) => r.externalId === undefined || r.externalId === user.externalId;
   const ambiguous = (candidates: RemoteUser[]): Match => {
     const unique = [...new Map(candidates.map((r) => [r.id, r])).values()];

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hash26 } from '../../src/plan/keyHash.js';
-import { KeyIndex } from '../../src/plan/keyIndex.js';
+import { hash26, KeyIndex } from '../../src/plan/keyIndex.js';
 
 describe('KeyIndex (the planner’s externalId and userName index)', () => {
   it('keeps two addresses whose hashes collide apart: neither is shared, each is found at its own place', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hash26 } from '../../src/plan/keyHash.js';
+import { hash26 } from '../../src/plan/keyIndex.js';
 import { findDuplicates, type IdentifiedRow } from '../../src/roster/findDuplicates.js';
 
 /** The obvious Map-based implementation, as an oracle: which row indexes share a key with another row. */
