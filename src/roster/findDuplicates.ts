@@ -1,5 +1,6 @@
 import { userNameKey } from '../domain/userNameKey.js';
 import { showInput } from '../display/quoteInput.js';
+import { KeyTable } from '../lookup/keyTable.js';
 
 /** What duplicate detection needs to know about a row (accepted users and rejected rows alike). */
 export interface IdentifiedRow {
@@ -14,8 +15,8 @@ export interface IdentifiedRow {
  * decided by a program, so *every* row of such a group gets a reason, naming the other line(s):
  * `duplicate externalId E123 also on line 9`. Returns reasons by index into `rows`.
  *
- * Memory and time: one key at a time goes into a Set of keys only (no row lists: a Map of lists
- * cost ~60 bytes a row per key and was the slowest part of reading), freed right after.
+ * Memory and time: one key at a time goes into a KeyTable of row positions (no row lists: a Map
+ * of lists cost ~60 bytes a row per key and was the slowest part of reading), freed right after.
  */
 export function findDuplicates(rows: readonly IdentifiedRow[]): Map<number, string> {
   const reasons = new Map<number, string>();
@@ -48,27 +49,13 @@ const KEYS: ReadonlyArray<readonly [attribute: 'externalId' | 'userName', keyOf:
 
 /** Groups (of 2 or more row indexes, ascending) whose key is equal; rows without the key are ignored. */
 function groupsWithSameKey(rows: readonly IdentifiedRow[], keyOf: KeyOf): number[][] {
-  // One native step per row (a Set asked whether it grew): nothing for the JIT to warm up on a
-  // single pass, unlike hashing in JavaScript. Keys met twice are rare: only then is there a
-  // second pass, which gathers the rows of those keys alone.
-  const seen = new Set<string>();
+  // One pass adds every row to a KeyTable (a typed-array hash table, see there), which answers
+  // whether the key was met before. Keys met twice are rare: only their rows are gathered.
+  const table = new KeyTable((index) => keyOf(rows[index]!)!, rows.length);
   let repeated: Set<string> | undefined;
   for (let index = 0; index < rows.length; index++) {
     const key = keyOf(rows[index]!);
-    if (key === undefined) continue;
-    const size = seen.size;
-    seen.add(key);
-    if (seen.size === size) (repeated ??= new Set()).add(key);
+    if (key !== undefined && table.add(key, index) !== -1) (repeated ??= new Set()).add(key);
   }
-  if (repeated === undefined) return [];
-  seen.clear();
-  const groups = new Map<string, number[]>();
-  for (let index = 0; index < rows.length; index++) {
-    const key = keyOf(rows[index]!);
-    if (key === undefined || !repeated.has(key)) continue;
-    const group = groups.get(key);
-    if (group === undefined) groups.set(key, [index]);
-    else group.push(index);
-  }
-  return [...groups.values()];
+  return repeated === undefined ? [] : [...repeated].map((key) => table.positionsOf(key));
 }

@@ -5,6 +5,7 @@ import { describeTotal, listPage, PageWalk } from './listPaging.js';
 import type { ScimClient } from './scimClient.js';
 import { toRemoteUser } from './scimUser.js';
 import { Interner } from '../roster/interner.js';
+import { KeyTable } from '../lookup/keyTable.js';
 import { ScimSyncError } from '../domain/scimSyncError.js';
 
 export interface RemoteDirectory {
@@ -94,13 +95,13 @@ async function readOnePass(
   maxPages: number,
   counter: { pages: number; firstPageUsers: number },
 ): Promise<RemoteUser[]> {
-  /** The users read, in order, and their ids: one Set entry per user, added and checked in one step. */
+  /** The users read, in order, and their positions by id, added and checked in one step. */
   const all: RemoteUser[] = [];
-  const ids = new Set<string>();
+  const ids = new KeyTable((at) => all[at]!.id);
   /** Where each page begins in `all`, with its startIndex: where an id was read, should it turn up again. */
   const pageStarts: { from: number; startIndex: number }[] = [];
   const firstSeenAt = (id: string): number | undefined => {
-    const at = all.findIndex((u) => u.id === id); // only for the error message
+    const at = ids.firstOf(id); // only for the error message
     for (let p = pageStarts.length - 1; p >= 0; p--) if (pageStarts[p]!.from <= at) return pageStarts[p]!.startIndex;
     return undefined;
   };
@@ -157,14 +158,9 @@ async function readOnePass(
     const from = all.length;
     let repeated: RemoteUser[] | undefined;
     for (const user of users) {
-      const size = ids.size;
-      ids.add(user.id);
-      if (ids.size > size) {
-        all.push(user);
-        continue;
-      }
-      const at = placeOnPage(all, from, user.id);
-      if (at >= 0) all[at] = user;
+      const at = ids.addIfAbsent(user.id, all.length);
+      if (at === -1) all.push(user);
+      else if (at >= from) all[at] = user;
       else (repeated ??= []).push(user);
     }
     if (repeated) {
@@ -214,12 +210,6 @@ function whatIsMissing(resource: unknown): string {
   const named = typeof r.userName === 'string' ? ` (userName ${JSON.stringify(r.userName)})` : typeof r.id === 'string' ? ` (id ${JSON.stringify(r.id)})` : '';
   const missing = [typeof r.id !== 'string' || r.id === '' ? 'id' : undefined, typeof r.userName !== 'string' ? 'userName' : undefined].filter(Boolean);
   return `has no ${missing.join(' and no ')}${named}`;
-}
-
-/** Where `id` is among the users from `from` on (this page's), or -1. */
-function placeOnPage(all: readonly RemoteUser[], from: number, id: string): number {
-  for (let at = from; at < all.length; at++) if (all[at]!.id === id) return at;
-  return -1;
 }
 
 function sameIds(users: readonly RemoteUser[], ids: readonly string[]): boolean {

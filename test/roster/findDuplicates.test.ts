@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hash26 } from '../../src/plan/keyIndex.js';
+import { hashOf } from '../../src/lookup/keyTable.js';
 import { findDuplicates, type IdentifiedRow } from '../../src/roster/findDuplicates.js';
 
 /** The obvious Map-based implementation, as an oracle: which row indexes share a key with another row. */
@@ -18,20 +18,20 @@ function naiveDuplicates(rows: readonly IdentifiedRow[]): Set<number> {
 }
 
 describe('findDuplicates', () => {
-  it('does not mistake keys that only look alike (same 26-bit hash) for duplicates, and finds a real one among them', () => {
+  it('does not mistake keys that only look alike (same 32-bit hash) for duplicates, and finds a real one among them', () => {
     // Two different keys with the same FNV hash (found by search): the check once sorted by it.
-    expect(hash26('user4935@example.com')).toBe(hash26('user11996@example.com'));
+    expect(hashOf('user449599@example.com')).toBe(hashOf('user612382@example.com'));
     const rows: IdentifiedRow[] = [
-      { line: 2, externalId: 'user4935@example.com', userName: 'user4935@example.com' },
+      { line: 2, externalId: 'user449599@example.com', userName: 'user449599@example.com' },
       { line: 3, externalId: 'E3', userName: 'c@x.com' },
-      { line: 4, externalId: 'user11996@example.com', userName: 'user11996@example.com' },
+      { line: 4, externalId: 'user612382@example.com', userName: 'user612382@example.com' },
     ];
     expect(findDuplicates(rows).size).toBe(0);
     // ...while a real duplicate (same address in another case) is still found.
-    rows.push({ line: 5, externalId: 'E5', userName: 'USER4935@example.com' });
+    rows.push({ line: 5, externalId: 'E5', userName: 'USER449599@example.com' });
     expect(Object.fromEntries(findDuplicates(rows))).toEqual({
-      0: 'duplicate userName user4935@example.com also on line 5',
-      3: 'duplicate userName USER4935@example.com also on line 2',
+      0: 'duplicate userName user449599@example.com also on line 5',
+      3: 'duplicate userName USER449599@example.com also on line 2',
     });
   });
 
