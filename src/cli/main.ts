@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { escapeControlChars } from '../display/escapeControlChars.js';
-import { daemonCommand } from './daemonCommand.js';
 import { runCommand } from './runCommand.js';
 import { validateCommand } from './validateCommand.js';
 import { showCommand } from './showCommand.js';
@@ -105,6 +104,8 @@ program
   .addOption(configOption())
   .option('-q, --quiet', 'only warnings and errors', false)
   .action(async (opts: { config: string; quiet: boolean }) => {
+    // Loaded only here: the schedule, the health server and the metrics (prom-client) are the daemon's.
+    const { daemonCommand } = await import('./daemonCommand.js');
     process.exitCode = await daemonCommand(opts);
   });
 

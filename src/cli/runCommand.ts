@@ -2,13 +2,12 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/loadConfig.js';
 import { Coordination, type CoordinationFacts } from '../coordination/coordination.js';
 import { CoordinationUnavailableError } from '../coordination/coordinationError.js';
-import { startHealthServer } from '../daemon/healthServer.js';
 import { RateBudget } from '../rateLimit/rateBudget.js';
 import { rateBudgetOptions } from '../run/connectToService.js';
 import { createLogger } from '../log/createLogger.js';
 import { ProgressReporter } from '../observe/progressReporter.js';
 import { combineObservers } from '../observe/runObserver.js';
-import { SyncMetrics } from '../observe/syncMetrics.js';
+import type { SyncMetrics } from '../observe/syncMetrics.js';
 import { escapeControlChars } from '../display/escapeControlChars.js';
 import { formatPlanTable, formatSummary } from '../report/formatPlanTable.js';
 import { acquireRunLock, type RunLock, RunLockedError } from '../state/runLock.js';
@@ -62,11 +61,11 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
     abort.abort(signal);
   });
   if (opts.now) logger.warn({ now: opts.now.toISOString() }, 'start and end dates are judged at --now, not the clock (for tests only)');
-  const metrics = opts.httpPort === undefined ? undefined : new SyncMetrics();
+  const metrics = opts.httpPort === undefined ? undefined : await startMetrics();
   // A person at a terminal (stdout and stderr on one) reads the table and the summary; the log
   // lines that repeat the run's end are then kept out of their way (they stay in JSON logs).
   const summaryShown = !opts.quiet && process.stdout.isTTY === true && process.stderr.isTTY === true;
-  const health = metrics && (await startHealthServer(config.http.host, opts.httpPort!, { ready: () => ({ ready: true }) }, metrics.registry));
+  const health = metrics && (await serveHealth(config.http.host, opts.httpPort!, metrics));
   try {
     const common = {
       reportFile: opts.report,
@@ -165,4 +164,15 @@ async function enter(config: Config, logger: Logger, rateWindowMs?: number): Pro
       await coordination.close();
     },
   };
+}
+
+/** prom-client and the health server are loaded only by the runs that serve them (--http-port). */
+async function startMetrics(): Promise<SyncMetrics> {
+  const { SyncMetrics } = await import('../observe/syncMetrics.js');
+  return new SyncMetrics();
+}
+
+async function serveHealth(host: string, port: number, metrics: SyncMetrics): ReturnType<typeof import('../daemon/healthServer.js').startHealthServer> {
+  const { startHealthServer } = await import('../daemon/healthServer.js');
+  return startHealthServer(host, port, { ready: () => ({ ready: true }) }, metrics.registry);
 }

@@ -88,6 +88,8 @@ export function checkRoster(roster: Roster, policy: SafetyPolicy): Refusal | und
 /** Checks on the plan: never deactivate more than the cap unless the operator allowed it. */
 export function checkPlan(plan: Plan, remoteUsers: readonly RemoteUser[], policy: SafetyPolicy): Refusal | undefined {
   const deactivations = plan.operations.filter((op) => op.kind === 'deactivate').length;
+  // No cap refuses nothing; counting the managed accounts is a pass over all of them.
+  if (deactivations === 0) return undefined;
   const cap = deactivationCap(remoteUsers, policy, plan);
   if (deactivations <= cap) return undefined;
   if (policy.allowDeactivations !== undefined && deactivations <= policy.allowDeactivations) return undefined;

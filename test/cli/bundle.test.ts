@@ -80,19 +80,45 @@ describe('the shipped bundle (dist/scim-sync.js)', () => {
     expect(/[\x80-\xff]/.exec(text)?.index).toBeUndefined();
   });
 
-  it('the live executor and the Bulk batcher stay lazy: a dry run never initialises them, a live run does once; the Redis client only with coordination.redis', async () => {
+  it('the live executor and the Bulk batcher stay lazy: a dry run never initialises them, a live run does once; the Redis client only with coordination.redis, metrics and the daemon only when asked for', async () => {
     emulator = await startEmulator({ token: TEST_TOKEN });
     ws.writeRoster(people(2));
     ws.config(emulator.url);
-    const lazyModules = ['dist/execute/liveExecutor.js', 'dist/scim/bulkBatcher.js', 'dist/coordination/redisConnection.js'];
+    const lazyModules = [
+      'dist/execute/liveExecutor.js',
+      'dist/scim/bulkBatcher.js',
+      'dist/coordination/redisConnection.js',
+      'dist/observe/syncMetrics.js',
+      'dist/cli/daemonCommand.js',
+    ];
 
     const dry = await initialisations(['run', '--dry-run', '--config', ws.configPath, '--report', join(ws.dir, 'dry.json')], lazyModules);
-    expect(dry).toEqual({ 'dist/execute/liveExecutor.js': 0, 'dist/scim/bulkBatcher.js': 0, 'dist/coordination/redisConnection.js': 0 });
+    expect(dry).toEqual({
+      'dist/execute/liveExecutor.js': 0,
+      'dist/scim/bulkBatcher.js': 0,
+      'dist/coordination/redisConnection.js': 0,
+      'dist/observe/syncMetrics.js': 0,
+      'dist/cli/daemonCommand.js': 0,
+    });
     expect(emulator.writeCount()).toBe(0);
 
     const live = await initialisations(['run', '--config', ws.configPath, '--report', join(ws.dir, 'live.json')], lazyModules);
-    expect(live).toEqual({ 'dist/execute/liveExecutor.js': 1, 'dist/scim/bulkBatcher.js': 1, 'dist/coordination/redisConnection.js': 0 });
+    expect(live).toEqual({
+      'dist/execute/liveExecutor.js': 1,
+      'dist/scim/bulkBatcher.js': 1,
+      'dist/coordination/redisConnection.js': 0,
+      'dist/observe/syncMetrics.js': 0, // only with --http-port
+      'dist/cli/daemonCommand.js': 0,
+    });
     expect(emulator.store.size).toBe(2);
+
+    // --http-port loads them, and the run still ends well (port 0: any free one).
+    const served = await initialisations(
+      ['run', '--dry-run', '--http-port', '0', '--config', ws.configPath, '--report', join(ws.dir, 'served.json')],
+      lazyModules,
+    );
+    expect(served['dist/observe/syncMetrics.js']).toBe(1);
+    expect(served['dist/cli/daemonCommand.js']).toBe(0);
   });
 
   /**
