@@ -20,7 +20,8 @@ export function managedDomains(configured: readonly string[] | undefined, users:
   // Nearly every row has the domain the row before had, written alike: only a different ending
   // is folded (a slice, trim, normalize and lower-case per row cost ~30 ms per 100,000 rows).
   let lastEnding: string | undefined; // "@example.com", as the last folded userName ended
-  for (const user of users) {
+  for (let at = 0; at < users.length; at++) {
+    const user = users[at]!; // indexed: a for-of allocates per step until optimised, once per row
     if (lastEnding !== undefined && user.userName.endsWith(lastEnding)) continue;
     const domain = userNameDomain(user.userName);
     if (domain === undefined) continue;

@@ -59,7 +59,10 @@ export function plan(
   // out on first need, so the common plan doesn't pay a second matching pass.
   let renamedAway: Set<string> | undefined;
   const isRenamedAway = (id: string) => (renamedAway ??= accountsRenamedAway(roster.users, index, policy)).has(id);
-  for (const user of roster.users) {
+  // Indexed loops over the rows and accounts: a for-of allocates an iterator result per step until
+  // V8 optimises the loop, ~4 MB of garbage per 100,000 rows (the plan runs once, mostly cold).
+  for (let row = 0; row < roster.users.length; row++) {
+    const user = roster.users[row]!;
     const match = findMatch(user, index, isRenamedAway);
     if (match.kind === 'ambiguous') {
       for (const remote of match.candidates) claims.claimId(remote.id);
@@ -180,7 +183,8 @@ function attributeDiffer(policy: PlanPolicy): (user: RosterUser, remote: RemoteU
   const paths = ['userName', ...(policy.compare ?? ['name.givenName', 'name.familyName']).filter((p) => p !== 'userName')];
   return (user, remote, blocked) => {
     let changes: FieldChange[] | undefined;
-    for (const field of paths) {
+    for (let i = 0; i < paths.length; i++) {
+      const field = paths[i]!; // indexed: called once per matched account (see the row loop)
       if (field === 'externalId' && remote.externalId !== undefined) continue; // the match key itself
       const to = rosterValue(user, field);
       if (to === undefined || to === '' || (Array.isArray(to) && to.length === 0)) continue;
