@@ -8,7 +8,7 @@
  * fresh string, and V8's hash tables took ~600 ns to add one (hashing it, growing a table of
  * 100,000 entries, chasing the entries' pointers): ~140 ms to find the duplicate rows of a
  * 100,000-row roster, ~100 ms to check a directory's ids. This table does the same in about a
- * third of that, and holds 8 bytes per slot (about 16 per key, half of a Set's), with no
+ * third of that, and holds 8 bytes per slot (11 to 16 per key, half of a Set's or less), with no
  * pointers for the GC to trace.
  *
  * A key may be added under several positions (`add`): they are all kept, so duplicates can be
@@ -17,7 +17,8 @@
 export class KeyTable {
   private positions: Int32Array; // position + 1 at each slot; 0: empty
   private hashes: Int32Array;
-  private shift: number; // slot = top (32 - shift) bits of the mixed hash
+  /** Slots ÷ 2^32: a mixed 32-bit hash times this is its home slot (any number of slots, not only powers of two). */
+  private scale: number;
   private count = 0;
 
   /** `keyAt(position)` is the key that position was added under (read only to confirm a match). */
@@ -25,11 +26,12 @@ export class KeyTable {
     private readonly keyAt: (position: number) => string,
     expected = 0,
   ) {
-    let bits = 4;
-    while (1 << bits < expected * 2 && bits < 30) bits++; // at most half full before growing
-    this.positions = new Int32Array(1 << bits);
-    this.hashes = new Int32Array(1 << bits);
-    this.shift = 32 - bits;
+    // At most 70 % full: linear probing stays short, and a table sized for a million keys is
+    // 1.43 million slots (11 MB), not the next power of two (2.1 million, 17 MB).
+    const slots = Math.max(16, Math.ceil(expected / MAX_LOAD));
+    this.positions = new Int32Array(slots);
+    this.hashes = new Int32Array(slots);
+    this.scale = slots / 2 ** 32;
   }
 
   /** Keys added, each time counted. */
@@ -50,9 +52,8 @@ export class KeyTable {
   /** The lowest position added under `key`, or -1. */
   firstOf(key: string): number {
     const hash = hashOf(key);
-    const mask = this.positions.length - 1;
     let first = -1;
-    for (let slot = Math.imul(hash, GOLDEN) >>> this.shift; ; slot = (slot + 1) & mask) {
+    for (let slot = this.home(hash); ; slot = this.next(slot)) {
       const stored = this.positions[slot]!;
       if (stored === 0) return first;
       const at = stored - 1;
@@ -63,9 +64,8 @@ export class KeyTable {
   /** Every position added under `key`, lowest first (none: an empty list). */
   positionsOf(key: string): number[] {
     const hash = hashOf(key);
-    const mask = this.positions.length - 1;
     const found: number[] = [];
-    for (let slot = Math.imul(hash, GOLDEN) >>> this.shift; ; slot = (slot + 1) & mask) {
+    for (let slot = this.home(hash); ; slot = this.next(slot)) {
       const stored = this.positions[slot]!;
       if (stored === 0) break;
       if (this.hashes[slot] === hash && this.keyAt(stored - 1) === key) found.push(stored - 1);
@@ -73,14 +73,23 @@ export class KeyTable {
     return found.sort((a, b) => a - b); // growing re-lays slots, so probe order isn't add order
   }
 
+  /** The slot a hash starts its search at: the mixed hash scaled to the number of slots. */
+  private home(hash: number): number {
+    return ((Math.imul(hash, GOLDEN) >>> 0) * this.scale) | 0;
+  }
+
+  /** The slot after `slot`, wrapping round. */
+  private next(slot: number): number {
+    return slot + 1 === this.positions.length ? 0 : slot + 1;
+  }
+
   private insert(key: string, position: number, onlyIfAbsent: boolean): number {
     if (position < 0 || position >= 0x7fffffff) throw new RangeError(`position ${position} can't be held`);
-    if ((this.count + 1) * 2 > this.positions.length) this.grow();
+    if (this.count + 1 > this.positions.length * MAX_LOAD) this.grow();
     const hash = hashOf(key);
-    const mask = this.positions.length - 1;
     let first = -1;
-    let slot = Math.imul(hash, GOLDEN) >>> this.shift;
-    for (; ; slot = (slot + 1) & mask) {
+    let slot = this.home(hash);
+    for (; ; slot = this.next(slot)) {
       const stored = this.positions[slot]!;
       if (stored === 0) break;
       const at = stored - 1;
@@ -100,18 +109,19 @@ export class KeyTable {
     const { positions, hashes } = this;
     this.positions = new Int32Array(positions.length * 2);
     this.hashes = new Int32Array(positions.length * 2);
-    this.shift--;
-    const mask = this.positions.length - 1;
+    this.scale = this.positions.length / 2 ** 32;
     for (let old = 0; old < positions.length; old++) {
       const stored = positions[old]!;
       if (stored === 0) continue;
-      let slot = Math.imul(hashes[old]!, GOLDEN) >>> this.shift;
-      while (this.positions[slot] !== 0) slot = (slot + 1) & mask;
+      let slot = this.home(hashes[old]!);
+      while (this.positions[slot] !== 0) slot = this.next(slot);
       this.positions[slot] = stored;
       this.hashes[slot] = hashes[old]!;
     }
   }
 }
+
+const MAX_LOAD = 0.7;
 
 /** Fibonacci hashing spreads FNV's hash over the slots (its low bits alone cluster). */
 const GOLDEN = 0x9e3779b1 | 0;

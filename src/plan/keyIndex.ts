@@ -14,12 +14,21 @@ export class KeyIndex {
   /** 1 at a position whose key another position also has. */
   private readonly shared: Uint8Array;
 
-  /** `keys[at]` undefined: that position has no key (an account without an externalId). */
-  constructor(keys: readonly (string | undefined)[]) {
-    this.table = new KeyTable((at) => keys[at]!, keys.length);
-    this.shared = new Uint8Array(keys.length);
-    for (let at = 0; at < keys.length; at++) {
-      const key = keys[at];
+  /** An index over the keys of a list. */
+  static over(keys: readonly (string | undefined)[]): KeyIndex {
+    return new KeyIndex(keys.length, (at) => keys[at]);
+  }
+
+  /**
+   * Positions 0 to size - 1, each with the key `keyAt` reads (read, not copied: a list of a million
+   * keys made only to be indexed was 8 MB more at the plan's peak); undefined: that position has
+   * no key (an account without an externalId).
+   */
+  constructor(size: number, keyAt: (at: number) => string | undefined) {
+    this.table = new KeyTable((at) => keyAt(at)!, size);
+    this.shared = new Uint8Array(size);
+    for (let at = 0; at < size; at++) {
+      const key = keyAt(at);
       if (key === undefined) continue;
       const earlier = this.table.add(key, at);
       if (earlier !== -1) this.shared[earlier] = this.shared[at] = 1;

@@ -224,14 +224,14 @@ interface RemoteIndex {
 }
 
 function indexRemote(remoteUsers: readonly RemoteUser[]): RemoteIndex {
-  const externalIds = new Array<string | undefined>(remoteUsers.length);
   const nameKeys = new Array<string>(remoteUsers.length);
-  for (let at = 0; at < remoteUsers.length; at++) {
-    const remote = remoteUsers[at]!;
-    externalIds[at] = remote.externalId;
-    nameKeys[at] = userNameKey(remote.userName);
-  }
-  return { users: remoteUsers, nameKeys, byExternalId: new KeyIndex(externalIds), byUserName: new KeyIndex(nameKeys) };
+  for (let at = 0; at < remoteUsers.length; at++) nameKeys[at] = userNameKey(remoteUsers[at]!.userName);
+  return {
+    users: remoteUsers,
+    nameKeys,
+    byExternalId: new KeyIndex(remoteUsers.length, (at) => remoteUsers[at]!.externalId),
+    byUserName: KeyIndex.over(nameKeys),
+  };
 }
 
 /** The accounts at the places a key index gives (lowest place first). */

@@ -8,7 +8,7 @@ describe('KeyIndex (the planner’s externalId and userName index)', () => {
     const a = 'user449599@example.com';
     const b = 'user612382@example.com';
     expect(hashOf(a)).toBe(hashOf(b)); // the collision this test is about
-    const index = new KeyIndex(['x@example.com', b, a]);
+    const index = KeyIndex.over(['x@example.com', b, a]);
     expect(index.positionsOf(a)).toEqual([2]);
     expect(index.positionsOf(b)).toEqual([1]);
     expect(index.firstOf(a)).toBe(2);
@@ -17,22 +17,29 @@ describe('KeyIndex (the planner’s externalId and userName index)', () => {
   });
 
   it('an address two accounts hold is shared at both places and listed lowest place first', () => {
-    const index = new KeyIndex(['b@example.com', 'a@example.com', 'c@example.com', 'a@example.com', 'a@example.com']);
+    const index = KeyIndex.over(['b@example.com', 'a@example.com', 'c@example.com', 'a@example.com', 'a@example.com']);
     expect(index.positionsOf('a@example.com')).toEqual([1, 3, 4]);
     expect(index.firstOf('a@example.com')).toBe(1);
     expect([0, 1, 2, 3, 4].map((at) => index.isShared(at))).toEqual([false, true, false, true, true]);
   });
 
   it('positions without a key (accounts without an externalId) are in no group and never shared', () => {
-    const index = new KeyIndex([undefined, 'E1', undefined, 'E1', 'E2']);
+    const index = KeyIndex.over([undefined, 'E1', undefined, 'E1', 'E2']);
     expect(index.positionsOf('E1')).toEqual([1, 3]);
     expect(index.firstOf('E2')).toBe(4);
     expect([0, 1, 2, 3, 4].map((at) => index.isShared(at))).toEqual([false, true, false, true, false]);
   });
 
+  it('reads the keys through the function it is given, so accounts need no list of keys made for it', () => {
+    const accounts = [{ externalId: 'E1' }, {}, { externalId: 'E1' }] as { externalId?: string }[];
+    const index = new KeyIndex(accounts.length, (at) => accounts[at]!.externalId);
+    expect(index.positionsOf('E1')).toEqual([0, 2]);
+    expect([0, 1, 2].map((at) => index.isShared(at))).toEqual([true, false, true]);
+  });
+
   it('an address nobody holds is found nowhere, also in an empty list', () => {
-    expect(new KeyIndex(['a@example.com']).firstOf('z@example.com')).toBeUndefined();
-    expect(new KeyIndex([]).positionsOf('a@example.com')).toEqual([]);
+    expect(KeyIndex.over(['a@example.com']).firstOf('z@example.com')).toBeUndefined();
+    expect(KeyIndex.over([]).positionsOf('a@example.com')).toEqual([]);
   });
 
   it('answers exactly what a Map of lists would, for any mix of repeated keys, keys whose hashes collide, and missing keys', () => {
@@ -43,7 +50,7 @@ describe('KeyIndex (the planner’s externalId and userName index)', () => {
     const key = fc.oneof(fc.constantFrom(...colliding, undefined), fc.string({ maxLength: 2 }));
     fc.assert(
       fc.property(fc.array(key, { maxLength: 60 }), fc.constantFrom(...colliding, 'absent'), (keys, probe) => {
-        const index = new KeyIndex(keys);
+        const index = KeyIndex.over(keys);
         const lists = new Map<string, number[]>();
         keys.forEach((k, at) => k !== undefined && lists.set(k, [...(lists.get(k) ?? []), at]));
         for (const k of [...lists.keys(), probe]) {
