@@ -180,7 +180,7 @@ function zodEnglishOnly() {
     name: 'zod-english-only',
     setup(b) {
       b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-        reexporters.test(args.importer) ? { path: 'zod-locales-not-bundled', namespace: 'zod-english-only' } : undefined,
+        reexporters.test(args.importer.replaceAll('\\', '/')) ? { path: 'zod-locales-not-bundled', namespace: 'zod-english-only' } : undefined,
       );
       b.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, () => ({ contents: 'export {};', loader: 'js' }));
     },

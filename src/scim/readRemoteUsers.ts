@@ -101,7 +101,7 @@ async function readOnePass(
   /** The users read, in order, and their positions by id, added and checked in one step. */
   const all: RemoteUser[] = [];
   // Made once page 1 says how many users to expect (up to a bound), so it is allocated once
-  // rather than doubled twenty times: at a million users the tables it outgrew were ~30 MB that
+  // rather than doubled some seventeen times: at a million users the tables it outgrew were ~30 MB that
   // stayed allocated until a full collection, often into the plan's peak.
   let ids: KeyTable | undefined;
   /** Where each page begins in `all`, with its startIndex: where an id was read, should it turn up again. */

@@ -65,9 +65,32 @@ describe('KeyTable (positions by key, for duplicate rows, directory ids and the 
     );
   });
 
+  it('sized for N keys, holds N without growing, whatever N (no rounding makes it grow on its last key)', () => {
+    for (const expected of [1, 16, 63, 119, 1000, 70_007]) {
+      const keys = Array.from({ length: expected }, (_, i) => `k${i}`);
+      const table = tableOver(keys, expected);
+      const slots = table.slots;
+      keys.forEach((key, at) => table.add(key, at));
+      expect(table.slots, `sized for ${expected}`).toBe(slots);
+      expect(table.size).toBe(expected);
+    }
+  });
+
+  it('a full table does not grow for a key it already holds (a page served again at the end of a read)', () => {
+    const keys = Array.from({ length: 63 }, (_, i) => `id${i}`);
+    const table = tableOver(keys, 63);
+    keys.forEach((key, at) => table.addIfAbsent(key, at));
+    const slots = table.slots;
+    expect(table.addIfAbsent('id5', 63)).toBe(5);
+    expect(table.slots).toBe(slots);
+    expect(table.size).toBe(63);
+  });
+
   it('refuses a position it cannot hold rather than storing a wrong one', () => {
-    const table = tableOver(['a']);
-    expect(() => table.add('a', -1)).toThrow(RangeError);
-    expect(() => table.add('a', 2 ** 31)).toThrow(RangeError);
+    const table = new KeyTable(() => 'a'); // every position's key is 'a'
+    for (const bad of [-1, 1.5, Number.NaN, 2 ** 31 - 1, 2 ** 31]) expect(() => table.add('a', bad), String(bad)).toThrow(RangeError);
+    expect(table.size).toBe(0);
+    expect(table.add('a', 2 ** 31 - 2)).toBe(-1);
+    expect(table.firstOf('a')).toBe(2 ** 31 - 2);
   });
 });
