@@ -8,6 +8,7 @@ import { createLogger } from '../log/createLogger.js';
 import { ProgressReporter } from '../observe/progressReporter.js';
 import { combineObservers } from '../observe/runObserver.js';
 import type { SyncMetrics } from '../observe/syncMetrics.js';
+import type { HealthServer } from '../daemon/healthServer.js';
 import { escapeControlChars } from '../display/escapeControlChars.js';
 import { formatPlanTable, formatSummary } from '../report/formatPlanTable.js';
 import { acquireRunLock, type RunLock, RunLockedError } from '../state/runLock.js';
@@ -172,7 +173,7 @@ async function startMetrics(): Promise<SyncMetrics> {
   return new SyncMetrics();
 }
 
-async function serveHealth(host: string, port: number, metrics: SyncMetrics): ReturnType<typeof import('../daemon/healthServer.js').startHealthServer> {
+async function serveHealth(host: string, port: number, metrics: SyncMetrics): Promise<HealthServer> {
   const { startHealthServer } = await import('../daemon/healthServer.js');
   return startHealthServer(host, port, { ready: () => ({ ready: true }) }, metrics.registry);
 }

@@ -158,6 +158,7 @@ async function readOnePass(
       }
       return user;
     });
+    ids ??= new KeyTable((at) => all[at]!.id, Math.min(Math.max(announced ?? 0, users.length), EXPECTED_USERS_BOUND));
     // Each user is added as it is checked. One met on an earlier page means the list moved (the
     // pass is then ended or thrown away, so what this page added doesn't matter); the same id
     // twice on this page keeps its first place and its last value, as a Map of users by id would.
@@ -165,7 +166,6 @@ async function readOnePass(
     let repeated: RemoteUser[] | undefined;
     for (let i = 0; i < users.length; i++) {
       const user = users[i]!; // indexed: a for-of allocates per step until optimised, once per user
-      ids ??= new KeyTable((at) => all[at]!.id, Math.min(Math.max(announced ?? 0, users.length), EXPECTED_USERS_BOUND));
       const at = ids.addIfAbsent(user.id, all.length);
       if (at === -1) all.push(user);
       else if (at >= from) all[at] = user;
