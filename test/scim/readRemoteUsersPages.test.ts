@@ -44,6 +44,12 @@ describe('reading users: ids met twice', () => {
     ]);
   });
 
+  it('a service announcing a trillion users with two on its page is told apart, without a table sized for the trillion', async () => {
+    const error = await read({ 1: [user('a'), user('b')] }, 1e12, 2).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IncompleteReadError);
+    expect((error as Error).message).not.toMatch(/RangeError|Invalid typed array length/);
+  });
+
   it('a page mixing new users with one already read on an earlier page means the list moved: named, with where it was first read', async () => {
     const error = await read({ 1: [user('a'), user('b')], 3: [user('c'), user('a')], 5: [user('d')] }, 5, 2).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IncompleteReadError);
