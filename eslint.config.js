@@ -15,7 +15,16 @@ export default tseslint.config(
     rules: {
       // `_name` marks a value destructured away on purpose ({ token: _token, ...rest }).
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      // Schemas get `z` from src/validation/zod.ts, which sets zod up before any schema is built.
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'zod', message: 'import { z } from src/validation/zod.ts (it configures zod first)', allowTypeImports: true }] },
+      ],
     },
+  },
+  {
+    files: ['src/validation/zod.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': 'off' },
   },
   {
     // Tests read JSON reports, request logs and parsed bodies as loosely typed data on purpose:

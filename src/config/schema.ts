@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../validation/zod.js';
 import { cronProblem, timezoneProblem } from './validateSchedule.js';
 import { checkPath } from '../domain/attributePaths.js';
 import { dateFormatProblem, ianaZoneProblem } from './validateDates.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../validation/zod.js';
 import { PLAN_FILE_FORMAT, type SavedPlan } from '../domain/savedPlan.js';
 
 /*

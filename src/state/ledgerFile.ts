@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import { z } from '../validation/zod.js';
 import { emptyLedger, type GroupLedgerEntry, type Ledger, type LedgerEntry } from '../domain/ledger.js';
 import { ScimSyncError } from '../domain/scimSyncError.js';
 import { writePrivateFileAtomically } from '../report/privateFile.js';
