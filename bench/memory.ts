@@ -78,8 +78,8 @@ export async function measureSize(size: number, pageSize: number, log: (line: st
       const e1 = emuCpu();
       // Interleaved pairs, the ratio taken per pair and its median reported: this machine's CPU
       // speed drifts by ±20 % from one minute to the next, and one pair's ratio ranged from 1.26×
-      // to 1.65× in a row of runs. Both sides of a pair see the same machine; the median of five
-      // is stable to a few hundredths.
+      // to 1.65× in a row of runs. Both sides of a pair see the same machine, and the median of
+      // several pairs (see pairsFor) moves far less than one pair does.
       const pairs: MeasuredPair[] = [];
       for (let i = 1; i <= pairsFor(size); i++) {
         log(`  memory ${fmt(size)}: whole dry run, then the bare reference (csv-parse + pages into a Map): pair ${i} of ${pairsFor(size)}`);
@@ -129,9 +129,13 @@ interface MeasuredPair {
   peakRss: number;
 }
 
-/** Five pairs where a pair takes seconds; one at a million rows (a pair takes minutes, and only RSS has a goal there). */
+/**
+ * Nine pairs where a pair takes seconds (with five, the median of the same build still moved between
+ * 1.31× and 1.56× from one batch to the next); one at a million rows (a pair takes minutes, and only
+ * RSS has a goal there).
+ */
 function pairsFor(size: number): number {
-  return size >= 1_000_000 ? 1 : 5;
+  return size >= 1_000_000 ? 1 : 9;
 }
 
 /** The pair whose CPU ratio is the median (the lower middle one of an even count). */
