@@ -18,7 +18,7 @@ export async function daemonCommand(opts: { config: string; quiet?: boolean }): 
     return exitCodeOf({ kind: 'unusable-input' });
   }
   // --quiet: warnings and errors only, without one line per rejected roster row (they are in each report).
-  const logger = createLogger({ level: opts.quiet ? 'warn' : config.log.level });
+  const logger = await createLogger({ level: opts.quiet ? 'warn' : config.log.level });
   // Listening from before the daemon starts: a signal during start-up (runOnStart's run may be
   // going already) must stop it the same graceful way, not kill it.
   let stopRequested!: (signal: NodeJS.Signals) => void;

@@ -49,7 +49,7 @@ export interface RunCommandOptions {
 export async function runCommand(opts: RunCommandOptions): Promise<number> {
   const config = loadConfigOrReport(opts.config, { roster: opts.roster });
   if (!config) return exitCodeOf({ kind: 'unusable-input' });
-  const logger = createLogger({ level: opts.quiet ? 'warn' : config.log.level });
+  const logger = await createLogger({ level: opts.quiet ? 'warn' : config.log.level });
   const entry = await enter(config, logger, opts.rateWindowMs);
   if ('exitCode' in entry) return entry.exitCode;
   const abort = new AbortController();
