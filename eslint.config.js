@@ -18,7 +18,10 @@ export default tseslint.config(
       // Schemas get `z` from src/validation/zod.ts, which sets zod up before any schema is built.
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { paths: [{ name: 'zod', message: 'import { z } from src/validation/zod.ts (it configures zod first)', allowTypeImports: true }] },
+        {
+          paths: [{ name: 'zod', message: 'import { z } from src/validation/zod.ts (it configures zod first)', allowTypeImports: true }],
+          patterns: [{ group: ['zod/*'], message: 'import { z } from src/validation/zod.ts (it configures zod first)', allowTypeImports: true }],
+        },
       ],
     },
   },

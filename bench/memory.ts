@@ -130,8 +130,8 @@ interface MeasuredPair {
 }
 
 /**
- * Nine pairs where a pair takes seconds (with five, the median of the same build still moved between
- * 1.31× and 1.56× from one batch to the next); one at a million rows (a pair takes minutes, and only
+ * Nine pairs where a pair takes seconds (with five or six, the median of one build still moved
+ * between 1.31× and 1.56× from one batch to the next); one at a million rows (a pair takes minutes, and only
  * RSS has a goal there).
  */
 function pairsFor(size: number): number {

@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
 import { escapeControlChars } from '../display/escapeControlChars.js';
 
@@ -29,11 +30,11 @@ export interface LoggerOptions {
 
 export async function createLogger(options: LoggerOptions): Promise<Logger> {
   const usePretty = options.pretty ?? process.stderr.isTTY === true;
-  // pino-pretty (and the ~15 modules it requires) is loaded only for a terminal: cron, systemd and
-  // containers log JSON, and loading it anyway cost every run ~20 ms of CPU at start.
+  // pino-pretty (and the ~15 modules it requires, node:tty among them) is loaded only for a
+  // terminal: cron, systemd and containers log JSON lines and never need it.
   const stream = usePretty
     ? (await import('pino-pretty')).default({
-        destination: options.destination ?? 2,
+        destination: options.destination === undefined ? 2 : asStream(options.destination),
         sync: true,
         colorize: true,
         translateTime: 'SYS:HH:MM:ss',
@@ -57,6 +58,17 @@ export async function createLogger(options: LoggerOptions): Promise<Logger> {
     },
     stream,
   );
+}
+
+/** pino takes any `{ write }`; pino-pretty pipes into its destination, so that must be a stream. */
+function asStream(destination: pino.DestinationStream): NodeJS.WritableStream {
+  if (destination instanceof Writable) return destination;
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      destination.write(chunk.toString());
+      done();
+    },
+  });
 }
 
 /** Strings in plain objects and arrays, escaped; anything else (an Error for pino's serializer) as is. */
