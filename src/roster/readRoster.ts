@@ -1,12 +1,13 @@
 import type { Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { CsvError } from 'csv-parse';
 import { pipeline } from 'node:stream/promises';
 import type { OutOfScopeRow, RejectedRow, Roster, RosterUser } from '../domain/roster.js';
 import { ByteGuard } from './byteGuard.js';
 import { Interner } from './interner.js';
 import { LineTracker } from './lineTracker.js';
 import { isBlankRecord, readRow, statusKey } from './readRow.js';
-import { RecordTap } from './recordTap.js';
+import { RecordTap, type CellTrimming } from './recordTap.js';
 import { rejectDuplicates } from './rejectDuplicates.js';
 import { resolveHeader, type ColumnIndexes } from './resolveHeader.js';
 import { RosterFileError } from './RosterFileError.js';
@@ -47,9 +48,36 @@ export interface RosterBytes {
 /** What a read saw besides the rows: the bytes, for `validate` and the fingerprint. */
 export interface RosterReadFacts {
   bytes: number;
+  /** Times the bytes were read: 2 when the file has spaces around a quoted cell (see readRoster). */
+  reads?: number;
 }
 
+/** readOnce's answer when the file must be read again with csv-parse trimming the cells. */
+const TRIM_BY_CSV_PARSE = Symbol('read again, csv-parse trimming');
+
 export async function readRoster(source: RosterSource, from?: RosterBytes, hash?: Hash, facts?: RosterReadFacts): Promise<Roster> {
+  // A file is first read with its cells trimmed as they are decoded, which spares csv-parse its
+  // own trimming (see CellTrimming). Spaces around a quoted cell (`a, "b" ,c`) then make a CSV
+  // error, and any CSV error means: read the file again with csv-parse trimming, whose result
+  // (or error) is the answer. Both give the same rows for every file the first can read
+  // (test/roster/recordTap.test.ts). Downloaded or piped bytes can't be read twice: csv-parse
+  // trims those.
+  if (facts) facts.reads = 1;
+  if (from === undefined) {
+    const roster = await readOnce(source, undefined, undefined, facts, 'in-place');
+    if (roster !== TRIM_BY_CSV_PARSE) return roster;
+    if (facts) facts.reads = 2;
+  }
+  return (await readOnce(source, from, hash, facts, 'csv-parse')) as Roster;
+}
+
+async function readOnce(
+  source: RosterSource,
+  from: RosterBytes | undefined,
+  hash: Hash | undefined,
+  facts: RosterReadFacts | undefined,
+  trimming: CellTrimming,
+): Promise<Roster | typeof TRIM_BY_CSV_PARSE> {
   const file = source.path;
   const delimiter = source.delimiter ?? ',';
   const activeValues = source.status ? new Set(source.status.active.map(statusKey)) : undefined;
@@ -101,13 +129,14 @@ export async function readRoster(source: RosterSource, from?: RosterBytes, hash?
     {
       bom: true,
       delimiter,
-      trim: true, // also tolerates spaces around quoted cells: `a, "b" ,c`
       // Rows with a wrong number of fields are *rejected rows* (readRow compares the count with
       // the header); without this csv-parse would abort the whole file on the first such row.
       relax_column_count: true,
     },
     onRecord,
+    trimming, // cells are always trimmed: by csv-parse, or as they are decoded
   );
+  if (trimming === 'in-place' && !parser.trimsInPlace) return TRIM_BY_CSV_PARSE; // csv-parse changed: nothing read yet
 
   try {
     const input = from?.stream ?? createReadStream(file, { highWaterMark: READ_CHUNK_BYTES });
@@ -115,6 +144,7 @@ export async function readRoster(source: RosterSource, from?: RosterBytes, hash?
       for await (const _ of records); // lets the stream end: RecordTap hands records over itself
     });
   } catch (error) {
+    if (trimming === 'in-place' && error instanceof CsvError) return TRIM_BY_CSV_PARSE;
     throw await toRosterFileError(error, source, lines, header, from === undefined);
   } finally {
     if (facts) facts.bytes = guard.bytes;

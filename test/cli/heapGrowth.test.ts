@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HEAP_GROWING_FLAG, keepHeapNearLiveSize, LARGE_HEAP_BYTES } from '../../src/cli/heapGrowth.js';
+import { EARLY_HEAP_GROWING_FLAG, HEAP_GROWING_FLAG, keepHeapNearLiveSize, LARGE_HEAP_BYTES } from '../../src/cli/heapGrowth.js';
 
 /** Controls whose heap grows by `step` bytes at every look; records the flags set. */
 function growingHeap(step: number) {
@@ -25,22 +25,23 @@ const until = async (done: () => boolean) => {
 };
 
 describe('keeping the heap near its live size', () => {
-  it('sets the growth once the heap passes 64 MB, once, and then stops looking', async () => {
+  it('caps the growth at three times from the start, sets it to half once the heap passes 64 MB, once, and then stops looking', async () => {
     const heap = growingHeap(LARGE_HEAP_BYTES / 4);
     const stop = keepHeapNearLiveSize([], '', heap.controls);
-    await until(() => heap.flags.length > 0);
-    expect(heap.flags).toEqual([HEAP_GROWING_FLAG]);
+    expect(heap.flags).toEqual([EARLY_HEAP_GROWING_FLAG]);
+    await until(() => heap.flags.length > 1);
+    expect(heap.flags).toEqual([EARLY_HEAP_GROWING_FLAG, HEAP_GROWING_FLAG]);
     expect(heap.looks()).toBe(4); // 16, 32, 48 MB: below; 64 MB: set
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(heap.looks()).toBe(4);
     stop?.();
   });
 
-  it('a small heap is left to V8’s own growth', async () => {
+  it('a small heap keeps the early cap only', async () => {
     const heap = growingHeap(0);
     const stop = keepHeapNearLiveSize([], '', heap.controls);
     await until(() => heap.looks() > 10);
-    expect(heap.flags).toEqual([]);
+    expect(heap.flags).toEqual([EARLY_HEAP_GROWING_FLAG]);
     stop?.();
   });
 

@@ -1,9 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readRoster, RosterFileError, type RosterSource } from '../../src/roster/readRoster.js';
+import { readRoster, RosterFileError, type RosterReadFacts, type RosterSource } from '../../src/roster/readRoster.js';
 
 /** One fixture per scenario in test/fixtures/roster; all share this HR-export layout. */
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/roster/${name}`, import.meta.url));
@@ -46,6 +46,40 @@ describe('readRoster: files that read', () => {
       ],
       rejected: [],
     });
+  });
+
+  it('reads a file once, its padded cells trimmed as they are decoded (quoted ones by the reader, as before)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'scim-sync-roster-'));
+    try {
+      const path = join(dir, 'padded.csv');
+      await writeFile(path, 'employee_id,email,first_name,last_name,locale,status\n  E001\t, ada@example.com ,"  Ada",Lovelace ,,Active\n');
+      const facts: RosterReadFacts = { bytes: 0 };
+      const roster = await readRoster(source(path), undefined, undefined, facts);
+      expect(roster.users).toEqual([{ line: 2, externalId: 'E001', userName: 'ada@example.com', givenName: 'Ada', familyName: 'Lovelace', active: true }]);
+      expect(facts.reads).toBe(1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('spaces around a quoted cell: the file is read a second time, with csv-parse trimming, and every row is as before', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'scim-sync-roster-'));
+    try {
+      const path = join(dir, 'spaced-quotes.csv');
+      const rows = ['E001, ada@example.com ,"  Ada",Lovelace,,Active', 'E002,alan@example.com, "Alan" ,"Turing, A." ,en-GB,Active'];
+      await writeFile(path, ['employee_id,email,first_name,last_name,locale,status', ...rows].join('\n') + '\n');
+      const facts: RosterReadFacts = { bytes: 0 };
+      const roster = await readRoster(source(path), undefined, undefined, facts);
+      expect(roster.users).toEqual([
+        { line: 2, externalId: 'E001', userName: 'ada@example.com', givenName: 'Ada', familyName: 'Lovelace', active: true },
+        { line: 3, externalId: 'E002', userName: 'alan@example.com', givenName: 'Alan', familyName: 'Turing, A.', locale: 'en-GB', active: true },
+      ]);
+      expect(roster.rejected).toEqual([]);
+      expect(facts.reads).toBe(2);
+      expect(facts.bytes).toBe((await readFile(path)).length);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('reads a Windows export with CRLF line endings (no stray \\r in the last column)', async () => {
