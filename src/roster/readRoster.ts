@@ -1,5 +1,6 @@
 import type { Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { CsvError } from 'csv-parse';
 import { pipeline } from 'node:stream/promises';
 import type { OutOfScopeRow, RejectedRow, Roster, RosterUser } from '../domain/roster.js';
@@ -48,7 +49,7 @@ export interface RosterBytes {
 /** What a read saw besides the rows: the bytes, for `validate` and the fingerprint. */
 export interface RosterReadFacts {
   bytes: number;
-  /** Times the bytes were read: 2 when the file has spaces around a quoted cell (see readRoster). */
+  /** Times the bytes were read: 2 when the first read met a CSV error, such as spaces around a quoted cell (see readRoster). */
   reads?: number;
 }
 
@@ -59,11 +60,12 @@ export async function readRoster(source: RosterSource, from?: RosterBytes, hash?
   // A file is first read with its cells trimmed as they are decoded, which spares csv-parse its
   // own trimming (see CellTrimming). Spaces around a quoted cell (`a, "b" ,c`) then make a CSV
   // error, and any CSV error means: read the file again with csv-parse trimming, whose result
-  // (or error) is the answer. Both give the same rows for every file the first can read
-  // (test/roster/recordTap.test.ts). Downloaded or piped bytes can't be read twice: csv-parse
-  // trims those.
+  // (or error) is the answer. Both give the same rows for every file the first can read (only a
+  // last line of nothing but spaces gives the first a blank record more, and blank records are
+  // skipped: test/roster/recordTap.test.ts). Only a regular file can be read twice: downloaded or
+  // piped bytes, and a path that is a pipe (/dev/stdin, a FIFO), are trimmed by csv-parse.
   if (facts) facts.reads = 1;
-  if (from === undefined) {
+  if (from === undefined && (await isRegularFile(source.path))) {
     const roster = await readOnce(source, undefined, undefined, facts, 'in-place');
     if (roster !== TRIM_BY_CSV_PARSE) return roster;
     if (facts) facts.reads = 2;
@@ -156,6 +158,15 @@ async function readOnce(
     throw empty;
   }
   return { file, rows, ...rejectDuplicates(users, rejected, comparable), ...(source.scope && { outOfScope }) };
+}
+
+/** Whether the path names a regular file (one that reads the same twice); anything else, errors included, is read once. */
+async function isRegularFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false; // the one read says what is wrong with the path
+  }
 }
 
 /** The identifiers of a row that isn't read further (out of scope, or rejected for its scope cell). */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { EARLY_HEAP_GROWING_FLAG, HEAP_GROWING_FLAG, keepHeapNearLiveSize, LARGE_HEAP_BYTES } from '../../src/cli/heapGrowth.js';
+import { EARLY_HEAP_GROWING_FLAG, HEAP_GROWING_FLAG, keepHeapNearLiveSize, LARGE_HEAP_BYTES, LARGE_HEAP_LIMIT_BYTES } from '../../src/cli/heapGrowth.js';
 
-/** Controls whose heap grows by `step` bytes at every look; records the flags set. */
-function growingHeap(step: number) {
+/** Controls whose heap grows by `step` bytes at every look, up to a limit of `limit`; records the flags set. */
+function growingHeap(step: number, limit = 4 * 1024 ** 3) {
   let used = 0;
   const flags: string[] = [];
   let looks = 0;
@@ -14,6 +14,7 @@ function growingHeap(step: number) {
         looks++;
         return (used += step);
       },
+      heapLimitBytes: () => limit,
       setFlag: (flag: string) => flags.push(flag),
       everyMs: 1,
     },
@@ -42,6 +43,15 @@ describe('keeping the heap near its live size', () => {
     const stop = keepHeapNearLiveSize([], '', heap.controls);
     await until(() => heap.looks() > 10);
     expect(heap.flags).toEqual([EARLY_HEAP_GROWING_FLAG]);
+    stop?.();
+  });
+
+  it('a heap whose limit is under 2 GB keeps V8’s own factor until it passes 64 MB (V8’s own is lower than 3× there)', async () => {
+    const heap = growingHeap(LARGE_HEAP_BYTES / 2, LARGE_HEAP_LIMIT_BYTES - 1);
+    const stop = keepHeapNearLiveSize([], '', heap.controls);
+    expect(heap.flags).toEqual([]);
+    await until(() => heap.flags.length > 0);
+    expect(heap.flags).toEqual([HEAP_GROWING_FLAG]);
     stop?.();
   });
 

@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,6 +79,22 @@ describe('readRoster: files that read', () => {
       expect(roster.rejected).toEqual([]);
       expect(facts.reads).toBe(2);
       expect(facts.bytes).toBe((await readFile(path)).length);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a path that is a pipe (a FIFO, /dev/stdin) is read once, csv-parse trimming: a second read would find it drained', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'scim-sync-roster-'));
+    try {
+      const fifo = join(dir, 'roster.fifo');
+      execFileSync('mkfifo', [fifo]);
+      const facts: RosterReadFacts = { bytes: 0 };
+      const reading = readRoster(source(fifo), undefined, undefined, facts);
+      createWriteStream(fifo).end('employee_id,email,first_name,last_name,locale,status\nE002,alan@example.com, "Alan" ,Turing,,Active\n');
+      const roster = await reading;
+      expect(roster.users).toEqual([{ line: 2, externalId: 'E002', userName: 'alan@example.com', givenName: 'Alan', familyName: 'Turing', active: true }]);
+      expect(facts.reads).toBe(1);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
