@@ -71,7 +71,9 @@ export async function controls(requests: number): Promise<{ label: string; perSe
     await limiter.stop();
   }
   // Diagnostic: Bottleneck's LocalDatastore awaits yieldLoop() — a setTimeout(0), i.e. ≥ 1 ms —
-  // in each datastore call. Make it a resolved promise for a moment to show what that costs.
+  // in each datastore call. Make it a resolved promise for a moment to show what that costs
+  // (RateBudget does the same on its own limiter, src/rateLimit/rateBudget.ts; the rows above
+  // are Bottleneck as published).
   const datastore = createRequire(import.meta.url)('bottleneck/lib/LocalDatastore.js') as { prototype: { yieldLoop: () => Promise<void> } };
   const yieldLoop = datastore.prototype.yieldLoop;
   datastore.prototype.yieldLoop = () => Promise.resolve();
