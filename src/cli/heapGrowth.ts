@@ -40,7 +40,8 @@ const V8_CONTROLS: HeapControls = {
  * peak. A first one at 26 MB instead of 19 MB let a 100,000-user dry run reach 200 MB instead of
  * 175 MB, with no second full collection at all. The setting replaces V8's own factor (1.1× to
  * 4×, lower when memory is tight or a daemon is idle) rather than capping it, hence not on a
- * smaller heap, where V8's own is lower anyway.
+ * smaller heap, where V8's own is lower anyway. The daemon gets it too: its runs are these same
+ * runs, and at rest, where V8 would pick a lower factor, it allocates little for any factor to matter.
  * A value the operator gave node (`node --heap-growing-percent=N …`, or in NODE_OPTIONS) wins:
  * then nothing is set. Returns a function that stops watching, or undefined when the operator's
  * value stands.

@@ -64,11 +64,11 @@ export async function readRoster(source: RosterSource, from?: RosterBytes, hash?
   // last line of nothing but spaces gives the first a blank record more, and blank records are
   // skipped: test/roster/recordTap.test.ts). Only a regular file can be read twice: downloaded or
   // piped bytes, and a path that is a pipe (/dev/stdin, a FIFO), are trimmed by csv-parse.
-  if (facts) facts.reads = 1;
-  if (from === undefined && (await isRegularFile(source.path))) {
+  // (A hash is only ever asked of bytes read once: the first read would leave it incomplete.)
+  if (facts) facts.reads = 0;
+  if (from === undefined && hash === undefined && (await isRegularFile(source.path))) {
     const roster = await readOnce(source, undefined, undefined, facts, 'in-place');
     if (roster !== TRIM_BY_CSV_PARSE) return roster;
-    if (facts) facts.reads = 2;
   }
   return (await readOnce(source, from, hash, facts, 'csv-parse')) as Roster;
 }
@@ -140,6 +140,7 @@ async function readOnce(
   );
   if (trimming === 'in-place' && !parser.trimsInPlace) return TRIM_BY_CSV_PARSE; // csv-parse changed: nothing read yet
 
+  if (facts) facts.reads = (facts.reads ?? 0) + 1;
   try {
     const input = from?.stream ?? createReadStream(file, { highWaterMark: READ_CHUNK_BYTES });
     await pipeline(input, guard, new Utf8Guard(file), parser, async (records: AsyncIterable<unknown>) => {

@@ -26,7 +26,7 @@ const until = async (done: () => boolean) => {
 };
 
 describe('keeping the heap near its live size', () => {
-  it('caps the growth at three times from the start, sets it to half once the heap passes 64 MB, once, and then stops looking', async () => {
+  it('sets the factor to 3× from the start on a heap allowed 2 GB or more, then to 1.5× once the heap passes 64 MB, once, and then stops looking', async () => {
     const heap = growingHeap(LARGE_HEAP_BYTES / 4);
     const stop = keepHeapNearLiveSize([], '', heap.controls);
     expect(heap.flags).toEqual([EARLY_HEAP_GROWING_FLAG]);
@@ -38,7 +38,7 @@ describe('keeping the heap near its live size', () => {
     stop?.();
   });
 
-  it('a small heap keeps the early cap only', async () => {
+  it('a heap that stays under 64 MB keeps the 3× factor', async () => {
     const heap = growingHeap(0);
     const stop = keepHeapNearLiveSize([], '', heap.controls);
     await until(() => heap.looks() > 10);
