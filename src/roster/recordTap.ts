@@ -92,15 +92,11 @@ function decodeFieldsInPlace(state: unknown, trim: boolean): boolean {
   if (field === undefined || !Buffer.isBuffer(field.buf) || typeof field.length !== 'number' || typeof field.toString !== 'function') return false;
   if (trim && typeof parser!.wasQuoting !== 'boolean') return false;
   const original = field.toString;
-  field.toString = trim
-    ? function (this: FieldBuffer, encoding?: BufferEncoding | null) {
-        if (!encoding) return original.call(this, encoding);
-        const text = this.buf.toString(encoding, 0, this.length);
-        return parser!.wasQuoting === true ? text : trimLikeCsvParse(text);
-      }
-    : function (this: FieldBuffer, encoding?: BufferEncoding | null) {
-        return encoding ? this.buf.toString(encoding, 0, this.length) : original.call(this, encoding);
-      };
+  field.toString = function (this: FieldBuffer, encoding?: BufferEncoding | null) {
+    if (!encoding) return original.call(this, encoding);
+    const text = this.buf.toString(encoding, 0, this.length);
+    return trim && parser!.wasQuoting !== true ? trimLikeCsvParse(text) : text;
+  };
   return true;
 }
 

@@ -50,28 +50,33 @@ describe('readRoster: files that read', () => {
     });
   });
 
-  it('reads a file once, its padded cells trimmed as they are decoded (quoted ones by the reader, as before)', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'scim-sync-roster-'));
-    try {
-      const path = join(dir, 'padded.csv');
-      await writeFile(path, 'employee_id,email,first_name,last_name,locale,status\n  E001\t, ada@example.com ,"  Ada",Lovelace ,,Active\n');
+  describe('who trims the cells: read once, trimming as decoded, or again with csv-parse trimming', () => {
+    const HEADER = 'employee_id,email,first_name,last_name,locale,status\n';
+    let dir: string;
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'scim-sync-roster-'));
+    });
+    afterAll(() => rm(dir, { recursive: true, force: true }));
+
+    /** Reads `path` with facts kept, so a test can say how many times it was read. */
+    async function readCounting(path: string) {
       const facts: RosterReadFacts = { bytes: 0 };
       const roster = await readRoster(source(path), undefined, undefined, facts);
+      return { roster, facts };
+    }
+
+    it('reads a file once, its padded cells trimmed as they are decoded (quoted ones by the reader, as before)', async () => {
+      const path = join(dir, 'padded.csv');
+      await writeFile(path, HEADER + '  E001\t, ada@example.com ,"  Ada",Lovelace ,,Active\n');
+      const { roster, facts } = await readCounting(path);
       expect(roster.users).toEqual([{ line: 2, externalId: 'E001', userName: 'ada@example.com', givenName: 'Ada', familyName: 'Lovelace', active: true }]);
       expect(facts.reads).toBe(1);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
+    });
 
-  it('spaces around a quoted cell: the file is read a second time, with csv-parse trimming, and every row is as before', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'scim-sync-roster-'));
-    try {
+    it('spaces around a quoted cell: the file is read a second time, with csv-parse trimming, and every row is as before', async () => {
       const path = join(dir, 'spaced-quotes.csv');
-      const rows = ['E001, ada@example.com ,"  Ada",Lovelace,,Active', 'E002,alan@example.com, "Alan" ,"Turing, A." ,en-GB,Active'];
-      await writeFile(path, ['employee_id,email,first_name,last_name,locale,status', ...rows].join('\n') + '\n');
-      const facts: RosterReadFacts = { bytes: 0 };
-      const roster = await readRoster(source(path), undefined, undefined, facts);
+      await writeFile(path, HEADER + 'E001, ada@example.com ,"  Ada",Lovelace,,Active\nE002,alan@example.com, "Alan" ,"Turing, A." ,en-GB,Active\n');
+      const { roster, facts } = await readCounting(path);
       expect(roster.users).toEqual([
         { line: 2, externalId: 'E001', userName: 'ada@example.com', givenName: 'Ada', familyName: 'Lovelace', active: true },
         { line: 3, externalId: 'E002', userName: 'alan@example.com', givenName: 'Alan', familyName: 'Turing, A.', locale: 'en-GB', active: true },
@@ -79,25 +84,17 @@ describe('readRoster: files that read', () => {
       expect(roster.rejected).toEqual([]);
       expect(facts.reads).toBe(2);
       expect(facts.bytes).toBe((await readFile(path)).length);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
+    });
 
-  it('a path that is a pipe (a FIFO, /dev/stdin) is read once, csv-parse trimming: a second read would find it drained', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'scim-sync-roster-'));
-    try {
+    it('a path that is a pipe (a FIFO, /dev/stdin) is read once, csv-parse trimming: a second read would find it drained', async () => {
       const fifo = join(dir, 'roster.fifo');
       execFileSync('mkfifo', [fifo]);
-      const facts: RosterReadFacts = { bytes: 0 };
-      const reading = readRoster(source(fifo), undefined, undefined, facts);
-      createWriteStream(fifo).end('employee_id,email,first_name,last_name,locale,status\nE002,alan@example.com, "Alan" ,Turing,,Active\n');
-      const roster = await reading;
+      const reading = readCounting(fifo);
+      createWriteStream(fifo).end(HEADER + 'E002,alan@example.com, "Alan" ,Turing,,Active\n');
+      const { roster, facts } = await reading;
       expect(roster.users).toEqual([{ line: 2, externalId: 'E002', userName: 'alan@example.com', givenName: 'Alan', familyName: 'Turing', active: true }]);
       expect(facts.reads).toBe(1);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('reads a Windows export with CRLF line endings (no stray \\r in the last column)', async () => {
